@@ -1,0 +1,227 @@
+"""The `weeklydigest` command: the one entry point; a DigestError becomes one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import json
+import logging
+import os
+import shutil
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from . import __version__
+from .classify import best_section, score_sections
+from .clean import clean
+from .collect.folder import SUFFIXES, read_file
+from .config import Config, SourceConfig, load_config
+from .errors import ConfigError, DigestError
+from .extract import extract
+from .render import FORMATS
+from .week import IssueWeek, last_complete_week, parse_week, week_of
+
+logger = logging.getLogger("weeklydigest")
+
+DEFAULT_CONFIG = Path("config/digest.yaml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except DigestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="weeklydigest", description="Weekly digest (周报) of Guangdong city news."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="collect and build the issue of one week")
+    build.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    when = build.add_mutually_exclusive_group()
+    when.add_argument("--week", help="issue week like 2025-W46 (default: the last complete week)")
+    when.add_argument("--date", type=_date, help="any day of the week to build, YYYY-MM-DD")
+    build.add_argument("--source", type=Path, action="append", default=[],
+                       help="collect only this folder (repeatable) instead of the config's sources")
+    build.add_argument("--out", type=Path, help="output folder (default: the config's, output/)")
+    build.add_argument("--format", default=",".join(FORMATS),
+                       help="comma-separated formats among html,pdf,md,json")
+    build.set_defaults(handler=cmd_build)
+
+    doctor = commands.add_parser("doctor", help="check fonts, HarfBuzz subsetting, config and store")
+    doctor.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    doctor.set_defaults(handler=cmd_doctor)
+
+    inspect = commands.add_parser("inspect", help="show what the program understands of one article")
+    inspect.add_argument("path", type=Path)
+    inspect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    inspect.add_argument("--date", type=_date, help="the day the article is read on (for the year)")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
+    inspect.set_defaults(handler=cmd_inspect)
+    return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def resolve_week(config: Config, *, week: str | None, day: date | None) -> IssueWeek:
+    """Return the week asked for, or the last complete week in the config's time zone."""
+    if week:
+        return parse_week(week, week_starts=config.week_starts)
+    if day:
+        return week_of(day, week_starts=config.week_starts)
+    return last_complete_week(datetime.now(config.tz), tz=config.tz, week_starts=config.week_starts)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_issue, write_outputs
+
+    config = load_config(args.config)
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise DigestError(f"unknown format {', '.join(unknown) or '(none)'}: expected some of {','.join(FORMATS)}")
+    week = resolve_week(config, week=args.week, day=args.date)
+    sources = None
+    if args.source:
+        sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in args.source)
+    digest = build_issue(config, week=week, sources=sources)
+    out = args.out or config.output
+    written = write_outputs(digest, config, out=out, formats=formats)
+    for skipped in digest.skipped:
+        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+    stats = digest.stats
+    print(f"{digest.issue} ({digest.period.start} – {digest.period.end}): "
+          f"{stats['items']} items in {len(digest.sections)} sections from {stats['in_week']} "
+          f"articles of the week ({stats['articles_seen']} collected, {stats['duplicates']} duplicates, "
+          f"{len(digest.unassigned)} unassigned, {stats['skipped']} skipped)")
+    for fmt, path in written.items():
+        print(f"{fmt}: {path}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .render.pdf import missing_cjk_fonts
+
+    problems = 0
+
+    def report(ok: bool, what: str, fix: str = "") -> None:
+        nonlocal problems
+        problems += not ok
+        print(f"[{'ok' if ok else 'MISSING'}] {what}" + ("" if ok else f" — {fix}"))
+
+    missing = missing_cjk_fonts()
+    report(not missing, "CJK fonts: Noto Serif CJK SC, Noto Sans CJK SC",
+           f"not found: {', '.join(missing)}; apt-get install fonts-noto-cjk")
+    report(bool(ctypes.util.find_library("harfbuzz-subset")), "HarfBuzz subsetting (libharfbuzz-subset0)",
+           "apt-get install libharfbuzz-subset0 (without it PDF font subsetting is ~50x slower)")
+    report(bool(ctypes.util.find_library("pango-1.0")), "Pango (libpango-1.0-0) for WeasyPrint",
+           "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    try:
+        import weasyprint
+
+        report(True, f"WeasyPrint {weasyprint.__version__}")
+    except (ImportError, OSError) as exc:
+        report(False, "WeasyPrint", f"cannot load: {exc}")
+    report(bool(shutil.which("pdftotext")), "poppler-utils (pdftotext, pdffonts) for checks",
+           "apt-get install poppler-utils")
+    try:
+        config = load_config(args.config)
+        report(True, f"config {args.config}: {len(config.sections)} sections, {len(config.sources)} sources")
+        for source in config.sources:
+            if source.kind == "folder" and source.path is not None:
+                report(source.path.is_dir(), f"source {source.name}: folder {source.path}",
+                       "folder not found")
+        store_dir = config.store.parent if str(config.store.parent) else Path(".")
+        writable = os.access(store_dir if store_dir.exists() else store_dir.parent or Path("."), os.W_OK)
+        report(writable, f"store {config.store} (folder writable)", f"cannot write to {store_dir}")
+    except ConfigError as exc:
+        for problem in exc.problems:
+            report(False, "config", problem)
+    print("all good" if problems == 0 else f"{problems} problem(s) found")
+    return 0 if problems == 0 else 1
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    path: Path = args.path
+    if not path.is_file():
+        raise DigestError(f"{path}: no such file")
+    if path.suffix.lower() not in SUFFIXES:
+        raise DigestError(f"{path}: not an article file (expected {', '.join(sorted(SUFFIXES))})")
+    documents, skipped = read_file(path, source="inspect", tz=config.tz)
+    if not documents:
+        raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
+    fallback = args.date or date.today()
+    reports = []
+    for document in documents:
+        article = extract(clean(document), fallback=fallback)
+        scores = score_sections(article, config.sections, set_phrases=config.set_phrases)
+        best = best_section(scores, min_score=config.min_score)
+        reports.append({
+            "origin": document.origin,
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+            "text": article.text,
+            "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+            "dates": [{"text": d.text, "start": d.start.isoformat(), "end": d.end.isoformat(),
+                       "offset": d.offset} for d in article.dates],
+            "event_date": article.event_date.isoformat() if article.event_date else None,
+            "cities": list(article.cities),
+            "city": article.city,
+            "officials": [{"name": o.name, "title": o.title, "city": o.city} for o in article.officials],
+            "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
+            "section": best.title if best else None,
+        })
+    if args.json:
+        payload = reports[0] if len(reports) == 1 else {"articles": reports}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    for report in reports:
+        _print_inspection(report)
+    return 0
+
+
+def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
+    print(f"title:     {report['title']}")
+    print(f"published: {report['published'] or '-'}")
+    print(f"event:     {report['event_date'] or '-'}   city: {report['city'] or '-'}")
+    print("dates:     " + ("; ".join(f"{d['text']} → {d['start']}" + ("" if d['end'] == d['start'] else f"..{d['end']}")
+                                      for d in report["dates"]) or "-"))
+    print("cities:    " + ("、".join(report["cities"]) or "-"))
+    print("officials: " + ("；".join(f"{o['title']} {o['name']} ({o['city'] or '?'})" for o in report["officials"]) or "-"))
+    print("sections:")
+    for s in report["sections"]:
+        mark = "→" if s["title"] == report["section"] else " "
+        print(f"  {mark} {s['title']}: {s['score']:g} ({'; '.join(s['why'])})")
+    print(f"removed ({len(report['removed'])}):")
+    for r in report["removed"]:
+        print(f"  [{r['reason']}] {r['text'][:80]}")
+    print("text:")
+    for paragraph in report["text"].split("\n"):
+        print(f"  {paragraph}")

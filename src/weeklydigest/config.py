@@ -1,0 +1,274 @@
+"""Load and validate `config/digest.yaml`; every problem names its key path and line."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ConfigError
+from .model import SectionRule
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SOURCE_KINDS = ("folder", "feed", "web")
+
+# Set phrases of this season's political reporting: they name events in passing and must
+# never decide a section on their own.
+DEFAULT_SET_PHRASES = (
+    "视察广东和出席第十五届全国运动会开幕式重要讲话重要指示精神",
+    "出席第十五届全国运动会开幕式重要讲话重要指示精神",
+    "出席十五运会开幕式重要讲话重要指示精神",
+)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    path: Path | None = None
+    url: str | None = None
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    title: str
+    timezone: str
+    week_starts: str
+    store: Path
+    output: Path
+    templates: Path
+    sources: tuple[SourceConfig, ...]
+    sections: tuple[SectionRule, ...]
+    set_phrases: tuple[str, ...] = DEFAULT_SET_PHRASES
+    min_score: float = 2.0
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_TOP_KEYS = {
+    "title", "timezone", "week_starts", "store", "output", "templates", "sources",
+    "sections", "set_phrases", "min_score",
+}
+_SOURCE_KEYS = {"name", "kind", "path", "url", "urls"}
+_SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget"}
+
+
+class _Checker:
+    """Collects one message per problem, each naming the key path and its line."""
+
+    def __init__(self, lines: dict[str, int]) -> None:
+        self.lines = lines
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def _where(self, key: str) -> str:
+        line = self.lines.get(key)
+        return f"Config value '{key}'" + (f" (line {line})" if line else "")
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.append(f"{self._where(key)}: {message}")
+
+    def warn_unknown(self, key: str, known: set[str], data: dict[str, Any]) -> None:
+        for name in data:
+            if name not in known:
+                full = f"{key}.{name}" if key else str(name)
+                self.warnings.append(f"{self._where(full)}: unknown key, ignored")
+
+    def string(self, data: dict[str, Any], key: str, path: str, *, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if value is None:
+            self.error(path, "required, expected a string")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.error(path, f"expected a non-empty string, got {_describe(value)}")
+            return ""
+        return value.strip()
+
+    def strings(self, data: dict[str, Any], key: str, path: str, *, required: bool = False) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(path, "required, expected a list of strings")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.error(path, f"expected a list of strings, got {_describe(value)}")
+            return ()
+        if required and not value:
+            self.error(path, "expected at least one string, got an empty list")
+        return tuple(v.strip() for v in value)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _node_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
+    """Map key paths like `sections[2].keywords` to 1-based line numbers."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            lines[key] = key_node.start_mark.line + 1
+            lines.update(_node_lines(value_node, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            key = f"{prefix}[{i}]"
+            lines[key] = child.start_mark.line + 1
+            lines.update(_node_lines(child, key))
+    return lines
+
+
+def load_config(path: Path) -> Config:
+    """Read, validate and return the configuration; raise ConfigError listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"Config file '{path}' not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"Config file '{path}' cannot be read: {exc}"]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"Config file '{path}'{where}: invalid YAML: {problem}"]) from None
+    return parse_config(data, path=path, lines=_node_lines(node))
+
+
+def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) -> Config:
+    """Validate already-loaded YAML data."""
+    check = _Checker(lines or {})
+    if not isinstance(data, dict):
+        raise ConfigError([f"Config file '{path}': expected a mapping at the top, got {_describe(data)}"])
+    check.warn_unknown("", _TOP_KEYS, data)
+
+    title = check.string(data, "title", "title", default="广东市委书记工作周报")
+    timezone = check.string(data, "timezone", "timezone", default="Asia/Shanghai")
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            check.error("timezone", f"unknown time zone {timezone!r}, expected e.g. 'Asia/Shanghai'")
+    week_starts = check.string(data, "week_starts", "week_starts", default="monday").lower()
+    if week_starts and week_starts not in WEEKDAYS:
+        check.error("week_starts", f"expected one of {', '.join(WEEKDAYS)}, got {week_starts!r}")
+    store = check.string(data, "store", "store", default="output/store.sqlite")
+    output = check.string(data, "output", "output", default="output")
+    templates = check.string(data, "templates", "templates", default="templates")
+    set_phrases = check.strings(data, "set_phrases", "set_phrases") or DEFAULT_SET_PHRASES
+    min_score = data.get("min_score", 2.0)
+    if not isinstance(min_score, int | float) or isinstance(min_score, bool) or min_score < 0:
+        check.error("min_score", f"expected a number >= 0, got {_describe(min_score)}")
+        min_score = 2.0
+
+    sources = _parse_sources(data.get("sources"), check)
+    sections = _parse_sections(data.get("sections"), check)
+
+    if check.problems:
+        raise ConfigError(check.problems)
+    for warning in check.warnings:
+        logger.warning(warning)
+    return Config(
+        path=path,
+        title=title,
+        timezone=timezone,
+        week_starts=week_starts,
+        store=Path(store),
+        output=Path(output),
+        templates=Path(templates),
+        sources=sources,
+        sections=sections,
+        set_phrases=set_phrases,
+        min_score=float(min_score),
+        warnings=tuple(check.warnings),
+    )
+
+
+def _parse_sources(raw: Any, check: _Checker) -> tuple[SourceConfig, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        check.error("sources", f"expected a list of sources, got {_describe(raw)}")
+        return ()
+    sources = []
+    for i, entry in enumerate(raw):
+        key = f"sources[{i}]"
+        if not isinstance(entry, dict):
+            check.error(key, f"expected a mapping with name and kind, got {_describe(entry)}")
+            continue
+        check.warn_unknown(key, _SOURCE_KEYS, entry)
+        name = check.string(entry, "name", f"{key}.name")
+        kind = check.string(entry, "kind", f"{key}.kind")
+        if kind and kind not in SOURCE_KINDS:
+            check.error(f"{key}.kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+            continue
+        if kind == "folder":
+            folder = check.string(entry, "path", f"{key}.path")
+            sources.append(SourceConfig(name=name, kind=kind, path=Path(folder)))
+        elif kind == "feed":
+            url = check.string(entry, "url", f"{key}.url")
+            if url and not re.match(r"https?://", url):
+                check.error(f"{key}.url", f"expected an http(s) URL, got {url!r}")
+            sources.append(SourceConfig(name=name, kind=kind, url=url))
+        elif kind == "web":
+            urls = check.strings(entry, "urls", f"{key}.urls", required=True)
+            sources.append(SourceConfig(name=name, kind=kind, urls=urls))
+    return tuple(sources)
+
+
+def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:
+    if raw is None:
+        check.error("sections", "required, expected a list of sections")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        check.error("sections", f"expected a non-empty list of sections, got {_describe(raw)}")
+        return ()
+    sections = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw):
+        key = f"sections[{i}]"
+        if not isinstance(entry, dict):
+            check.error(key, f"expected a mapping with title and keywords, got {_describe(entry)}")
+            continue
+        check.warn_unknown(key, _SECTION_KEYS, entry)
+        title = check.string(entry, "title", f"{key}.title")
+        if title in seen:
+            check.error(f"{key}.title", f"duplicate section title {title!r}")
+        seen.add(title)
+        keywords = check.strings(entry, "keywords", f"{key}.keywords", required=True)
+        require = check.strings(entry, "require", f"{key}.require")
+        exclude = check.strings(entry, "exclude", f"{key}.exclude")
+        regex = check.strings(entry, "regex", f"{key}.regex")
+        for j, pattern in enumerate(regex):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                check.error(f"{key}.regex[{j}]", f"invalid regular expression {pattern!r}: {exc}")
+        budget = entry.get("budget", 260)
+        if not isinstance(budget, int) or isinstance(budget, bool) or budget < 40:
+            check.error(f"{key}.budget", f"expected a whole number of characters >= 40, got {_describe(budget)}")
+            budget = 260
+        sections.append(
+            SectionRule(
+                title=title, keywords=keywords, require=require, exclude=exclude,
+                regex=regex, budget=budget,
+            )
+        )
+    return tuple(sections)

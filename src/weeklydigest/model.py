@@ -1,0 +1,220 @@
+"""Plain data passed between the pipeline stages. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+# The 21 prefecture-level cities of Guangdong in the order the column lists them,
+# with the province itself first for province-level items.
+PROVINCE = "广东"
+CITIES: tuple[str, ...] = (
+    "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "河源", "梅州", "惠州", "汕尾", "东莞",
+    "中山", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮",
+)
+CITY_ORDER: dict[str, int] = {PROVINCE: 0} | {c: i + 1 for i, c in enumerate(CITIES)}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that could not be used, and why."""
+
+    path_or_url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One article as a source delivered it, before cleaning."""
+
+    origin: str  # file path (with #line for JSON lines) or URL
+    source: str  # the configured source's name
+    title: str
+    url: str
+    published: datetime | None
+    body: str
+    fmt: str  # "html", "markdown" or "text"
+    outlet: str = ""  # the publishing outlet named by the document, if any
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of text the cleaner dropped, with the reason (hidden, boilerplate, pinyin, spam)."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A date or date range found in the text; offsets into the cleaned text."""
+
+    text: str
+    start: date
+    end: date
+    offset: int
+
+
+@dataclass(frozen=True)
+class Official:
+    name: str
+    title: str
+    city: str
+    offset: int = -1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article; the extraction fields are filled by `extract`."""
+
+    id: str
+    title: str
+    url: str
+    source: str
+    origin: str
+    published: datetime | None
+    text: str  # cleaned paragraphs joined by "\n"
+    removed: tuple[Removed, ...] = ()
+    outlet: str = ""
+    dates: tuple[DateSpan, ...] = ()
+    cities: tuple[str, ...] = ()
+    officials: tuple[Official, ...] = ()
+    city: str = ""  # the city of the acting official
+    event_date: date | None = None
+    event_end: date | None = None
+    also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    """A keyword section as configured."""
+
+    title: str
+    keywords: tuple[str, ...]
+    require: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    regex: tuple[str, ...] = ()
+    budget: int = 260
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    title: str
+    score: float
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    """A summary sentence: exact text of the source between the offsets."""
+
+    text: str
+    source: str
+    start: int
+    end: int
+    key: bool = False  # the 强调/指出/要求 sentence of the item
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    id: str
+    title: str
+    url: str
+    published: str | None
+    outlet: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    city: str
+    officials: tuple[str, ...]
+    dates: tuple[str, ...]
+    summary: str
+    sentences: tuple[SentenceRef, ...]
+    sources: tuple[SourceRef, ...]
+    why: tuple[str, ...]
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    keywords: tuple[str, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    id: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    issue: str
+    period: Period
+    title: str
+    sections: tuple[Section, ...]
+    unassigned: tuple[Unassigned, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    stats: dict[str, Any] = field(default_factory=dict)
+    status: str = "draft"
+    generated: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the digest.json contract as plain data."""
+        return {
+            "issue": self.issue,
+            "period": {
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "timezone": self.period.timezone,
+            },
+            "title": self.title,
+            "status": self.status,
+            "generated": self.generated,
+            "sections": [
+                {
+                    "title": s.title,
+                    "keywords": list(s.keywords),
+                    "items": [_item_json(i) for i in s.items],
+                }
+                for s in self.sections
+            ],
+            "unassigned": [asdict(u) for u in self.unassigned],
+            "skipped": [asdict(s) for s in self.skipped],
+            "stats": dict(self.stats),
+        }
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    return {
+        "city": item.city,
+        "officials": list(item.officials),
+        "dates": list(item.dates),
+        "summary": item.summary,
+        "sentences": [asdict(s) for s in item.sentences],
+        "sources": [asdict(s) for s in item.sources],
+        "why": list(item.why),
+        "score": item.score,
+    }

@@ -1,0 +1,62 @@
+"""Render a Digest as HTML, PDF, Markdown and JSON; every file is written atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from ..config import Config
+from ..model import Digest
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("html", "pdf", "md", "json")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_json(digest: Digest) -> str:
+    """Return digest.json: the model per the contract, UTF-8, not ASCII-escaped."""
+    return json.dumps(digest.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_all(digest: Digest, config: Config, *, folder: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Render each requested format into `folder`; return the paths written."""
+    from .html import render_html
+    from .markdown import render_markdown
+
+    rendered: dict[str, bytes] = {}
+    # Render everything first, then write: a failure leaves the previous outputs untouched.
+    if "json" in formats:
+        rendered["json"] = render_json(digest).encode("utf-8")
+    if "md" in formats:
+        rendered["md"] = render_markdown(digest, config).encode("utf-8")
+    if "html" in formats:
+        rendered["html"] = render_html(digest, config).encode("utf-8")
+    if "pdf" in formats:
+        from .pdf import render_pdf
+
+        rendered["pdf"] = render_pdf(digest, config)
+    written = {}
+    for fmt in FORMATS:
+        if fmt in rendered:
+            path = folder / f"digest.{fmt}"
+            atomic_write(path, rendered[fmt])
+            written[fmt] = path
+    return written

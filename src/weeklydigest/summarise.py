@@ -1,0 +1,107 @@
+"""Extractive summaries with provenance: every sentence is a span of a source article."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from .dedupe import source_ref
+from .extract import split_sentences
+from .model import Article, Item, SectionScore, Sentence, SentenceRef
+
+KEY_VERBS = re.compile(r"强调|指出|要求|表示|提出|希望|勉励")
+_CLAUSE_END = re.compile(r"[，；：,;]")
+_TERMINAL = "。！？!?”’」』）)"
+MIN_LEAD = 12  # shorter first lines are headings, not leads
+MIN_SHARE = 110  # characters each article of an item may use at least
+
+
+def summarise(
+    city: str, articles: list[tuple[Article, SectionScore]], *, budget: int
+) -> Item:
+    """Return the item for one city in one section: lead + key sentence of each article."""
+    articles = sorted(articles, key=lambda pair: (pair[0].event_date or pair[0].published.date(),
+                                                  pair[0].id))
+    share = max(MIN_SHARE, budget // len(articles))
+    refs: list[SentenceRef] = []
+    paragraphs: list[str] = []
+    for article, _score in articles:
+        picked = pick_sentences(article, limit=share)
+        refs += picked
+        paragraphs.append("".join(display(r) for r in picked))
+    officials = _officials(city, [a for a, _ in articles])
+    dates = []
+    for article, _ in articles:
+        if article.event_date:
+            day, last = article.event_date, article.event_end or article.event_date
+            while day <= last:
+                dates.append(day.isoformat())
+                day += timedelta(days=1)
+    sources = []
+    for article, _ in articles:
+        sources += [source_ref(article), *article.also]
+    why = []
+    for article, score in articles:
+        why += [w for w in score.why if w not in why]
+    return Item(
+        city=city,
+        officials=tuple(officials),
+        dates=tuple(dict.fromkeys(dates)),
+        summary="\n".join(p for p in paragraphs if p),
+        sentences=tuple(refs),
+        sources=tuple(sources),
+        why=tuple(why),
+        score=max(score.score for _, score in articles),
+    )
+
+
+def pick_sentences(article: Article, *, limit: int) -> list[SentenceRef]:
+    """Return the lead sentence and the key 强调/指出/要求 sentence, trimmed to `limit` chars."""
+    sentences = [s for s in split_sentences(article.text) if len(s.text) >= 4]
+    if not sentences:
+        return []
+    lead = next((s for s in sentences if len(s.text) >= MIN_LEAD), sentences[0])
+    key = None
+    if not KEY_VERBS.search(lead.text):
+        key = next((s for s in sentences if s.start > lead.start and KEY_VERBS.search(s.text)), None)
+    if key is None:
+        return [_ref(article, trim(lead, limit), key=bool(KEY_VERBS.search(lead.text)))]
+    lead_part = trim(lead, max(limit // 2, limit - len(key.text)))
+    key_part = trim(key, max(40, limit - (lead_part.end - lead_part.start)))
+    return [_ref(article, lead_part), _ref(article, key_part, key=True)]
+
+
+def trim(sentence: Sentence, limit: int) -> Sentence:
+    """Return the longest run of whole clauses from the start that fits in `limit` characters."""
+    if len(sentence.text) <= limit:
+        return sentence
+    best = None
+    for match in _CLAUSE_END.finditer(sentence.text):
+        if match.start() > limit:
+            break
+        prefix = sentence.text[: match.start()]
+        if prefix.count("“") == prefix.count("”") and prefix.count("（") == prefix.count("）"):
+            best = match.start()
+    if best is None:  # the first clause alone is over the budget: keep it whole, stay faithful
+        first = _CLAUSE_END.search(sentence.text)
+        best = first.start() if first else len(sentence.text)
+    return Sentence(text=sentence.text[:best], start=sentence.start, end=sentence.start + best)
+
+
+def display(ref: SentenceRef) -> str:
+    """Return the sentence as printed: a trimmed clause run ends with a full stop."""
+    return ref.text if ref.text.endswith(tuple(_TERMINAL)) else ref.text + "。"
+
+
+def _ref(article: Article, sentence: Sentence, *, key: bool = False) -> SentenceRef:
+    return SentenceRef(text=sentence.text, source=article.id, start=sentence.start,
+                       end=sentence.end, key=key)
+
+
+def _officials(city: str, articles: list[Article]) -> list[str]:
+    names: list[str] = []
+    for article in articles:
+        for official in article.officials:
+            if official.city == city and official.title in ("市委书记", "省委书记", "省长"):
+                names.append(official.name)
+    return list(dict.fromkeys(names))
