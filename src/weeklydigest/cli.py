@@ -214,7 +214,8 @@ def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print("dates:     " + ("; ".join(f"{d['text']} → {d['start']}" + ("" if d['end'] == d['start'] else f"..{d['end']}")
                                       for d in report["dates"]) or "-"))
     print("cities:    " + ("、".join(report["cities"]) or "-"))
-    print("officials: " + ("；".join(f"{o['title']} {o['name']} ({o['city'] or '?'})" for o in report["officials"]) or "-"))
+    officials = [f"{o['title']} {o['name']} ({o['city'] or '?'})" for o in report["officials"]]
+    print("officials: " + ("；".join(officials) or "-"))
     print("sections:")
     for s in report["sections"]:
         mark = "→" if s["title"] == report["section"] else " "

@@ -41,7 +41,7 @@ def summarise(
     for article, _ in articles:
         sources += [source_ref(article), *article.also]
     why = []
-    for article, score in articles:
+    for _article, score in articles:
         why += [w for w in score.why if w not in why]
     return Item(
         city=city,
