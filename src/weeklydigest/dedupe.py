@@ -16,7 +16,7 @@ _NOISE = re.compile(r"[\s\W_]+", re.U)
 def source_ref(article: Article) -> SourceRef:
     published = article.published.isoformat() if article.published else None
     return SourceRef(id=article.id, title=article.title, url=article.url, published=published,
-                     outlet=article.outlet)
+                     outlet=article.outlet, origin=article.origin)
 
 
 def _fingerprint(text: str) -> str:

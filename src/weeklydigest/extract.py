@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from .model import CITIES, PROVINCE, Article, DateSpan, Official, Sentence
 
@@ -125,22 +129,47 @@ def find_dates(text: str, *, published: datetime | None, fallback: date) -> list
 
 # --- cities ----------------------------------------------------------------------------------
 
+PLACES_FILE = Path(__file__).resolve().parents[2] / "config" / "places.yaml"
+
 # Words that contain a city's name but are not the city.
 _CITY_TRAPS = {
     "中山": r"(?<!孙)中山(?!大学|大道|路|装|公园|纪念|先生|舰|陵)",
     "江门": r"(?<!湛)江门",
 }
-_CITY_RE = re.compile(
-    "|".join(f"(?P<c{i}>{_CITY_TRAPS.get(c, c)})" for i, c in enumerate(CITIES))
-)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The 21 cities and their districts and counties, each name mapped to its city."""
+
+    places: dict[str, str]
+    pattern: re.Pattern[str]
+
+    def count(self, text: str) -> Counter[str]:
+        """Return how often each city is named in `text`, directly or by one of its places."""
+        counts: Counter[str] = Counter()
+        for match in self.pattern.finditer(text):
+            counts[self.places[match.group(0)]] += 1
+        return counts
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
+    """Load the places file (city: [district, county, …]); the cities themselves are built in."""
+    places = {city: city for city in CITIES}
+    if path.is_file():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for city, names in data.items():
+            if city in CITIES and isinstance(names, list):
+                places.update({str(name): city for name in names})
+    names = sorted((n for n in places if n not in CITIES), key=len, reverse=True)
+    alternatives = [re.escape(n) for n in names] + [_CITY_TRAPS.get(c, c) for c in CITIES]
+    return Gazetteer(places=places, pattern=re.compile("|".join(alternatives)))
 
 
 def find_cities(text: str) -> Counter[str]:
-    """Return how often each of the 21 cities is named in `text`."""
-    counts: Counter[str] = Counter()
-    for match in _CITY_RE.finditer(text):
-        counts[CITIES[int(match.lastgroup[1:])]] += 1
-    return counts
+    """Return how often each of the 21 cities is named in `text` (districts and counties count)."""
+    return load_gazetteer().count(text)
 
 
 # --- officials -------------------------------------------------------------------------------
@@ -163,20 +192,19 @@ _AFTER_NAME = (
     "讲话", "介绍", "察看", "检查", "督导", "看望", "慰问", "接待", "陪同", "现场", "先后", "分别", "还", "也",
     "同志", "并", "专程", "一同", "和", "及", "说", "就", "围绕", "听取", "主讲", "致辞", "讲授", "作出",
 )
-_TITLES = ("省委书记", "省长", "市委书记", "市委副书记", "市长")
-_OFFICIAL = re.compile(
-    r"(?P<place>广东|" + "|".join(CITIES) + r")?"
-    r"(?P<title>省委书记|省长|市委副书记|市委书记|市长)"
-    r"(?P<chain>(?:、[^，。；：、“”\n]{0,40}?(?:主任|团长|组长|书记|市长|指挥长|主席|委员|政委|总指挥|会长|第一主任))*)"
-    r"(?P<name>[\u4e00-\u9fff]{2,3})"
+_TITLE = re.compile(
+    r"(?P<place>广东|" + "|".join(CITIES) + r")?(?P<title>省委书记|省长|市委副书记|市委书记|(?<!副)市长)"
 )
+# Further posts held by the same person, listed after the title: "市委书记、市人大常委会主任何国森".
+_POST_END = re.compile(r"主任|团长|组长|书记|市长|指挥长|主席|委员|政委|总指挥|会长")
+_CLAUSE_STOP = re.compile(r"[，。；：！？,;:\n]")
 
 
 def find_officials(text: str, *, home_city: str) -> list[Official]:
     """Return officials named as title + name, first mention of each name, in text order."""
     found: dict[str, Official] = {}
-    for match in _OFFICIAL.finditer(text):
-        name = _trim_name(text, match.start("name"))
+    for match in _TITLE.finditer(text):
+        name = _name_after(text, match.end())
         if not name or name in found:
             continue
         title = match["title"]
@@ -186,6 +214,20 @@ def find_officials(text: str, *, home_city: str) -> list[Official]:
             city = match["place"] if match["place"] and match["place"] != PROVINCE else home_city
         found[name] = Official(name=name, title=title, city=city, offset=match.start())
     return list(found.values())
+
+
+def _name_after(text: str, end: int) -> str:
+    """Return the name that follows a title, directly or after a chain of further posts."""
+    name = _trim_name(text, end) if end < len(text) else ""
+    if name or not text.startswith("、", end):
+        return name
+    stop = _CLAUSE_STOP.search(text, end)
+    limit = min(stop.start() if stop else len(text), end + 80)
+    for post in _POST_END.finditer(text, end, limit):
+        name = _trim_name(text, post.end()) if post.end() < len(text) else ""
+        if name:
+            return name
+    return ""
 
 
 def _trim_name(text: str, start: int) -> str:
@@ -205,6 +247,7 @@ def _is_han(char: str) -> bool:
 # --- the article -----------------------------------------------------------------------------
 
 _OUTLET_CITY = re.compile("|".join(CITIES))
+_OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers whose name does not say the city
 
 
 def home_city(article: Article, counts: Counter[str]) -> str:
@@ -215,6 +258,8 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     outlet = _OUTLET_CITY.search(article.outlet)
     if outlet:
         return outlet.group(0)
+    if article.outlet in _OUTLETS:
+        return _OUTLETS[article.outlet]
     return counts.most_common(1)[0][0] if counts else ""
 
 

@@ -134,6 +134,7 @@ class SourceRef:
     url: str
     published: str | None
     outlet: str = ""
+    origin: str = ""  # the file (with #line) or URL it was collected from
 
 
 @dataclass(frozen=True)
