@@ -60,7 +60,8 @@ def test_missing_sections_is_an_error(tmp_path):
 
 
 def test_folder_source_without_path_names_the_key(tmp_path):
-    problems = _problems(tmp_path, "sources:\n  - {name: 样例, kind: folder}\nsections:\n  - {title: a, keywords: [a]}\n")
+    text = "sources:\n  - {name: 样例, kind: folder}\nsections:\n  - {title: a, keywords: [a]}\n"
+    problems = _problems(tmp_path, text)
     assert problems == ["Config value 'sources[0].path': required, expected a string"]
 
 

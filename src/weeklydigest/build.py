@@ -15,6 +15,7 @@ from .dedupe import dedupe
 from .extract import extract
 from .model import (
     CITY_ORDER,
+    PROVINCE,
     Article,
     Digest,
     Item,
@@ -103,7 +104,7 @@ def digest_articles(
         "removed": dict(sorted(removed.items())),
         "skipped": len(skipped),
         "items": sum(len(s.items) for s in sections),
-        "cities": len({i.city for s in sections for i in s.items}),
+        "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
     }
     generated = (now or datetime.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(

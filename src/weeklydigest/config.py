@@ -62,7 +62,7 @@ _TOP_KEYS = {
     "sections", "set_phrases", "min_score",
 }
 _SOURCE_KEYS = {"name", "kind", "path", "url", "urls"}
-_SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget"}
+_SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms"}
 
 
 class _Checker:
@@ -256,6 +256,7 @@ def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:
         require = check.strings(entry, "require", f"{key}.require")
         exclude = check.strings(entry, "exclude", f"{key}.exclude")
         regex = check.strings(entry, "regex", f"{key}.regex")
+        terms = check.strings(entry, "terms", f"{key}.terms") or keywords
         for j, pattern in enumerate(regex):
             try:
                 re.compile(pattern)
@@ -268,7 +269,7 @@ def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:
         sections.append(
             SectionRule(
                 title=title, keywords=keywords, require=require, exclude=exclude,
-                regex=regex, budget=budget,
+                regex=regex, budget=budget, terms=terms,
             )
         )
     return tuple(sections)

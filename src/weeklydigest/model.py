@@ -107,6 +107,7 @@ class SectionRule:
     exclude: tuple[str, ...] = ()
     regex: tuple[str, ...] = ()
     budget: int = 260
+    terms: tuple[str, ...] = ()  # shown in red in the digest; the keywords when not configured
 
 
 @dataclass(frozen=True)

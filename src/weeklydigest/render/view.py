@@ -73,7 +73,7 @@ def issue_label(digest: Digest) -> str:
 
 def build_view(digest: Digest, config: Config) -> dict[str, object]:
     """Return the template context shared by the HTML, PDF and Markdown renderers."""
-    terms = sorted({k for rule in config.sections for k in rule.keywords}, key=len, reverse=True)
+    terms = sorted({t for rule in config.sections for t in rule.terms}, key=len, reverse=True)
     term_re = re.compile("|".join(re.escape(html.escape(t)) for t in terms)) if terms else None
     phrases = sorted(config.set_phrases, key=len, reverse=True)
     phrase_re = re.compile("(" + "|".join(re.escape(html.escape(p)) for p in phrases) + ")") if phrases else None
@@ -127,13 +127,15 @@ def _paragraphs(
     for ref in item.sentences:
         by_source.setdefault(ref.source, []).append(ref)
     paragraphs = []
+    # The item's one highlighted line: its first key sentence.
+    key_ref = next((r for r in item.sentences if r.key), None) if highlight else None
     for refs in by_source.values():
         parts = []
         for ref in refs:
             text = html.escape(display(ref), quote=False)
             if term_re is not None:
                 text = _mark_terms(text, term_re, phrase_re)
-            if highlight and ref.key:
+            if ref is key_ref:
                 text = f'<mark class="key">{text}</mark>'
             parts.append(text)
         fragment = nh3.clean("".join(parts), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES)
