@@ -13,7 +13,7 @@ KEY_VERBS = re.compile(r"强调|指出|要求|表示|提出|希望|勉励")
 _CLAUSE_END = re.compile(r"[，；：,;]")
 _TERMINAL = "。！？!?”’」』）)"
 MIN_LEAD = 12  # shorter first lines are headings, not leads
-MIN_SHARE = 110  # characters each article of an item may use at least
+MIN_SHARE = 110  # characters each article of a many-article item may use at least
 
 
 def summarise(
@@ -22,7 +22,7 @@ def summarise(
     """Return the item for one city in one section: lead + key sentence of each article."""
     articles = sorted(articles, key=lambda pair: (pair[0].event_date or pair[0].published.date(),
                                                   pair[0].id))
-    share = max(MIN_SHARE, budget // len(articles))
+    share = max(min(budget, MIN_SHARE), budget // len(articles))
     refs: list[SentenceRef] = []
     paragraphs: list[str] = []
     for article, _score in articles:
