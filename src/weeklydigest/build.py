@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 
+from . import clock
 from .classify import best_section, score_sections
 from .clean import SPAM, clean
 from .collect import collect
@@ -106,7 +107,7 @@ def digest_articles(
         "items": sum(len(s.items) for s in sections),
         "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
     }
-    generated = (now or datetime.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
+    generated = (now or clock.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(
         issue=week.issue,
         period=Period(start=week.start, end=week.end, timezone=config.timezone),

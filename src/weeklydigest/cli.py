@@ -8,18 +8,21 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .classify import best_section, score_sections
 from .clean import clean
 from .collect.folder import SUFFIXES, read_file
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .extract import extract
+from .lock import LOCKED_EXIT, IssueLock, IssueLocked
 from .render import FORMATS
+from .runlog import finish_run, start_run
 from .week import IssueWeek, last_complete_week, parse_week, week_of
 
 logger = logging.getLogger("weeklydigest")
@@ -27,8 +30,14 @@ logger = logging.getLogger("weeklydigest")
 DEFAULT_CONFIG = Path("config/digest.yaml")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # SIGTERM unwinds like Ctrl-C, so that temporary files are removed and locks released.
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -41,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    except IssueLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return LOCKED_EXIT
     except DigestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -67,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output folder (default: the config's, output/)")
     build.add_argument("--format", default=",".join(FORMATS),
                        help="comma-separated formats among html,pdf,md,json")
+    # The daemon logs its own runs of build; its child processes must not log them twice.
+    build.add_argument("--no-run-log", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(handler=cmd_build)
 
     doctor = commands.add_parser("doctor", help="check fonts, HarfBuzz subsetting, config and store")
@@ -79,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--date", type=_date, help="the day the article is read on (for the year)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
+
+    schedule = commands.add_parser("schedule", help="run the daemon: collect on a cadence, draft every week")
+    schedule.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    schedule.set_defaults(handler=cmd_schedule)
+
+    status = commands.add_parser("status", help="show next scheduled runs, the last runs and source health")
+    status.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
+    status.set_defaults(handler=cmd_status)
     return parser
 
 
@@ -95,7 +118,7 @@ def resolve_week(config: Config, *, week: str | None, day: date | None) -> Issue
         return parse_week(week, week_starts=config.week_starts)
     if day:
         return week_of(day, week_starts=config.week_starts)
-    return last_complete_week(datetime.now(config.tz), tz=config.tz, week_starts=config.week_starts)
+    return last_complete_week(clock.now(config.tz), tz=config.tz, week_starts=config.week_starts)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -110,9 +133,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     sources = None
     if args.source:
         sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in args.source)
-    digest = build_issue(config, week=week, sources=sources)
     out = args.out or config.output
-    written = write_outputs(digest, config, out=out, formats=formats)
+    with IssueLock(out, week.issue):
+        _refuse_published(out / week.issue / "digest.json", week.issue)
+        log = not args.no_run_log
+        if log:
+            run = start_run(config.store, kind="build", trigger="manual", issue=week.issue,
+                            started=clock.now(config.tz))
+        try:
+            digest = build_issue(config, week=week, sources=sources)
+            written = write_outputs(digest, config, out=out, formats=formats)
+        except BaseException as exc:
+            if log:
+                outcome = "abandoned" if isinstance(exc, KeyboardInterrupt) else "failed"
+                finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome)
+            raise
+        if log:
+            counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
+            finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts)
     for skipped in digest.skipped:
         print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
     stats = digest.stats
@@ -122,6 +160,46 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{len(digest.unassigned)} unassigned, {stats['skipped']} skipped)")
     for fmt, path in written.items():
         print(f"{fmt}: {path}")
+    return 0
+
+
+def _refuse_published(path: Path, issue: str) -> None:
+    try:
+        status = json.loads(path.read_text(encoding="utf-8")).get("status")
+    except (OSError, ValueError):
+        return
+    if status == "published":
+        raise DigestError(f"{issue} is published; its outputs are never overwritten (publish a correction instead)")
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from .schedule import run_daemon
+
+    logging.getLogger("weeklydigest").setLevel(logging.INFO)
+    return run_daemon(args.config)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .runlog import last_runs
+    from .schedule import next_fire_times
+
+    config = load_config(args.config)
+    print("next runs:")
+    jobs = next_fire_times(config)
+    for job_id, when in jobs:
+        print(f"  {job_id:<10} {when.isoformat(timespec='seconds') if when else 'paused'}")
+    if not jobs:
+        print("  (no daemon has run with this config: weeklydigest schedule)")
+    print("last runs:")
+    runs = last_runs(config.store, limit=args.runs)
+    for run in runs:
+        counts = run["counts"]
+        detail = run["error"] or ", ".join(f"{k} {v}" for k, v in counts.items() if k in (
+            "articles_seen", "in_week", "items", "duplicates", "summary"))
+        print(f"  {run['started']}  {run['kind']:<8} {run['trigger']:<9} {run['issue'] or '':<9} "
+              f"{run['outcome']:<9} {detail}")
+    if not runs:
+        print("  (none yet)")
     return 0
 
 
