@@ -44,6 +44,7 @@ class Removed:
 
     text: str
     reason: str
+    detail: str = ""  # the signal that found it, for editors
 
 
 @dataclass(frozen=True)
