@@ -43,16 +43,30 @@ def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-_TIME_OF_DAY = r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间|晚)?"
+_TIME_OF_DAY = r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间|晚|早)?"
+_RANGE_SEP = r"(?:至|到|—|－|–|-|~|～|和|及|、)"
 _DATE = re.compile(
     rf"(?:(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM}(?:[、，,]{_NUM})*)[日号]"
     rf"{_TIME_OF_DAY}"
-    rf"(?:(?P<sep>至|到|—|－|–|-|~|～|和|及|、)(?:(?P<m2>{_NUM})月)?(?P<d2>{_NUM})[日号]?{_TIME_OF_DAY})?"
+    rf"(?:(?P<sep>{_RANGE_SEP})(?:(?P<m2>{_NUM})月)?(?P<d2>{_NUM})[日号]?{_TIME_OF_DAY})?"
 )
-# A bare day ("20日") inherits the month of the date before it.
-_BARE_DAY = re.compile(rf"(?<![月\d年第])(?P<d>{_NUM})[日号](?![电讯报])")
-_RELATIVE = {"日前": 0, "近日": 0, "今天": 0, "今日": 0, "昨天": -1, "昨日": -1}
-_RELATIVE_RE = re.compile("|".join(_RELATIVE))
+# A bare day ("20日", "18、19日", "十三日") takes the month of the date before it, else of publication.
+# Chinese-numeral bare days need two characters (十三日), so that 一日三餐 is not a date.
+_BARE_NUM = r"(?:\d{1,2}|[二三]?十[一二三四五六七八九]?)"
+_BARE_DAY = re.compile(
+    rf"(?<![月\d年第初每])(?P<d>{_BARE_NUM}(?:[、，,]{_BARE_NUM})*)"
+    rf"(?:[日号]{_TIME_OF_DAY})?(?:(?P<sep>{_RANGE_SEP})(?P<d2>{_BARE_NUM}))?[日号](?![电讯报])"
+)
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+# Words that date an event relative to publication; 日前 and 近日 ("recently") are read as the day of publication.
+_RELATIVE = {"日前": 0, "近日": 0, "今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "前日": -2}
+_RELATIVE_RE = re.compile(
+    r"(?<![每一两三四几])(?P<week>上|本|这|下)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])"
+    r"|(?P<lastweek>上周|上星期)(?![一二三四五六日天])"
+    r"|(?P<same>当天|当日|同日|同一天)"
+    r"|" + "|".join(_RELATIVE)
+)
+VAGUE = ("日前", "近日")  # relative words that give only an approximate day
 
 
 def _number(text: str) -> int:
@@ -89,6 +103,25 @@ def _make(year: int | None, month: int, day: int, anchor: date) -> date | None:
     return _infer_year(month, day, anchor)
 
 
+def _bare_day(day: int, base: date | None, anchor: date) -> date | None:
+    """Return the date of a bare day: in the month of `base`, else the latest such day not after `anchor`."""
+    if base is not None:
+        try:
+            return date(base.year, base.month, day)
+        except ValueError:
+            return None
+    for back in range(0, 3):
+        month = (anchor.month - 1 - back) % 12 + 1
+        year = anchor.year - (1 if anchor.month - back <= 0 else 0)
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= anchor + timedelta(days=1):
+            return candidate
+    return None
+
+
 def find_dates(text: str, *, published: datetime | None, fallback: date) -> list[DateSpan]:
     """Return every date and date range in `text`, years inferred from the publication date."""
     anchor = published.date() if published else fallback
@@ -101,10 +134,10 @@ def find_dates(text: str, *, published: datetime | None, fallback: date) -> list
         start = _make(year, month, days[0], anchor)
         if start is None:
             continue
-        end = _make(year, month, days[-1], anchor) or start
+        end = _make(year if year else start.year, month, days[-1], anchor + timedelta(days=400)) or start
         if match["d2"]:
             month2 = _number(match["m2"]) if match["m2"] else month
-            end = _make(year if year else start.year, month2, _number(match["d2"]), anchor) or end
+            end = _make(year if year else start.year, month2, _number(match["d2"]), anchor + timedelta(days=400)) or end
             if end < start:  # 12月30日至1月2日
                 end = _make(start.year + 1, month2, _number(match["d2"]), anchor + timedelta(days=400)) or start
         spans.append(DateSpan(text=match.group(0), start=start, end=max(start, end), offset=match.start()))
@@ -113,28 +146,67 @@ def find_dates(text: str, *, published: datetime | None, fallback: date) -> list
         if any(a <= match.start() < b for a, b in covered):
             continue
         before = [s for s in spans if s.offset < match.start()]
-        base = before[-1].start if before else anchor
-        day = _number(match["d"])
-        try:
-            found = date(base.year, base.month, day)
-        except ValueError:
+        base = before[-1].start if before else None
+        days = [_number(d) for d in re.split(r"[、，,]", match["d"])]
+        if match["d2"]:
+            days.append(_number(match["d2"]))
+        if not all(1 <= d <= 31 for d in days):
             continue
-        spans.append(DateSpan(text=match.group(0), start=found, end=found, offset=match.start()))
-    if published:
-        for match in _RELATIVE_RE.finditer(text):
-            day = anchor + timedelta(days=_RELATIVE[match.group(0)])
-            spans.append(DateSpan(text=match.group(0), start=day, end=day, offset=match.start()))
+        first = _bare_day(days[0], base, anchor)
+        last = _bare_day(days[-1], first, anchor) if first else None
+        if first is None or last is None:
+            continue
+        spans.append(DateSpan(text=match.group(0), start=first, end=max(first, last), offset=match.start()))
+        covered.append(match.span())
+    for match in _RELATIVE_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in covered):
+            continue
+        found = _relative(match, anchor, spans, known=published is not None)
+        if found:
+            spans.append(DateSpan(text=match.group(0), start=found[0], end=found[1], offset=match.start()))
     return sorted(spans, key=lambda s: s.offset)
+
+
+def _relative(
+    match: re.Match[str], anchor: date, spans: list[DateSpan], *, known: bool,
+) -> tuple[date, date] | None:
+    """Resolve a relative date word against the publication date (or the date before it for 当天)."""
+    if match["same"]:
+        before = [s for s in spans if s.offset < match.start()]
+        return (before[-1].start, before[-1].start) if before else None
+    if not known:
+        return None  # without a publication date, "yesterday" means nothing
+    monday = anchor - timedelta(days=anchor.weekday())
+    if match["lastweek"]:
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if match["weekday"]:
+        week = {"上": -7, "下": 7}.get(match["week"] or "", 0)
+        day = monday + timedelta(days=week + _WEEKDAYS[match["weekday"]])
+        if not match["week"] and day > anchor:
+            day -= timedelta(days=7)  # a bare 周五 in a report means the last one
+        return day, day
+    day = anchor + timedelta(days=_RELATIVE[match.group(0)])
+    return day, day
 
 
 # --- cities ----------------------------------------------------------------------------------
 
 PLACES_FILE = Path(__file__).resolve().parents[2] / "config" / "places.yaml"
 
-# Words that contain a city's name but are not the city.
-_CITY_TRAPS = {
-    "中山": r"(?<!孙)中山(?!大学|大道|路|装|公园|纪念|先生|舰|陵)",
+# Words that contain a place's name but are not the place.
+_ROADS = "(?:北|南|东|西|一|二|三|四|五|六|七|八)?路"
+_PLACE_TRAPS = {
+    "中山": rf"(?<!孙)(?<!逸仙)中山(?!大学|大道|{_ROADS}|装|公园|纪念|先生|舰|陵|医院|医|图书馆|堂|广场|街|中学|小学)",
     "江门": r"(?<!湛)江门",
+    "河源": r"(?<!黄)河源",
+    "南沙": r"南沙(?!群岛)",
+    "新会": r"新会(?!员|址|场|议|标|长|徽|旗)",
+    "四会": r"(?<!第)四会(?!议|谈|场)",
+    "天河": r"(?<!银)天河",
+    "连山": r"连山(?!越岭)",
+    "南澳": r"南澳(?!大利亚)",
+    "开平": r"开平(?!台|局|稳)",
+    "河套": r"河套(?!地区|平原)",
 }
 
 
@@ -162,8 +234,8 @@ def load_gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
         for city, names in data.items():
             if city in CITIES and isinstance(names, list):
                 places.update({str(name): city for name in names})
-    names = sorted((n for n in places if n not in CITIES), key=len, reverse=True)
-    alternatives = [re.escape(n) for n in names] + [_CITY_TRAPS.get(c, c) for c in CITIES]
+    names = sorted(places, key=len, reverse=True)
+    alternatives = [_PLACE_TRAPS.get(n, re.escape(n)) for n in names]
     return Gazetteer(places=places, pattern=re.compile("|".join(alternatives)))
 
 
@@ -272,7 +344,7 @@ def extract(article: Article, *, fallback: date) -> Article:
     dates = find_dates(article.text, published=article.published, fallback=fallback)
     actors = [o for o in officials if o.title in ("省委书记", "省长", "市委书记")]
     city = actors[0].city if actors and actors[0].city else home
-    event = _event_dates(dates, article.published)
+    event = _event_dates(dates, article.published, article.text)
     return replace(
         article,
         dates=tuple(dates),
@@ -284,10 +356,41 @@ def extract(article: Article, *, fallback: date) -> Article:
     )
 
 
-def _event_dates(dates: list[DateSpan], published: datetime | None) -> tuple[date, date] | None:
-    """Return the event's dates: the first date the text gives that is not after publication."""
+_BACKGROUND_AFTER = re.compile(r"^[^，。；]{0,4}(?:以来|起|开始|之前|前夕|期间|至今|截至)")
+_FUTURE_BEFORE = re.compile(r"(?:将于|将在|定于|计划于|预计|将|截至|截止|自|从|于)$")
+
+
+def _event_dates(
+    dates: list[DateSpan], published: datetime | None, text: str = "",
+) -> tuple[date, date] | None:
+    """Return the event's dates: the best-placed date the text gives that is not after publication.
+
+    A date in the lead counts most; dates that open a background clause (以来, 截至) or announce
+    something to come (将于) count least; 日前/近日 give way to any explicit date.
+    """
     limit = published.date() + timedelta(days=1) if published else None
+    lead_end = _lead_end(text)
+    best: tuple[float, int, DateSpan] | None = None
     for span in dates:
-        if limit is None or span.start <= limit:
-            return span.start, span.end
-    return None
+        if limit is not None and span.start > limit:
+            continue
+        score = 0.0
+        if span.offset < lead_end:
+            score += 3
+        if span.text in VAGUE:
+            score -= 2
+        after = text[span.offset + len(span.text):span.offset + len(span.text) + 8]
+        before = text[max(0, span.offset - 4):span.offset]
+        if _BACKGROUND_AFTER.match(after) or _FUTURE_BEFORE.search(before):
+            score -= 4
+        if published and (published.date() - span.start).days > 45:
+            score -= 3
+        key = (score, -span.offset, span)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return (best[2].start, best[2].end) if best else None
+
+
+def _lead_end(text: str) -> int:
+    match = re.search(r"[。！？\n]", text)
+    return match.end() if match else len(text)
