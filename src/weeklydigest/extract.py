@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 
 from .model import CITIES, PROVINCE, Article, DateSpan, Official, Sentence
+from .roster import Roster
+from .spam import is_word
 
 # --- sentences -------------------------------------------------------------------------------
 
@@ -263,53 +265,94 @@ _AFTER_NAME = (
     "深入", "前往", "赴", "来到", "走进", "召开", "宣讲", "作", "以", "对", "为", "同", "与", "等", "代表",
     "讲话", "介绍", "察看", "检查", "督导", "看望", "慰问", "接待", "陪同", "现场", "先后", "分别", "还", "也",
     "同志", "并", "专程", "一同", "和", "及", "说", "就", "围绕", "听取", "主讲", "致辞", "讲授", "作出",
+    "沿着", "实地", "详细", "带领", "率领", "会同", "亲切", "首先", "随后", "认真", "结合", "高度", "主动",
 )
 _TITLE = re.compile(
     r"(?P<place>广东|" + "|".join(CITIES) + r")?(?P<title>省委书记|省长|市委副书记|市委书记|(?<!副)市长)"
 )
 # Further posts held by the same person, listed after the title: "市委书记、市人大常委会主任何国森".
-_POST_END = re.compile(r"主任|团长|组长|书记|市长|指挥长|主席|委员|政委|总指挥|会长")
+_POST_END = re.compile(
+    r"主任|团长|组长|书记|市长|指挥长|主席|委员|政委|总指挥|会长|河长|林长|湖长|局长|校长|司令员|召集人|社长"
+)
 _CLAUSE_STOP = re.compile(r"[，。；：！？,;:\n]")
 
 
-def find_officials(text: str, *, home_city: str) -> list[Official]:
-    """Return officials named as title + name, first mention of each name, in text order."""
+_NOT_IN_NAME = frozenset("全市省县区镇村委会要的在和与了是为对将把被等各该此其度上下中这那个们")
+_ACTOR_TITLES = ("省委书记", "省长", "市委书记")
+
+
+def find_officials(
+    text: str, *, home_city: str, roster: Roster | None = None, day: date | None = None,
+) -> list[Official]:
+    """Return officials named as title + name, first mention of each name, in text order.
+
+    The city is the title's own (`茂名市委书记`), else the roster's for that name, else the
+    article's home city. A title without a name (`市委书记在会上强调`) takes the roster's holder.
+    """
     found: dict[str, Official] = {}
+    nameless: list[tuple[str, str, int]] = []
+    names = roster.names() if roster else frozenset()
     for match in _TITLE.finditer(text):
-        name = _name_after(text, match.end())
-        if not name or name in found:
-            continue
         title = match["title"]
+        name = _name_after(text, match.end(), names)
+        place = match["place"] if match["place"] and match["place"] != PROVINCE else ""
         if title.startswith("省"):
             city = PROVINCE
         else:
-            city = match["place"] if match["place"] and match["place"] != PROVINCE else home_city
-        found[name] = Official(name=name, title=title, city=city, offset=match.start())
-    return list(found.values())
+            city = place or (roster.city_of(name, title, day) if roster and name else "") or home_city
+        if not name:
+            nameless.append((title, city, match.start()))
+        elif name not in found:
+            found[name] = Official(name=name, title=title, city=city, offset=match.start())
+    for title, city, offset in nameless:
+        if not roster or any(o.title == title and o.city == city for o in found.values()):
+            continue
+        holder = roster.holder(city, title, day)
+        if holder and holder not in found:
+            found[holder] = Official(name=holder, title=title, city=city, offset=offset, note="name from roster")
+    return sorted(found.values(), key=lambda o: o.offset)
 
 
-def _name_after(text: str, end: int) -> str:
+def _name_after(text: str, end: int, known: frozenset[str] = frozenset()) -> str:
     """Return the name that follows a title, directly or after a chain of further posts."""
-    name = _trim_name(text, end) if end < len(text) else ""
+    name = _trim_name(text, end, known) if end < len(text) else ""
     if name or not text.startswith("、", end):
         return name
     stop = _CLAUSE_STOP.search(text, end)
     limit = min(stop.start() if stop else len(text), end + 80)
     for post in _POST_END.finditer(text, end, limit):
-        name = _trim_name(text, post.end()) if post.end() < len(text) else ""
+        name = _trim_name(text, post.end(), known) if post.end() < len(text) else ""
         if name:
             return name
     return ""
 
 
-def _trim_name(text: str, start: int) -> str:
-    """Return the 2- or 3-character name starting at `start`, or '' if it is not a name."""
+def _trim_name(text: str, start: int, known: frozenset[str] = frozenset()) -> str:
+    """Return the 2- or 3-character name starting at `start`, or '' if it is not a name.
+
+    A roster name wins. Otherwise a name starts with a surname, is not a dictionary word, holds none
+    of the characters names never hold (市, 要, 的…), and ends where a verb or punctuation starts or
+    recurs in the text.
+    """
+    for size in (3, 2):
+        if text[start:start + size] in known:
+            return text[start:start + size]
     if text[start] not in _SURNAMES or text.startswith(_AFTER_NAME, start):
         return ""
-    three = text[start:start + 3]
-    if len(three) < 3 or text.startswith(_AFTER_NAME, start + 2) or not _is_han(three[2]):
-        return text[start:start + 2] if len(text) >= start + 2 and _is_han(text[start + 1]) else ""
-    return three
+    valid = {}
+    for size in (3, 2):
+        name = text[start:start + size]
+        if len(name) < size or not all(_is_han(c) for c in name) or set(name[1:]) & _NOT_IN_NAME:
+            continue
+        if is_word(name) or text.startswith(_AFTER_NAME, start + size - 1):
+            continue
+        end = start + size
+        follows = end >= len(text) or not _is_han(text[end]) or text.startswith(_AFTER_NAME, end)
+        valid[size] = (name, follows, text.count(name) >= 2)
+    for size in (3, 2):
+        if size in valid and (valid[size][1] or valid[size][2]):
+            return valid[size][0]
+    return valid[3][0] if 3 in valid else valid[2][0] if 2 in valid else ""
 
 
 def _is_han(char: str) -> bool:
@@ -323,37 +366,55 @@ _OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers w
 
 
 def home_city(article: Article, counts: Counter[str]) -> str:
-    """Return the city the article is about: its title's, its outlet's, else the most named."""
-    in_title = find_cities(article.title)
-    if in_title:
-        return in_title.most_common(1)[0][0]
+    """Return the city the article is about: its outlet's, its title's, else the most named."""
     outlet = _OUTLET_CITY.search(article.outlet)
     if outlet:
         return outlet.group(0)
     if article.outlet in _OUTLETS:
         return _OUTLETS[article.outlet]
+    in_title = find_cities(article.title)
+    if in_title:
+        return in_title.most_common(1)[0][0]
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def extract(article: Article, *, fallback: date) -> Article:
+def extract(article: Article, *, fallback: date, roster: Roster | None = None) -> Article:
     """Return the article with dates, cities, officials, acting city and event date filled in."""
     counts = find_cities(article.title + "\n" + article.text)
     home = home_city(article, counts)
-    officials = find_officials(article.title + "\n" + article.text, home_city=home)
-    officials = [replace(o, offset=o.offset - len(article.title) - 1) for o in officials]
     dates = find_dates(article.text, published=article.published, fallback=fallback)
-    actors = [o for o in officials if o.title in ("省委书记", "省长", "市委书记")]
-    city = actors[0].city if actors and actors[0].city else home
     event = _event_dates(dates, article.published, article.text)
+    day = event[0] if event else (article.published.date() if article.published else None)
+    head = article.title + "\n"
+    officials = find_officials(head + article.text, home_city=home, roster=roster, day=day)
+    officials = [replace(o, offset=max(-1, o.offset - len(head))) for o in officials]
+    warnings = []
+    if roster:
+        for official in officials:
+            if official.title in _ACTOR_TITLES and not official.note:
+                warning = roster.check(official.name, official.title, official.city, day)
+                if warning:
+                    warnings.append(warning)
     return replace(
         article,
         dates=tuple(dates),
         cities=tuple(c for c, _ in counts.most_common()),
         officials=tuple(officials),
-        city=city,
-        event_date=event[0] if event else (article.published.date() if article.published else None),
+        city=_actor_city(officials, article.text) or home,
+        event_date=day,
         event_end=event[1] if event else None,
+        warnings=tuple(warnings),
     )
+
+
+def _actor_city(officials: list[Official], text: str) -> str:
+    """Return the city of the acting official: the first leader who is not only accompanying another."""
+    actors = [o for o in officials if o.title in _ACTOR_TITLES and o.city]
+    for official in actors:
+        after = text[official.offset:official.offset + len(official.title) + len(official.name) + 40]
+        if "陪同" not in after.split("，")[0]:
+            return official.city
+    return actors[0].city if actors else ""
 
 
 _BACKGROUND_AFTER = re.compile(r"^[^，。；]{0,4}(?:以来|起|开始|之前|前夕|期间|至今|截至)")

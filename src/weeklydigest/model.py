@@ -63,6 +63,7 @@ class Official:
     title: str
     city: str
     offset: int = -1
+    note: str = ""  # e.g. "name from roster" when the text gives only the title
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Article:
     event_date: date | None = None
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
+    warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
 
     @property
     def paragraphs(self) -> list[str]:
