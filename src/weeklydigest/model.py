@@ -151,6 +151,7 @@ class Item:
     sources: tuple[SourceRef, ...]
     why: tuple[str, ...]
     score: float = 0.0
+    warnings: tuple[str, ...] = ()  # facts an editor should check
 
 
 @dataclass(frozen=True)
@@ -222,4 +223,5 @@ def _item_json(item: Item) -> dict[str, Any]:
         "sources": [asdict(s) for s in item.sources],
         "why": list(item.why),
         "score": item.score,
+        "warnings": list(item.warnings),
     }

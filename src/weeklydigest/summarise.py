@@ -52,6 +52,7 @@ def summarise(
         sources=tuple(sources),
         why=tuple(why),
         score=max(score.score for _, score in articles),
+        warnings=tuple(dict.fromkeys(w for article, _ in articles for w in article.warnings)),
     )
 
 
