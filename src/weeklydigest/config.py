@@ -189,7 +189,9 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         check.error("min_score", f"expected a number >= 0, got {_describe(min_score)}")
         min_score = 2.0
 
-    set_patterns = check.strings(data, "set_patterns", "set_patterns") if "set_patterns" in data else DEFAULT_SET_PATTERNS
+    set_patterns = DEFAULT_SET_PATTERNS
+    if "set_patterns" in data:
+        set_patterns = check.strings(data, "set_patterns", "set_patterns")
     for j, pattern in enumerate(set_patterns):
         try:
             re.compile(pattern)
