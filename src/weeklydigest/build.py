@@ -35,6 +35,8 @@ from .week import IssueWeek
 
 logger = logging.getLogger(__name__)
 
+LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
+
 
 def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
     """Return the spam rules and the roster of office holders the config asks for."""
@@ -104,6 +106,8 @@ def digest_articles(
             unassigned.append(Unassigned(article.id, article.title, reason))
         elif not article.city:
             unassigned.append(Unassigned(article.id, article.title, "no city found"))
+        elif not any(o.title in LEADER_TITLES for o in article.officials):
+            unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
     # Summarise: one item per city per section, cities in the column's order.
@@ -128,7 +132,8 @@ def digest_articles(
         # Until the store keeps earlier weeks, the run's out-of-week articles stand for them.
         "emerging_terms": emerging_terms([a.title + "\n" + a.text for a in in_week],
                                          [a.title + "\n" + a.text for a in articles
-                                          if a.event_date is not None and not week.contains(a.event_date)]),
+                                          if a.event_date is not None and not week.contains(a.event_date)],
+                                         vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms))),
     }
     generated = (now or datetime.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(

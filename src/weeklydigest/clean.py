@@ -108,10 +108,9 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
         pieces.paragraphs = document.body.split("\n")
     title = _clean_line(document.title, _Pieces())
     lines = []
-    for raw in pieces.paragraphs:
-        line = _clean_line(raw, pieces)
-        if not line:
-            continue
+    spaced = [line for line in (_clean_line(raw, pieces, keep_spaces=True) for raw in pieces.paragraphs) if line]
+    for line in _drop_keyword_lines(spaced, pieces):
+        line = _join_cjk(line)
         if line == title or line.lstrip("#").strip() == title:
             continue
         if _is_boilerplate(line):
@@ -125,8 +124,7 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
             pieces.drop(trailer.group(0), BOILERPLATE, "page furniture after the text")
             line = line[: trailer.start()].rstrip()
         lines.append(line)
-    paragraphs = _drop_keyword_lines(lines, pieces)
-    paragraphs = _drop_spam(paragraphs, title=title, rules=spam or SpamRules(), pieces=pieces)
+    paragraphs = _drop_spam(lines, title=title, rules=spam or SpamRules(), pieces=pieces)
     return Article(
         id=article_id(document),
         title=title,
@@ -145,7 +143,8 @@ def _drop_keyword_lines(lines: list[str], pieces: _Pieces) -> list[str]:
     kept = []
     for index, line in enumerate(lines):
         terms = [t for t in _KEYWORD_SPLIT.split(line) if t]
-        if len(terms) >= 4 and all(len(t) <= 10 for t in terms) and not re.search(r"[。！？；：:]", line):
+        stuffed = len(terms) >= 4 and all(len(t) <= 10 for t in terms) and re.search(r"[\u4e00-\u9fff]", line)
+        if stuffed and not re.search(r"[。！？；：:]", line):
             rest = "".join(lines[:index] + lines[index + 1:])
             shared = sum(1 for t in terms if len(t) >= 2 and t in rest)
             if shared <= len(terms) // 4:
@@ -229,14 +228,18 @@ def _shingle_set(text: str, size: int = 4) -> set[str]:
     return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
-def _clean_line(raw: str, pieces: _Pieces) -> str:
+def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False) -> str:
     line = _SPACES.sub(" ", raw).strip()
     if not line:
         return ""
     if "(" in line or "（" in line:
         line = _PINYIN.sub(lambda m: _drop_pinyin(m, pieces), line)
     line = to_simplified(line)
-    # Spaces between CJK characters are layout, not text.
+    return line if keep_spaces else _join_cjk(line)
+
+
+def _join_cjk(line: str) -> str:
+    """Return the line without spaces between CJK characters: they are layout, not text."""
     return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", line)
 
 

@@ -245,13 +245,16 @@ def _inline_candidates(paragraph: str, block: re.Pattern[str] | None) -> list[_C
         right = paragraph[end]
         if not _is_cjk(right) or right in FUNCTION_CHARS:
             continue
+        options = []
         for start in range(end - 2, max(0, end - MAX_SPAN) - 1, -1):
             if start < 1 or not _pasteable(paragraph[start:end]):
                 break
-            product = _last_word(paragraph, start, end, at)
-            if product and _heal(paragraph, start, end, at):
-                found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", product))
-                break
+            if _last_word(paragraph, start, end, at) and _heal(paragraph, start, end, at):
+                options.append((start, end))
+        if options:
+            start, end = _best_heal(paragraph, options, at)
+            found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}",
+                                    _last_word(paragraph, start, end, at)))
     if block:
         for match in block.finditer(paragraph):
             span = _widen_to_heal(paragraph, *match.span(), at) or match.span()
@@ -263,15 +266,34 @@ def _inline_candidates(paragraph: str, block: re.Pattern[str] | None) -> list[_C
 def _widen_to_heal(
     paragraph: str, start: int, end: int, at: dict[int, tuple[str, int, int]],
 ) -> tuple[int, int] | None:
-    """Return the smallest widening of [start, end) whose removal heals a broken word."""
+    """Return the best widening of [start, end) whose removal heals a broken word."""
+    options = []
     for extra in range(0, MAX_SPAN):
         for left in range(0, extra + 1):
             s, e = start - left, end + (extra - left)
             if s < 1 or e >= len(paragraph) or e - s > MAX_SPAN + 3:
                 continue
             if _pasteable(paragraph[s:start]) and _pasteable(paragraph[end:e]) and _heal(paragraph, s, e, at):
-                return s, e
-    return None
+                options.append((s, e))
+    return _best_heal(paragraph, options, at) if options else None
+
+
+def _best_heal(
+    paragraph: str, options: list[tuple[int, int]], at: dict[int, tuple[str, int, int]],
+) -> tuple[int, int]:
+    """Return the likeliest pasted span among spans that each heal a word.
+
+    The segmenter glues an orphan to the pasted text next to it (特德|系车), so a seam inside a
+    token counts for a span; so does a healed word the report uses elsewhere; then the shorter wins.
+    """
+    def quality(span: tuple[int, int]) -> tuple[int, int]:
+        start, end = span
+        inside = sum(1 for seam in (start, end) if (t := at.get(seam - 1)) is not None and t[2] > seam)
+        healed = paragraph[start - 1] + paragraph[end]
+        elsewhere = paragraph.count(healed) > 0
+        return inside + elsewhere, -(end - start)
+
+    return max(options, key=quality)
 
 
 def _repeated_products(paragraph: str, products: set[str], taken: list[_Candidate]) -> list[_Candidate]:
