@@ -277,7 +277,7 @@ _POST_END = re.compile(
 _CLAUSE_STOP = re.compile(r"[，。；：！？,;:\n]")
 
 
-_NOT_IN_NAME = frozenset("全市省县区镇村委会要的在和与了是为对将把被等各该此其度上下中这那个们")
+_NOT_IN_NAME = frozenset("全市省县区镇村委会要的在和与了是为对将把被等各该此其度这那个们")
 _ACTOR_TITLES = ("省委书记", "省长", "市委书记")
 
 

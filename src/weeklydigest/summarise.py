@@ -14,6 +14,8 @@ _CLAUSE_END = re.compile(r"[，；：,;]")
 _TERMINAL = "。！？!?”’」』）)"
 MIN_LEAD = 12  # shorter first lines are headings, not leads
 MIN_SHARE = 110  # characters each article of an item may use at least
+MIN_EXTRA = 30  # room a further key sentence needs
+REDUNDANT = 0.5  # bigram overlap above which a sentence repeats one already picked
 
 
 def summarise(
@@ -57,19 +59,42 @@ def summarise(
 
 
 def pick_sentences(article: Article, *, limit: int) -> list[SentenceRef]:
-    """Return the lead sentence and the key 强调/指出/要求 sentence, trimmed to `limit` chars."""
+    """Return the lead sentence and the key 强调/指出/要求 sentences, trimmed to `limit` chars.
+
+    Further key sentences follow while the budget allows, unless they repeat what is already said.
+    """
     sentences = [s for s in split_sentences(article.text) if len(s.text) >= 4]
     if not sentences:
         return []
     lead = next((s for s in sentences if len(s.text) >= MIN_LEAD), sentences[0])
-    key = None
-    if not KEY_VERBS.search(lead.text):
-        key = next((s for s in sentences if s.start > lead.start and KEY_VERBS.search(s.text)), None)
-    if key is None:
-        return [_ref(article, trim(lead, limit), key=bool(KEY_VERBS.search(lead.text)))]
-    lead_part = trim(lead, max(limit // 2, limit - len(key.text)))
-    key_part = trim(key, max(40, limit - (lead_part.end - lead_part.start)))
-    return [_ref(article, lead_part), _ref(article, key_part, key=True)]
+    keys = [s for s in sentences if s.start > lead.start and KEY_VERBS.search(s.text)]
+    if KEY_VERBS.search(lead.text) or not keys:
+        picked = [_ref(article, trim(lead, limit), key=bool(KEY_VERBS.search(lead.text)))]
+    else:
+        key = keys.pop(0)
+        lead_part = trim(lead, max(limit // 2, limit - len(key.text)))
+        key_part = trim(key, max(40, limit - (lead_part.end - lead_part.start)))
+        picked = [_ref(article, lead_part), _ref(article, key_part, key=True)]
+    used = sum(r.end - r.start for r in picked)
+    for sentence in keys:
+        room = limit - used
+        if room < MIN_EXTRA:
+            break
+        if any(_overlap(sentence.text, r.text) >= REDUNDANT for r in picked) or sentence.start < picked[-1].end:
+            continue
+        part = trim(sentence, room)
+        if part.end - part.start > room:
+            continue  # its first clause alone does not fit
+        picked.append(_ref(article, part))
+        used += part.end - part.start
+    return picked
+
+
+def _overlap(a: str, b: str) -> float:
+    """Return the share of `a`'s character bigrams that `b` also has."""
+    grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    other = {b[i:i + 2] for i in range(len(b) - 1)}
+    return len(grams & other) / len(grams) if grams else 1.0
 
 
 def trim(sentence: Sentence, limit: int) -> Sentence:
