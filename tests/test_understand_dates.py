@@ -36,7 +36,8 @@ def test_missing_year_is_the_nearest_date_not_after_publication():
 
 
 def test_bare_day_takes_the_month_of_the_date_before_it():
-    assert _read("10月30日启动，13日") == [("10月30日", "2025-10-30", "2025-10-30"), ("13日", "2025-10-13", "2025-10-13")]
+    assert _read("10月30日启动，13日") == [
+        ("10月30日", "2025-10-30", "2025-10-30"), ("13日", "2025-10-13", "2025-10-13")]
 
 
 def test_bare_day_without_a_date_before_takes_the_publication_month():

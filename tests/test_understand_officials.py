@@ -79,8 +79,8 @@ def test_bundled_roster_loads_with_every_city():
 
 def test_roster_problems_name_the_entry_and_what_was_expected(tmp_path):
     path = tmp_path / "officials.yaml"
-    path.write_text("- {city: 广州, title: 市委书记, name: 郭永航, from: soon}\n- {city: 火星, title: 书记, name: 张}\n",
-                    encoding="utf-8")
+    path.write_text("- {city: 广州, title: 市委书记, name: 郭永航, from: soon}\n"
+                    "- {city: 火星, title: 书记, name: 张}\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_roster(path)
     assert caught.value.problems == [

@@ -43,13 +43,14 @@ def _article(title: str, text: str, outlet: str = "") -> Article:
 
 
 def test_item_city_is_the_acting_secretarys_not_the_outlets_or_the_places_visited():
-    article = _article("深圳市党政代表团到汕尾考察", "11月17日，深圳市委书记孟凡利率团到汕尾考察。汕尾市委书记逯峰陪同考察。",
-                       outlet="汕尾日报")
+    article = _article("深圳市党政代表团到汕尾考察",
+                       "11月17日，深圳市委书记孟凡利率团到汕尾考察。汕尾市委书记逯峰陪同考察。", outlet="汕尾日报")
     assert extract(article, fallback=date(2025, 11, 23)).city == "深圳"
 
 
 def test_province_level_actor_gives_guangdong():
-    article = _article("黄坤明在湛江调研", "11月20日，省委书记、省人大常委会主任黄坤明到湛江调研。湛江市委书记余钢陪同。")
+    article = _article("黄坤明在湛江调研",
+                       "11月20日，省委书记、省人大常委会主任黄坤明到湛江调研。湛江市委书记余钢陪同。")
     result = extract(article, fallback=date(2025, 11, 23))
     assert result.city == "广东"
     assert [(o.name, o.city) for o in result.officials] == [("黄坤明", "广东"), ("余钢", "湛江")]
