@@ -97,7 +97,11 @@ class SpamRules:
 
 def content_words(text: str) -> list[str]:
     """Return the words of `text` that carry meaning: two or more characters, not only function characters."""
-    return [w for w in rjieba.cut(text) if len(w) >= 2 and _is_cjk(w[0]) and not set(w) <= FUNCTION_CHARS]
+    return [w for w in rjieba.cut(text) if _is_content(w)]
+
+
+def _is_content(word: str) -> bool:
+    return len(word) >= 2 and _is_cjk(word[0]) and not set(word) <= FUNCTION_CHARS
 
 
 def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[list[Spam]]:
@@ -105,7 +109,8 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
     if not rules.enabled:
         return [[] for _ in paragraphs]
     block = rules.block_pattern()
-    found = [_inline_candidates(p, block) for p in paragraphs]
+    tokenized = [rjieba.tokenize(p) for p in paragraphs]
+    found = [_inline_candidates(p, t, block) for p, t in zip(paragraphs, tokenized, strict=True)]
     # A product word counts as pasted when it ends two or more candidate spans of the document.
     ends: dict[str, int] = {}
     for candidates in found:
@@ -119,9 +124,10 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
     counts: dict[str, int] = {}
     for word in content_words(title):
         counts[word] = counts.get(word, 0) + 2
-    for paragraph, candidates in zip(paragraphs, found, strict=True):
-        for word in content_words(_blank(paragraph, candidates)):
-            counts[word] = counts.get(word, 0) + 1
+    for tokens, candidates in zip(tokenized, found, strict=True):
+        for word, start, end in tokens:
+            if _is_content(word) and not any(c.start < end and start < c.end for c in candidates):
+                counts[word] = counts.get(word, 0) + 1
     result: list[list[Spam]] = []
     for paragraph, candidates in zip(paragraphs, found, strict=True):
         spans = [
@@ -131,14 +137,6 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
         spans = _merge([], spans)
         result.append(_merge(spans, _incoherent_sentences(paragraph, counts, block, rules)))
     return result
-
-
-def _blank(paragraph: str, spans: Iterable[Spam | _Candidate]) -> str:
-    chars = list(paragraph)
-    for span in spans:
-        for i in range(span.start, span.end):
-            chars[i] = "，"
-    return "".join(chars)
 
 
 def _merge(first: list[Spam], more: Iterable[Spam]) -> list[Spam]:
@@ -198,9 +196,9 @@ def _pasteable(piece: str) -> bool:
     return all((_is_cjk(c) and c not in FUNCTION_CHARS) or (c.isascii() and c.isalnum()) for c in piece)
 
 
-def _token_map(paragraph: str) -> dict[int, tuple[str, int, int]]:
+def _token_map(paragraph: str, tokens: list[tuple[str, int, int]] | None = None) -> dict[int, tuple[str, int, int]]:
     at: dict[int, tuple[str, int, int]] = {}
-    for token in rjieba.tokenize(paragraph):
+    for token in tokens if tokens is not None else rjieba.tokenize(paragraph):
         for i in range(token[1], token[2]):
             at[i] = token
     return at
@@ -213,10 +211,12 @@ def _last_word(paragraph: str, start: int, end: int, at: dict[int, tuple[str, in
     return ""
 
 
-def _inline_candidates(paragraph: str, block: re.Pattern[str] | None) -> list[_Candidate]:
+def _inline_candidates(
+    paragraph: str, tokens: list[tuple[str, int, int]], block: re.Pattern[str] | None,
+) -> list[_Candidate]:
     """Return spans that may have been pasted inside words."""
     found: list[_Candidate] = []
-    at = _token_map(paragraph)
+    at = _token_map(paragraph, tokens)
     # Latin brand tokens inside Chinese text, with the product words that follow them.
     for match in _LATIN.finditer(paragraph):
         start, end = match.span()
@@ -240,21 +240,28 @@ def _inline_candidates(paragraph: str, block: re.Pattern[str] | None) -> list[_C
         if healed or product_end > end:
             found.append(_Candidate(*span, f"Latin brand token {word} pasted into the text",
                                     _last_word(paragraph, *span, at), strong=True))
-    # Orphan characters that form a word again once the span between them is taken out.
+    # Orphan characters that form a word again once the span between them is taken out. The span
+    # ends with a dictionary word (the product) and the character after it starts no word of its own.
+    paste = [_pasteable(c) for c in paragraph]
     for end in range(2, len(paragraph) - 1):
         right = paragraph[end]
-        if not _is_cjk(right) or right in FUNCTION_CHARS:
+        if not paste[end] or not _is_cjk(right) or right in FUNCTION_CHARS:
+            continue
+        last = at.get(end - 1)
+        if last is None or last[2] != end or len(last[0]) < 2 or not is_word(last[0]):
+            continue
+        following = at.get(end)
+        if following is not None and len(following[0]) >= 2 and is_word(following[0]):
             continue
         options = []
         for start in range(end - 2, max(0, end - MAX_SPAN) - 1, -1):
-            if start < 1 or not _pasteable(paragraph[start:end]):
+            if start < 1 or not paste[start]:
                 break
-            if _last_word(paragraph, start, end, at) and _heal(paragraph, start, end, at):
+            if start <= last[1] and _heal(paragraph, start, end, at):
                 options.append((start, end))
         if options:
             start, end = _best_heal(paragraph, options, at)
-            found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}",
-                                    _last_word(paragraph, start, end, at)))
+            found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", last[0]))
     if block:
         for match in block.finditer(paragraph):
             span = _widen_to_heal(paragraph, *match.span(), at) or match.span()
@@ -331,7 +338,10 @@ def _incoherent_sentences(
     for match in _SENTENCE.finditer(paragraph):
         start, end = match.span()
         text = match.group(0)
-        if sum(_is_cjk(c) for c in text) < 12:
+        context = rules.context_pattern()
+        in_register = bool(_REGISTER_RE.search(text) or (context and context.search(text)))
+        blocked = bool(block and block.search(text))
+        if in_register or sum(_is_cjk(c) for c in text) < 12:
             continue
         words = content_words(text)
         if len(words) < 4:
@@ -341,10 +351,7 @@ def _incoherent_sentences(
             own[word] = own.get(word, 0) + 1
         shared = sum(1 for w in words if counts.get(w, 0) > own[w])
         ratio = shared / len(words)
-        context = rules.context_pattern()
-        in_register = bool(_REGISTER_RE.search(text) or (context and context.search(text)))
-        blocked = bool(block and block.search(text))
-        if (ratio <= 0.12 and not in_register and len(words) >= 5) or (blocked and ratio <= 0.25 and not in_register):
+        if (ratio <= 0.12 and len(words) >= 5) or (blocked and ratio <= 0.25):
             why = "sentence shares no words with the report" if not blocked else "sentence with blocklisted words"
             spans.append(Spam(start, end, why))
     return spans
