@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -185,20 +186,20 @@ def remove_sibling_spam(articles: list[Article]) -> list[Article]:
     Only pieces outside the vocabulary of reporting are cut, so an outlet's own edits stay.
     """
     shingles = [_shingle_set(a.text) for a in articles]
+    # An index of a fixed sample of the shingles finds the candidates without comparing every pair.
+    sampled = [{g for g in grams if zlib.crc32(g.encode("utf-8")) % 8 == 0} for grams in shingles]
     index: dict[str, list[int]] = {}
-    for i, grams in enumerate(shingles):
+    for i, grams in enumerate(sampled):
         for gram in grams:
-            if hash(gram) % 8 == 0:
-                index.setdefault(gram, []).append(i)
+            index.setdefault(gram, []).append(i)
     result = list(articles)
     for i, article in enumerate(articles):
         votes: dict[int, int] = {}
-        for gram in shingles[i]:
-            if hash(gram) % 8 == 0:
-                for j in index.get(gram, ()):
-                    if j != i:
-                        votes[j] = votes.get(j, 0) + 1
-        best = max(votes, key=lambda j: votes[j], default=None)
+        for gram in sampled[i]:
+            for j in index.get(gram, ()):
+                if j != i:
+                    votes[j] = votes.get(j, 0) + 1
+        best = max(sorted(votes), key=lambda j: votes[j], default=None)
         if best is None:
             continue
         overlap = len(shingles[i] & shingles[best]) / max(1, min(len(shingles[i]), len(shingles[best])))

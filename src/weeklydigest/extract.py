@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import yaml
 
 from .model import CITIES, PROVINCE, Article, DateSpan, Official, Sentence
@@ -217,13 +218,24 @@ class Gazetteer:
     """The 21 cities and their districts and counties, each name mapped to its city."""
 
     places: dict[str, str]
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # every name, longest first, traps guarded (for other modules' use)
+    automaton: ahocorasick.Automaton = field(compare=False)
+    traps: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
 
     def count(self, text: str) -> Counter[str]:
         """Return how often each city is named in `text`, directly or by one of its places."""
         counts: Counter[str] = Counter()
-        for match in self.pattern.finditer(text):
-            counts[self.places[match.group(0)]] += 1
+        taken = -1
+        # Leftmost, then longest match; a name guarded against look-alike words must pass its guard.
+        found = sorted(((end - len(name) + 1, -len(name), name) for end, name in self.automaton.iter(text)))
+        for start, size, name in found:
+            if start < taken:
+                continue
+            trap = self.traps.get(name)
+            if trap is not None and not trap.match(text, start):
+                continue
+            counts[self.places[name]] += 1
+            taken = start - size
         return counts
 
 
@@ -238,7 +250,12 @@ def load_gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
                 places.update({str(name): city for name in names})
     names = sorted(places, key=len, reverse=True)
     alternatives = [_PLACE_TRAPS.get(n, re.escape(n)) for n in names]
-    return Gazetteer(places=places, pattern=re.compile("|".join(alternatives)))
+    automaton = ahocorasick.Automaton()
+    for name in names:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    traps = {name: re.compile(pattern) for name, pattern in _PLACE_TRAPS.items() if name in places}
+    return Gazetteer(places=places, pattern=re.compile("|".join(alternatives)), automaton=automaton, traps=traps)
 
 
 def find_cities(text: str) -> Counter[str]:

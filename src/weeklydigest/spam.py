@@ -17,6 +17,7 @@ A small configurable blocklist adds words that are always spam.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +50,7 @@ REGISTER = (
 _REGISTER_RE = re.compile("|".join(sorted(REGISTER, key=len, reverse=True)))
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*[”’」』）)]*|[。！？!?]+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*")
+_NOT_PASTEABLE = re.compile("[^\u4e00-\u9fffA-Za-z0-9]|[" + "".join(sorted(FUNCTION_CHARS)) + "]")
 _CLAUSE_MARKS = ("，", "、", "；", "。", "：", "！", "？")
 MAX_SPAN = 9  # characters pasted inside one word, at most
 
@@ -100,6 +102,7 @@ def content_words(text: str) -> list[str]:
     return [w for w in rjieba.cut(text) if _is_content(w)]
 
 
+@lru_cache(maxsize=65536)
 def _is_content(word: str) -> bool:
     return len(word) >= 2 and _is_cjk(word[0]) and not set(word) <= FUNCTION_CHARS
 
@@ -126,7 +129,7 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
         counts[word] = counts.get(word, 0) + 2
     for tokens, candidates in zip(tokenized, found, strict=True):
         for word, start, end in tokens:
-            if _is_content(word) and not any(c.start < end and start < c.end for c in candidates):
+            if _is_content(word) and not (candidates and any(c.start < end and start < c.end for c in candidates)):
                 counts[word] = counts.get(word, 0) + 1
     result: list[list[Spam]] = []
     for paragraph, candidates in zip(paragraphs, found, strict=True):
@@ -242,26 +245,20 @@ def _inline_candidates(
                                     _last_word(paragraph, *span, at), strong=True))
     # Orphan characters that form a word again once the span between them is taken out. The span
     # ends with a dictionary word (the product) and the character after it starts no word of its own.
-    paste = [_pasteable(c) for c in paragraph]
-    for end in range(2, len(paragraph) - 1):
+    stops = [m.start() for m in _NOT_PASTEABLE.finditer(paragraph)]
+    for index, (word, word_start, end) in enumerate(tokens[:-1]):
+        if len(word) < 2 or end < 2 or not is_word(word):
+            continue
         right = paragraph[end]
-        if not paste[end] or not _is_cjk(right) or right in FUNCTION_CHARS:
+        following = tokens[index + 1][0]
+        if not _is_cjk(right) or right in FUNCTION_CHARS or (len(following) >= 2 and is_word(following)):
             continue
-        last = at.get(end - 1)
-        if last is None or last[2] != end or len(last[0]) < 2 or not is_word(last[0]):
-            continue
-        following = at.get(end)
-        if following is not None and len(following[0]) >= 2 and is_word(following[0]):
-            continue
-        options = []
-        for start in range(end - 2, max(0, end - MAX_SPAN) - 1, -1):
-            if start < 1 or not paste[start]:
-                break
-            if start <= last[1] and _heal(paragraph, start, end, at):
-                options.append((start, end))
+        before = bisect_left(stops, end)
+        limit = max(1, end - MAX_SPAN, stops[before - 1] + 1 if before else 0)
+        options = [(start, end) for start in range(word_start, limit - 1, -1) if _heal(paragraph, start, end, at)]
         if options:
             start, end = _best_heal(paragraph, options, at)
-            found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", last[0]))
+            found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", word))
     if block:
         for match in block.finditer(paragraph):
             span = _widen_to_heal(paragraph, *match.span(), at) or match.span()
