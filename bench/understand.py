@@ -56,19 +56,21 @@ def make_documents(count: int, *, seed: int = 7) -> list[RawDocument]:
         ]
         kind = i % 5
         title = f"{name}到{place}{topic}"
+        outlet = f"{city}日报"
         if kind == 3:  # a mirror: pasted product words, a fiction sentence, pinyin
-            paragraphs[1] = paragraphs[1].replace("技术攻关", "技术攻德系车零件关") + "她把金色信用卡推过柜台，说今晚由她来结。"
+            paragraphs[1] = (paragraphs[1].replace("技术攻关", "技术攻德系车零件关")
+                             + "她把金色信用卡推过柜台，说今晚由她来结。")
             paragraphs[2] = paragraphs[2].replace("书记", "书(shū)记")
         if kind == 4:
             body = "<html><body><div class='content'>" + "".join(f"<p>{p}</p>" for p in paragraphs) + \
                    "<p style='display:none'>汽车配件批发</p></div><div class='share'>分享到：微信</div></body></html>"
-            documents.append(RawDocument(f"bench/{i}.html", "bench", title, "", published, body, "html"))
+            documents.append(RawDocument(f"bench/{i}.html", "bench", title, "", published, body, "html", outlet))
         elif kind in (1, 3):
             body = "\n\n".join(paragraphs) + "\n\n责任编辑：张三"
-            documents.append(RawDocument(f"bench/{i}.md", "bench", title, "", published, body, "markdown"))
+            documents.append(RawDocument(f"bench/{i}.md", "bench", title, "", published, body, "markdown", outlet))
         else:
             documents.append(RawDocument(f"bench/{i}.txt", "bench", title, "", published, "\n\n".join(paragraphs),
-                                         "text"))
+                                         "text", outlet))
     return documents
 
 
