@@ -81,3 +81,29 @@ def test_eval_command_rejects_a_bad_gold_file_in_one_line(capsys, tmp_path):
     assert main(["eval", "--gold", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: gold file {path}: cannot be read:") and err.count("\n") == 1
+
+
+def test_eval_command_names_a_gold_entry_that_lacks_a_key(capsys, tmp_path):
+    path = tmp_path / "gold.json"
+    path.write_text('{"week": "2025-W47", "articles": [{"file": "a.md", "include": true, "city": "广州"}]}',
+                    encoding="utf-8")
+    assert main(["eval", "--gold", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: gold file {path}: articles[0] lacks section, date\n"
+
+
+def test_every_digest_sentence_is_the_exact_span_of_its_cleaned_source(config):
+    from weeklydigest.build import digest_articles, understand
+    from weeklydigest.collect import collect
+
+    for name in GOLDS:
+        gold = load_gold(ROOT / "examples" / "gold" / name)
+        week = parse_week(gold["week"])
+        documents, skipped = collect((SourceConfig(name="g", kind="folder", path=ROOT / gold["source"]),),
+                                     tz=config.tz)
+        articles, empty = understand(documents, week=week, config=config)
+        digest = digest_articles(config, articles, week=week, skipped=skipped + empty, seen=len(documents))
+        texts = {a.id: a.text for a in articles}
+        sentences = [r for s in digest.sections for i in s.items for r in i.sentences]
+        assert len(sentences) >= 20
+        for ref in sentences:
+            assert texts[ref.source][ref.start:ref.end] == ref.text

@@ -67,6 +67,16 @@ def load_gold(path: Path) -> dict[str, Any]:
         raise DigestError(f"gold file {path}: cannot be read: {exc}") from None
     if not isinstance(gold, dict) or not isinstance(gold.get("articles"), list):
         raise DigestError(f"gold file {path}: expected an object with an 'articles' list")
+    for i, entry in enumerate(gold["articles"]):
+        needed = ("file", "include")
+        if isinstance(entry, dict) and entry.get("include") and not entry.get("duplicate_of"):
+            needed += ("section", "city", "date")
+        missing = [k for k in needed if not isinstance(entry, dict) or k not in entry]
+        if missing:
+            raise DigestError(f"gold file {path}: articles[{i}] lacks {', '.join(missing)}")
+        spam = entry.get("spam", [])
+        if not isinstance(spam, list) or not all(isinstance(x, str) and x for x in spam):
+            raise DigestError(f"gold file {path}: articles[{i}].spam must be a list of non-empty strings")
     return gold
 
 
