@@ -55,3 +55,13 @@ def test_item_keeps_names_and_dates_and_links_to_its_source():
     assert item.sources[0].id == "a1"
     assert all(s.source == "a1" for s in item.sentences)
     assert item.why == ("keyword 百千万工程 in lead sentence",)
+
+
+def test_lead_is_where_the_leader_acts_not_an_opening_background_line():
+    text = ("2023年以来，英德市以典型镇培育为抓手，推动镇域经济提质增效。\n"
+            "11月21日，市委书记殷昭举到英德市连江口镇调研典型镇建设情况。\n"
+            "殷昭举要求，要把典型镇建设作为推动县域高质量发展的重要支点。")
+    article = Article(id="q", title="殷昭举到英德调研", url="", source="t", origin="q.md",
+                      published=datetime(2025, 11, 21, 20, tzinfo=TZ), text=text)
+    picked = pick_sentences(article, limit=200)
+    assert [r.text[:6] for r in picked] == ["11月21日，", "殷昭举要求，"]

@@ -81,6 +81,16 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def is_traditional(text: str) -> bool:
+    """Return whether `text` is written in Traditional characters (more than a stray one or two)."""
+    converted = to_simplified(text)
+    if len(converted) != len(text):
+        return True
+    changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return changed >= 3 and changed >= 0.01 * cjk
+
+
 @dataclass
 class _Pieces:
     paragraphs: list[str] = field(default_factory=list)
@@ -107,22 +117,27 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
         _markdown_paragraphs(document.body, pieces)
     else:
         pieces.paragraphs = document.body.split("\n")
-    title = _clean_line(document.title, _Pieces())
+    # Only Traditional text is converted: t2s would also rewrite Simplified names (乾务镇 → 干务镇).
+    convert = is_traditional(document.title + "".join(pieces.paragraphs))
+    title = _clean_line(document.title, _Pieces(), convert=convert)
     lines = []
-    spaced = [line for line in (_clean_line(raw, pieces, keep_spaces=True) for raw in pieces.paragraphs) if line]
+    spaced = [line for line in (_clean_line(raw, pieces, keep_spaces=True, convert=convert)
+                                for raw in pieces.paragraphs) if line]
     for line in _drop_keyword_lines(spaced, pieces):
         line = _join_cjk(line)
         if line == title or line.lstrip("#").strip() == title:
             continue
-        if _is_boilerplate(line):
+        # Page furniture is recognised in Simplified form even where the text is kept as it is.
+        probe = line if convert else to_simplified(line)
+        if _is_boilerplate(probe):
             pieces.drop(line, BOILERPLATE)
             continue
-        if _CAPTION.search(line) and len(line) <= 120:
+        if _CAPTION.search(probe) and len(line) <= 120:
             pieces.drop(line, BOILERPLATE, "image caption")
             continue
-        trailer = _TRAILER.search(line)
+        trailer = _TRAILER.search(probe) if len(probe) == len(line) else _TRAILER.search(line)
         if trailer:
-            pieces.drop(trailer.group(0), BOILERPLATE, "page furniture after the text")
+            pieces.drop(line[trailer.start():], BOILERPLATE, "page furniture after the text")
             line = line[: trailer.start()].rstrip()
         lines.append(line)
     paragraphs = _drop_spam(lines, title=title, rules=spam or SpamRules(), pieces=pieces)
@@ -135,7 +150,7 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
         published=document.published,
         text="\n".join(paragraphs),
         removed=tuple(pieces.removed),
-        outlet=to_simplified(document.outlet).strip(),
+        outlet=(to_simplified(document.outlet) if convert else document.outlet).strip(),
     )
 
 
@@ -229,13 +244,14 @@ def _shingle_set(text: str, size: int = 4) -> set[str]:
     return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
-def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False) -> str:
+def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True) -> str:
     line = _SPACES.sub(" ", raw).strip()
     if not line:
         return ""
     if "(" in line or "（" in line:
         line = _PINYIN.sub(lambda m: _drop_pinyin(m, pieces), line)
-    line = to_simplified(line)
+    if convert:
+        line = to_simplified(line)
     return line if keep_spaces else _join_cjk(line)
 
 

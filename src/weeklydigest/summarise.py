@@ -10,6 +10,8 @@ from .extract import split_sentences
 from .model import Article, Item, SectionScore, Sentence, SentenceRef
 
 KEY_VERBS = re.compile(r"强调|指出|要求|表示|提出|希望|勉励")
+STRONG_VERBS = re.compile(r"强调|指出|要求")  # further key sentences need one of these
+LEADERS = re.compile(r"书记|省长|市长")
 _CLAUSE_END = re.compile(r"[，；：,;]")
 _TERMINAL = "。！？!?”’」』）)"
 MIN_LEAD = 12  # shorter first lines are headings, not leads
@@ -66,7 +68,7 @@ def pick_sentences(article: Article, *, limit: int) -> list[SentenceRef]:
     sentences = [s for s in split_sentences(article.text) if len(s.text) >= 4]
     if not sentences:
         return []
-    lead = next((s for s in sentences if len(s.text) >= MIN_LEAD), sentences[0])
+    lead = _lead(article, sentences)
     keys = [s for s in sentences if s.start > lead.start and KEY_VERBS.search(s.text)]
     if KEY_VERBS.search(lead.text) or not keys:
         picked = [_ref(article, trim(lead, limit), key=bool(KEY_VERBS.search(lead.text)))]
@@ -77,6 +79,8 @@ def pick_sentences(article: Article, *, limit: int) -> list[SentenceRef]:
         picked = [_ref(article, lead_part), _ref(article, key_part, key=True)]
     used = sum(r.end - r.start for r in picked)
     for sentence in keys:
+        if not STRONG_VERBS.search(sentence.text):
+            continue
         room = limit - used
         if room < MIN_EXTRA:
             break
@@ -88,6 +92,19 @@ def pick_sentences(article: Article, *, limit: int) -> list[SentenceRef]:
         picked.append(_ref(article, part))
         used += part.end - part.start
     return picked
+
+
+def _lead(article: Article, sentences: list[Sentence]) -> Sentence:
+    """Return the lead: the first full sentence naming the acting leader, else the first full sentence.
+
+    Reports sometimes open with background (`2023年以来，…`); the lead is where the leader acts.
+    """
+    full = [s for s in sentences if len(s.text) >= MIN_LEAD] or sentences
+    names = [o.name for o in article.officials if o.title in ("市委书记", "省委书记", "省长")]
+    for sentence in full[:3]:
+        if any(name in sentence.text for name in names) or LEADERS.search(sentence.text):
+            return sentence
+    return full[0]
 
 
 def _overlap(a: str, b: str) -> float:
