@@ -64,4 +64,4 @@ def test_lead_is_where_the_leader_acts_not_an_opening_background_line():
     article = Article(id="q", title="殷昭举到英德调研", url="", source="t", origin="q.md",
                       published=datetime(2025, 11, 21, 20, tzinfo=TZ), text=text)
     picked = pick_sentences(article, limit=200)
-    assert [r.text[:7] for r in picked] == ["11月21日，市", "殷昭举要求，要"]
+    assert [r.text[:8] for r in picked] == ["11月21日，市", "殷昭举要求，要把"]
