@@ -84,9 +84,10 @@ def test_inspect_json_has_the_contract_keys():
     assert {"title", "text", "removed", "dates", "cities", "officials", "sections"} <= set(data)
     assert data["title"]
     assert "\n" in data["text"]
-    assert {"text", "reason"} == set(data["removed"][0])
+    assert {"text", "reason"} <= set(data["removed"][0])
     assert data["dates"][0]["start"] == "2025-11-13"
-    assert {"name": "余钢", "title": "市委书记", "city": "湛江"} in data["officials"]
+    assert {"name": "余钢", "title": "市委书记", "city": "湛江"} in [
+        {k: o[k] for k in ("name", "title", "city")} for o in data["officials"]]
     best = max(data["sections"], key=lambda s: s["score"])
     assert best["title"] == "宣讲党的二十届四中全会精神"
     assert best["why"]

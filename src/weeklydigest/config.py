@@ -13,6 +13,7 @@ import yaml
 
 from .errors import ConfigError
 from .model import SectionRule
+from .spam import DEFAULT_BLOCKLIST
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,13 @@ DEFAULT_SET_PHRASES = (
     "视察广东和出席第十五届全国运动会开幕式重要讲话重要指示精神",
     "出席第十五届全国运动会开幕式重要讲话重要指示精神",
     "出席十五运会开幕式重要讲话重要指示精神",
+)
+
+# Set phrases of political reporting, in any wording: "studying the spirit of X" names X in passing.
+DEFAULT_SET_PATTERNS: tuple[str, ...] = (
+    r"(?:深入|认真|全面)?学习(?:宣传)?贯彻(?:落实)?[^，。；：！？]{0,70}?精神",
+    r"贯彻落实[^，。；：！？]{0,70}?精神",
+    r"(?:习近平)?总书记[^，。；：！？]{0,50}?(?:重要讲话|重要指示|重要论述)[^，。；：！？]{0,12}?精神",
 )
 
 
@@ -68,6 +76,9 @@ class Config:
     set_phrases: tuple[str, ...] = DEFAULT_SET_PHRASES
     min_score: float = 2.0
     schedule: ScheduleConfig = ScheduleConfig()
+    set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS
+    spam_words: tuple[str, ...] = DEFAULT_BLOCKLIST
+    officials: Path = Path("config/officials.yaml")
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -78,6 +89,7 @@ class Config:
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "schedule",
+    "set_patterns", "spam_words", "officials",
 }
 _SOURCE_KEYS = {"name", "kind", "path", "url", "urls"}
 _SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms"}
@@ -196,6 +208,17 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         check.error("min_score", f"expected a number >= 0, got {_describe(min_score)}")
         min_score = 2.0
 
+    set_patterns = DEFAULT_SET_PATTERNS
+    if "set_patterns" in data:
+        set_patterns = check.strings(data, "set_patterns", "set_patterns")
+    for j, pattern in enumerate(set_patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            check.error(f"set_patterns[{j}]", f"invalid regular expression {pattern!r}: {exc}")
+    spam_words = check.strings(data, "spam_words", "spam_words") if "spam_words" in data else DEFAULT_BLOCKLIST
+    officials = check.string(data, "officials", "officials", default="config/officials.yaml")
+
     sources = _parse_sources(data.get("sources"), check)
     sections = _parse_sections(data.get("sections"), check)
     schedule = _parse_schedule(data.get("schedule"), check)
@@ -217,6 +240,9 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         set_phrases=set_phrases,
         min_score=float(min_score),
         schedule=schedule,
+        set_patterns=set_patterns,
+        spam_words=spam_words,
+        officials=Path(officials),
         warnings=tuple(check.warnings),
     )
 
