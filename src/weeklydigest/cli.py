@@ -9,8 +9,16 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgressBars
+from rich.table import Table
 
 from . import __version__
 from .classify import best_section, score_sections
@@ -20,6 +28,7 @@ from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .extract import extract
 from .render import FORMATS
+from .store import Store, StoreError
 from .week import IssueWeek, last_complete_week, parse_week, week_of
 
 logger = logging.getLogger("weeklydigest")
@@ -63,11 +72,22 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--week", help="issue week like 2025-W46 (default: the last complete week)")
     when.add_argument("--date", type=_date, help="any day of the week to build, YYYY-MM-DD")
     build.add_argument("--source", type=Path, action="append", default=[],
-                       help="collect only this folder (repeatable) instead of the config's sources")
+                       help="collect this folder (repeatable) into the store and digest only its articles, "
+                            "instead of the config's sources")
     build.add_argument("--out", type=Path, help="output folder (default: the config's, output/)")
     build.add_argument("--format", default=",".join(FORMATS),
                        help="comma-separated formats among html,pdf,md,json")
     build.set_defaults(handler=cmd_build)
+
+    collect = commands.add_parser("collect", help="collect the sources into the article store, without building")
+    collect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    collect.add_argument("--source", type=Path, action="append", default=[],
+                         help="collect this folder (repeatable) instead of the config's sources")
+    collect.set_defaults(handler=cmd_collect)
+
+    status = commands.add_parser("status", help="show each source's health and the store's size")
+    status.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    status.set_defaults(handler=cmd_status)
 
     doctor = commands.add_parser("doctor", help="check fonts, HarfBuzz subsetting, config and store")
     doctor.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
@@ -107,10 +127,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if unknown or not formats:
         raise DigestError(f"unknown format {', '.join(unknown) or '(none)'}: expected some of {','.join(FORMATS)}")
     week = resolve_week(config, week=args.week, day=args.date)
-    sources = None
-    if args.source:
-        sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in args.source)
-    digest = build_issue(config, week=week, sources=sources)
+    with _progress_display() as progress:
+        digest = build_issue(config, week=week, sources=_folder_sources(args.source), progress=progress)
     out = args.out or config.output
     written = write_outputs(digest, config, out=out, formats=formats)
     for skipped in digest.skipped:
@@ -123,6 +141,97 @@ def cmd_build(args: argparse.Namespace) -> int:
     for fmt, path in written.items():
         print(f"{fmt}: {path}")
     return 0
+
+
+def _folder_sources(paths: list[Path]) -> tuple[SourceConfig, ...] | None:
+    """Return the `--source` folders as sources, or None when none were given."""
+    return tuple(SourceConfig(name=p.name or str(p), kind="folder", path=p) for p in paths) or None
+
+
+class _RichProgress:
+    """Collection progress as rich progress bars, one per source."""
+
+    def __init__(self, bars: RichProgressBars) -> None:
+        self._bars = bars
+        self._tasks: dict[str, TaskID] = {}
+
+    def begin(self, source: str) -> None:
+        self._tasks[source] = self._bars.add_task(source, total=None)
+
+    def expect(self, source: str, total: int) -> None:
+        self._bars.update(self._tasks[source], total=total)
+
+    def advance(self, source: str) -> None:
+        self._bars.advance(self._tasks[source])
+
+    def end(self, source: str) -> None:
+        task = self._tasks[source]
+        done = next(t.completed for t in self._bars.tasks if t.id == task)
+        self._bars.update(task, total=done, completed=done)
+
+
+@contextmanager
+def _progress_display() -> Iterator[_RichProgress | None]:
+    """Show collection progress on stderr when it is a terminal; stay quiet otherwise (CI, cron)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with RichProgressBars(*columns, console=Console(stderr=True)) as bars:
+        yield _RichProgress(bars)
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .collect import collect_into
+
+    config = load_config(args.config)
+    sources = _folder_sources(args.source) or config.sources
+    if not sources:
+        raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
+    with Store(config.store) as store, _progress_display() as progress:
+        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
+        counts = store.counts()
+    for skipped in collection.skipped:
+        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+    for run in collection.runs:
+        print(f"{run.name}: {run.seen} seen, {run.new} new, {run.updated} updated, {run.skipped} skipped"
+              + (f"; failed: {run.error}" if run.error else ""))
+    print(f"store {config.store}: {counts['articles']} articles, {counts['versions']} versions")
+    if all(run.error for run in collection.runs):
+        raise DigestError("every source failed; see above")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if not config.store.exists():
+        print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
+        return 0
+    with Store(config.store) as store:
+        health = {h.name: h for h in store.health()}
+        counts = store.counts()
+    table = Table("source", "kind", "last success", "last error", "seen", "new", "updated", "skipped", "stored",
+                  box=box.SIMPLE_HEAD, title=f"store {config.store}: {counts['articles']} articles, "
+                  f"{counts['versions']} versions")
+    configured = [s.name for s in config.sources]
+    for name in configured + sorted(set(health) - set(configured)):
+        source = next((s for s in config.sources if s.name == name), None)
+        h = health.get(name)
+        label = name if source else f"{name} (not in config)"
+        if h is None:
+            table.add_row(label, source.kind if source else "", "never run", "", "", "", "", "", "")
+            continue
+        error = f"{_when(h.last_error_at, config)} {h.last_error}" if h.last_error else ""
+        table.add_row(label, h.kind, _when(h.last_success, config) or "never", error, str(h.seen), str(h.new),
+                      str(h.updated), str(h.skipped), str(h.stored))
+    console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    console.print(table)
+    return 0
+
+
+def _when(moment: datetime | None, config: Config) -> str:
+    return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -160,6 +269,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store_dir = config.store.parent if str(config.store.parent) else Path(".")
         writable = os.access(store_dir if store_dir.exists() else store_dir.parent or Path("."), os.W_OK)
         report(writable, f"store {config.store} (folder writable)", f"cannot write to {store_dir}")
+        if config.store.exists():
+            try:
+                with Store(config.store) as store:
+                    check, counts = store.integrity(), store.counts()
+                report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
+                       "the store is damaged; move it aside and collect again")
+            except StoreError as exc:
+                report(False, f"store {config.store}", str(exc))
     except ConfigError as exc:
         for problem in exc.problems:
             report(False, "config", problem)

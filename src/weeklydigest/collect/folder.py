@@ -13,6 +13,7 @@ import yaml
 
 from ..model import RawDocument, Skipped
 from .decode import decode_bytes
+from .events import Expect, SourceError
 from .meta import html_head, parse_published
 
 logger = logging.getLogger(__name__)
@@ -27,21 +28,37 @@ class Unusable(Exception):
     """A file or line that cannot be used; the message is the one-line reason."""
 
 
-def collect_folder(folder: Path, *, source: str, tz: ZoneInfo) -> tuple[list[RawDocument], list[Skipped]]:
-    """Read every article file below `folder`; unreadable ones are skipped with a reason."""
-    documents: list[RawDocument] = []
-    skipped: list[Skipped] = []
+def iter_folder(folder: Path, *, source: str, tz: ZoneInfo) -> Iterator[RawDocument | Skipped | Expect]:
+    """Yield every article file below `folder`; unreadable ones as `Skipped` with a reason."""
     if not folder.is_dir():
-        return [], [Skipped(str(folder), "folder not found")]
+        raise SourceError("folder not found", where=str(folder))
+    paths = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         if path.suffix.lower() not in SUFFIXES:
             logger.debug("ignoring %s: not an article file type", path)
             continue
-        docs, bad = read_file(path, source=source, tz=tz)
-        documents += docs
-        skipped += bad
+        paths.append(path)
+    yield Expect(len(paths))
+    for path in paths:
+        documents, skipped = read_file(path, source=source, tz=tz)
+        yield from documents
+        yield from skipped
+
+
+def collect_folder(folder: Path, *, source: str, tz: ZoneInfo) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read every article file below `folder`; unreadable ones are skipped with a reason."""
+    documents: list[RawDocument] = []
+    skipped: list[Skipped] = []
+    try:
+        for event in iter_folder(folder, source=source, tz=tz):
+            if isinstance(event, RawDocument):
+                documents.append(event)
+            elif isinstance(event, Skipped):
+                skipped.append(event)
+    except SourceError as exc:
+        return [], [Skipped(exc.where, str(exc))]
     return documents, skipped
 
 
