@@ -5,7 +5,7 @@ articles whose signatures agree on a band in one bucket, so only articles sharin
 compared: the work grows with the number of articles, not with its square. Two indexes:
 
 - mirrors: bands of 8 rows over all articles find near-identical texts (a reprint, a Traditional
-  mirror after conversion) whatever city or date extraction found;
+  mirror after conversion), merged unless they name different cities or days;
 - same event: bands of 2 rows, bucketed per city and event day, find rewrites of one report by
   two outlets. Only articles of the same city and day share these buckets, and a pair in the grey
   zone is merged only when both agree, so two cities' reports written from one template stay apart.
@@ -134,13 +134,24 @@ def _overlap(a: Article, b: Article) -> bool:
     return a.event_date <= (b.event_end or b.event_date) and b.event_date <= (a.event_end or a.event_date)
 
 
+def _date_words(article: Article) -> str | None:
+    """Return the words the event date was read from ("11月13日", "日前"), if any."""
+    return next((d.text for d in article.dates if d.start == article.event_date), None)
+
+
 def same_report(a: Article, b: Article, *, jaccard: float, containment: float) -> bool:
-    """Decide whether two similar articles report one event (the city guard applies at every level)."""
+    """Decide whether two similar articles report one event.
+
+    Near-identical texts are one report unless they name different cities or days (one template
+    filled in twice); a relative date ("日前") read against two publication days is still one day.
+    Below that, city and event date must both be known and agree.
+    """
     if a.city and b.city and a.city != b.city:
-        return False  # one template, two cities
+        return False
     if jaccard >= MIRROR:
-        return True
-    if not (a.city and b.city) or not _overlap(a, b):
+        unknown = a.event_date is None or b.event_date is None
+        return unknown or _overlap(a, b) or (_date_words(a) is not None and _date_words(a) == _date_words(b))
+    if not (a.city and b.city and _overlap(a, b)):
         return False
     return jaccard >= SAME_EVENT or containment >= CONTAINED
 

@@ -48,11 +48,11 @@ def iter_feed(source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: Zone
         response_headers={"content-type": response.content_type or "application/xml",
                           "content-location": response.url},
     )
-    if not parsed.entries:
-        if parsed.get("bozo"):
-            raise SourceError(f"not valid RSS/Atom ({_problem(parsed)})", where=url)
-        if not parsed.get("version"):
-            raise SourceError("not an RSS or Atom feed", where=url)
+    if not parsed.entries and not parsed.get("version"):
+        problem = f" ({_problem(parsed)})" if parsed.get("bozo") else ""
+        raise SourceError(f"not an RSS or Atom feed{problem}", where=url)
+    if not parsed.entries and parsed.get("bozo"):
+        raise SourceError(f"not valid RSS/Atom ({_problem(parsed)})", where=url)
     elif parsed.get("bozo"):
         logger.warning("feed %s: malformed (%s); using the %d entries that could be read",
                        url, _problem(parsed), len(parsed.entries))
@@ -81,7 +81,8 @@ def _entry(
     if not (link or guid):
         yield Skipped(origin, "feed entry has neither a link nor an id")
         return
-    published = parse_published(entry.get("published") or entry.get("updated"), tz=tz) or _struct_time(entry)
+    # dict.get: feedparser's own get() maps a missing "updated" to "published" with a warning.
+    published = parse_published(entry.get("published") or dict.get(entry, "updated"), tz=tz) or _struct_time(entry)
     contents = entry.get("content") or []
     full = "".join(str(c.get("value", "")) for c in contents if c.get("value"))
     summary = str(entry.get("summary") or "")
@@ -89,7 +90,7 @@ def _entry(
     if not full and source.fetch_pages and link.startswith(("http://", "https://")):
         # Only a summary: the article is on the linked page. Fetch it again only when the feed
         # says the entry changed.
-        hint = str(entry.get("updated") or entry.get("published") or hashlib.sha1(summary.encode()).hexdigest())
+        hint = str(dict.get(entry, "updated") or entry.get("published") or hashlib.sha1(summary.encode()).hexdigest())
         known = store.validators(link) if store.has(link) else None
         if known is not None and known.hint == hint:
             yield Unchanged(link)
@@ -117,7 +118,7 @@ def _text(value: object) -> str:
 
 
 def _struct_time(entry: Any) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    parsed = entry.get("published_parsed") or dict.get(entry, "updated_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC) if parsed else None
 
 
