@@ -141,8 +141,10 @@ def main_region(page: str, *, title: str) -> str:
     The region keeps its original markup, so the cleaner still sees hidden text and page furniture
     and records why it drops them. Without an extraction the whole page goes to the cleaner.
     """
-    extracted = trafilatura.extract(page, output_format="txt", include_comments=False, include_tables=True,
-                                    deduplicate=False)
+    # Precision over recall: the extraction only locates the article; the region around it keeps
+    # the short lines trafilatura may leave out.
+    extracted = trafilatura.extract(page, output_format="txt", favor_precision=True, include_comments=False,
+                                    include_tables=True, deduplicate=False)
     paragraphs = [p for p in (_SQUASH.sub("", line) for line in (extracted or "").split("\n"))
                   if len(p) >= MIN_PARAGRAPH]
     try:
