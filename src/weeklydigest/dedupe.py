@@ -206,18 +206,14 @@ def dedupe(articles: list[Article]) -> tuple[list[Article], int]:
             distinct.append(i)
     # Near copies: LSH candidates whose signatures agree enough are measured exactly.
     unique = [articles[i] for i in distinct]
-    signatures = np.array([signature(shingles(a.text)) for a in unique], dtype=np.uint32)
-    pairs = sorted(candidate_pairs(unique, signatures))
-    if pairs:
-        left, right = np.array(pairs).T
-        agreement = (signatures[left] == signatures[right]).mean(axis=1)
-        measured: dict[int, np.ndarray] = {}
-        for x, y in np.array(pairs)[agreement >= WORTH_MEASURING].tolist():
-            a = measured.setdefault(x, shingles(unique[x].text))
-            b = measured.setdefault(y, shingles(unique[y].text))
-            jaccard, containment = similarity(a, b)
-            if same_report(unique[x], unique[y], jaccard=jaccard, containment=containment):
-                clusters.union(distinct[x], distinct[y])
+    sets = [shingles(a.text) for a in unique]
+    signatures = np.array([signature(s) for s in sets], dtype=np.uint32).reshape(len(unique), PERMUTATIONS)
+    pairs = np.array(sorted(candidate_pairs(unique, signatures)), dtype=np.int64).reshape(-1, 2)
+    agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+    for x, y in pairs[agreement >= WORTH_MEASURING].tolist():
+        jaccard, containment = similarity(sets[x], sets[y])
+        if same_report(unique[x], unique[y], jaccard=jaccard, containment=containment):
+            clusters.union(distinct[x], distinct[y])
     groups: dict[int, list[Article]] = defaultdict(list)
     for i, article in enumerate(articles):
         groups[clusters.find(i)].append(article)
