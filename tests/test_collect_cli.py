@@ -45,7 +45,10 @@ def cities(digest_json: Path) -> set[str]:
 
 def count(store: Path) -> int:
     with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
-        return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        try:
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.OperationalError:  # the store is being created
+            return 0
 
 
 def keys(store: Path) -> set[str]:
@@ -55,7 +58,7 @@ def keys(store: Path) -> set[str]:
 
 def test_collect_fills_the_store_and_status_shows_every_sources_health(tmp_path, site, capsys):
     folder = write_reports(tmp_path / "reports", list(REPORTS[:3]))
-    (folder / "broken.md").write_text("---\ntitle: [\n---\n正文", encoding="utf-8")
+    (folder / "broken.md").write_text("---\ntitle: a: b\n---\n正文", encoding="utf-8")
     config = write_config(tmp_path, [
         {"name": "文件夹", "kind": "folder", "path": str(folder)},
         {"name": "失效订阅", "kind": "feed", "url": site.url("/gone.xml")},
