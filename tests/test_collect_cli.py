@@ -78,10 +78,18 @@ def test_collect_fills_the_store_and_status_shows_every_sources_health(tmp_path,
     assert rows["失效订阅"][1:3] == ["feed", "never"] and "HTTP 404 Not Found" in out
 
 
-def test_status_names_sources_that_never_ran_and_stores_not_yet_made(tmp_path, capsys):
-    config = write_config(tmp_path, [{"name": "文件夹", "kind": "folder", "path": str(tmp_path)}])
+def test_status_names_stores_not_yet_made_and_sources_that_never_ran(tmp_path, capsys):
+    folder = write_reports(tmp_path / "reports", list(REPORTS[:1]))
+    config = write_config(tmp_path, [{"name": "文件夹", "kind": "folder", "path": str(folder)}])
     assert main(["status", "--config", str(config.path)]) == 0
-    assert capsys.readouterr().out == f"store {config.store} does not exist yet: run 'weeklydigest collect' first\n"
+    assert f"store {config.store} does not exist yet: run 'weeklydigest collect' first" in capsys.readouterr().out
+    assert main(["collect", "--config", str(config.path)]) == 0
+    config = write_config(tmp_path, [{"name": "文件夹", "kind": "folder", "path": str(folder)},
+                                     {"name": "新订阅", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml"}])
+    capsys.readouterr()
+    assert main(["status", "--config", str(config.path)]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert ["新订阅", "feed", "never", "run"] in rows
 
 
 def test_collect_exits_non_zero_with_one_line_when_every_source_fails(tmp_path, capsys):
@@ -102,7 +110,7 @@ def test_build_digests_the_articles_of_earlier_collections(tmp_path, capsys):
     assert cities(out_dir / "2025-W46" / "digest.json") == {"广州", "深圳", "珠海", "汕头", "佛山", "韶关"}
 
 
-def test_build_with_source_paths_digests_only_what_those_folders_hold(tmp_path, capsys):
+def test_build_with_source_paths_digests_only_those_folders_and_leaves_the_store_alone(tmp_path, capsys):
     config = write_config(tmp_path, [{"name": "文件夹", "kind": "folder", "path": str(tmp_path / "a")}])
     write_reports(tmp_path / "a", list(REPORTS[:4]))
     assert main(["collect", "--config", str(config.path)]) == 0
@@ -110,7 +118,7 @@ def test_build_with_source_paths_digests_only_what_those_folders_hold(tmp_path, 
     assert main(["build", "--config", str(config.path), "--week", "2025-W46", "--format", "json",
                  "--source", str(only), "--out", str(tmp_path / "out")]) == 0
     assert cities(tmp_path / "out" / "2025-W46" / "digest.json") == {"河源", "梅州"}
-    assert count(config.store) == 6  # and they are kept in the store with the others
+    assert count(config.store) == 4  # a one-off build leaves the store as it was
 
 
 def test_collect_with_source_paths_collects_only_those(tmp_path, capsys):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from .classify import best_section, score_sections
 from .clean import SPAM, clean
-from .collect import Progress, collect_into
+from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .dedupe import dedupe
 from .extract import extract
@@ -52,21 +52,25 @@ def build_issue(
     config: Config, *, week: IssueWeek, sources: tuple[SourceConfig, ...] | None = None,
     now: datetime | None = None, progress: Progress | None = None,
 ) -> Digest:
-    """Collect the sources into the store and return the digest of `week` from what the store holds.
+    """Return the digest of `week`: from the store, after collecting the config's sources into it.
 
-    With `sources` given, only the articles those sources hold now are digested (they are still
-    kept in the store); otherwise every stored article of the week is, whenever it was collected.
+    With `sources` given (`build --source`), only what those sources hold is digested, read
+    directly: a one-off build neither reads nor fills the store.
     """
-    with Store(config.store) as store:
-        # Collect: every source into the store; unreadable inputs become `skipped`.
-        collection = collect_into(store, sources if sources is not None else config.sources,
-                                  tz=config.tz, http=config.http, progress=progress)
-        # Read back: the week's candidates, so articles of earlier collections count too.
-        documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started),
-                                     keys=collection.keys if sources is not None else None)
+    if sources is not None:
+        # Collect: the given sources only, in memory.
+        documents, bad = collect(sources, tz=config.tz, http=config.http)
+        skipped = list(bad)
+    else:
+        with Store(config.store) as store:
+            # Collect: every source into the store; unreadable inputs become `skipped`.
+            collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
+            # Read back: the week's candidates, so articles of earlier collections count too.
+            documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
+        skipped = list(collection.skipped)
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week)
-    skipped = [*collection.skipped, *empty]
+    skipped += empty
     return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now)
 
 

@@ -204,10 +204,15 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    print_source_health(load_config(args.config))
+    return 0
+
+
+def print_source_health(config: Config) -> None:
+    """Print a table of each source's health, under the store's size."""
     if not config.store.exists():
         print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
-        return 0
+        return
     with Store(config.store) as store:
         health = {h.name: h for h in store.health()}
         counts = store.counts()
@@ -227,7 +232,6 @@ def cmd_status(args: argparse.Namespace) -> int:
                       str(h.updated), str(h.skipped), str(h.stored))
     console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
     console.print(table)
-    return 0
 
 
 def _when(moment: datetime | None, config: Config) -> str:

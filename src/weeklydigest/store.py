@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -242,24 +242,19 @@ class Store:
             )
         return NEW if version == 1 else UPDATED
 
-    def touch(self, key: str, *, now: datetime) -> bool:
-        """Mark a known article as seen again; return False if the store does not have it."""
+    def touch(self, key: str, *, now: datetime) -> None:
+        """Mark a known article as seen again."""
         with self._transaction() as db:
-            cursor = db.execute("UPDATE articles SET last_seen = ? WHERE key = ?", (_iso(now), key))
-        return cursor.rowcount > 0
+            db.execute("UPDATE articles SET last_seen = ? WHERE key = ?", (_iso(now), key))
 
     def has(self, key: str) -> bool:
         return self._db.execute("SELECT 1 FROM articles WHERE key = ?", (key,)).fetchone() is not None
 
-    def candidates(
-        self, *, published_from: datetime, published_to: datetime, seen_from: datetime,
-        keys: Iterable[str] | None = None,
-    ) -> list[RawDocument]:
+    def candidates(self, *, published_from: datetime, published_to: datetime, seen_from: datetime) -> list[RawDocument]:
         """Return the latest version of the articles published in the window, and of undated ones seen since
-        `seen_from`; only those whose key is in `keys` when given."""
-        wanted = set(keys) if keys is not None else None
+        `seen_from`."""
         rows = self._db.execute(
-            "SELECT a.key, v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet "
+            "SELECT v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet "
             "FROM articles a JOIN versions v ON v.key = a.key AND v.version = a.version "
             "WHERE a.published_utc BETWEEN ? AND ? OR (a.published_utc IS NULL AND a.last_seen >= ?) "
             "ORDER BY a.first_seen, a.key",
@@ -268,8 +263,7 @@ class Store:
         return [
             RawDocument(origin=origin, source=source, title=title, url=url, published=_moment(published),
                         body=body, fmt=fmt, outlet=outlet)
-            for key, origin, source, title, url, published, body, fmt, outlet in rows
-            if wanted is None or key in wanted
+            for origin, source, title, url, published, body, fmt, outlet in rows
         ]
 
     def versions(self, key: str) -> list[tuple[int, str, str]]:

@@ -61,7 +61,6 @@ class Collection:
 
     runs: tuple[SourceRun, ...]
     skipped: tuple[Skipped, ...]
-    keys: frozenset[str]  # the articles (URL or file) the sources delivered or still offered
     started: datetime
 
 
@@ -110,24 +109,22 @@ def collect_into(
     started = datetime.now(UTC)
     runs: list[SourceRun] = []
     skipped: list[Skipped] = []
-    keys: set[str] = set()
     with ExitStack() as stack:
         fetcher = _fetcher(sources, http, stack)
         for source in sources:
             progress.begin(source.name)
-            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress, keys=keys)
+            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress)
             progress.end(source.name)
             store.record_run(run, now=datetime.now(UTC))
             logger.info("source %s: %d seen, %d new, %d updated, %d skipped%s", run.name, run.seen, run.new,
                         run.updated, run.skipped, f"; failed: {run.error}" if run.error else "")
             runs.append(run)
             skipped += bad
-    return Collection(runs=tuple(runs), skipped=tuple(skipped), keys=frozenset(keys), started=started)
+    return Collection(runs=tuple(runs), skipped=tuple(skipped), started=started)
 
 
 def _collect_source(
     store: Store, source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, progress: Progress,
-    keys: set[str],
 ) -> tuple[SourceRun, list[Skipped]]:
     counts = {NEW: 0, UPDATED: 0, "seen": 0}
     skipped: list[Skipped] = []
@@ -144,15 +141,13 @@ def _collect_source(
                 case Skipped():
                     skipped.append(event)
                 case Unchanged(key=key):
-                    if store.touch(key, now=datetime.now(UTC)):
-                        keys.add(key)
+                    store.touch(key, now=datetime.now(UTC))
                 case RawDocument():
                     outcome = _keep(store, event)
                     if outcome is None:
                         skipped.append(Skipped(event.origin, "cannot be cleaned (see the log with -v)"))
                     else:
                         counts[outcome] = counts.get(outcome, 0) + 1
-                        keys.add(event.url or event.origin)
             counts["seen"] += 1
             progress.advance(source.name)
     except SourceError as exc:

@@ -113,10 +113,8 @@ def _markdown(path: Path, text: str, *, source: str, tz: ZoneInfo) -> RawDocumen
     if match:
         try:
             loaded = yaml.load(match.group(1), Loader=_YAML_LOADER)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 2}" if mark else ""
-            raise Unusable(f"front matter is not valid YAML{where}") from None
+        except yaml.YAMLError:
+            raise Unusable(f"front matter is not valid YAML{_yaml_error_line(match.group(1))}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise Unusable("front matter is not a mapping of keys")
         meta = loaded or {}
@@ -138,6 +136,16 @@ def _markdown(path: Path, text: str, *, source: str, tz: ZoneInfo) -> RawDocumen
         published=parse_published(meta.get("date") or meta.get("published"), tz=tz),
         body=body, fmt="markdown", outlet=str(meta.get("source") or ""),
     )
+
+
+def _yaml_error_line(front_matter: str) -> str:
+    """Return ' at line N' (of the file) where PyYAML's own parser places the error; libyaml's is less exact."""
+    try:
+        yaml.safe_load(front_matter)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return f" at line {mark.line + 2}" if mark else ""
+    return ""
 
 
 def _plain_text(path: Path, text: str, *, source: str, tz: ZoneInfo) -> RawDocument:
