@@ -78,6 +78,16 @@ def test_gbk_page_declared_only_in_the_http_header_is_decoded(tmp_path, site):
     assert texts(config)[url] == report.text
 
 
+def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path, site):
+    report = by_slug("st-1113")
+    xhtml = '<?xml version="1.0" encoding="gbk"?>\n' + page(report, charset="gbk").replace("<!DOCTYPE html>", "")
+    url = site.serve("/st.html", xhtml, encoding="gbk", content_type="application/xhtml+xml")
+    config = web_config(tmp_path, urls=[url])
+    collect(config)
+    assert latest(config)[url].title == report.title
+    assert texts(config)[url] == report.text
+
+
 def test_big5_page_without_any_declaration_is_decoded_and_converted_to_simplified(tmp_path, site):
     report = by_slug("zh-1112")
     traditional = opencc.OpenCC("s2tw").convert(page(report, meta_charset=False))

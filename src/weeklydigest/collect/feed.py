@@ -53,7 +53,7 @@ def iter_feed(source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: Zone
         raise SourceError(f"not an RSS or Atom feed{problem}", where=url)
     if not parsed.entries and parsed.get("bozo"):
         raise SourceError(f"not valid RSS/Atom ({_problem(parsed)})", where=url)
-    elif parsed.get("bozo"):
+    if parsed.get("bozo"):
         logger.warning("feed %s: malformed (%s); using the %d entries that could be read",
                        url, _problem(parsed), len(parsed.entries))
     outlet = _text(parsed.feed.get("title", ""))

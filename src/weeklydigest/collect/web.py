@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urldefrag, urljoin
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 _SQUASH = re.compile(r"\s+")
 MIN_PARAGRAPH = 8  # shorter extracted lines (bylines, captions) do not decide where the article is
@@ -76,6 +78,8 @@ def fetch_article(
         response = fetcher.get(url, etag=previous.etag, last_modified=previous.last_modified)
         if response.not_modified:
             yield Unchanged(url)
+            if hint is not None and hint != previous.hint:
+                yield Validated(url, replace(previous, hint=hint))
             return
         document = read_page(response, url=url, source=source, tz=tz)
     except (FetchError, Unusable) as exc:
@@ -123,7 +127,8 @@ def decode_page(response: Response) -> str:
         text, _codec = decode_bytes(response.content, declared=declared)
     except ValueError as exc:
         raise Unusable(str(exc)) from None
-    return text
+    # Decoded, an XHTML page's XML declaration only gets in the way (lxml refuses text that has one).
+    return _XML_DECLARATION.sub("", text, count=1)
 
 
 def _published(found: str | None, meta: str | None, *, tz: ZoneInfo) -> datetime | None:
@@ -174,8 +179,6 @@ def main_region(page: str, *, title: str) -> str:
 
 def listing_links(response: Response, *, pattern: str) -> list[str]:
     """Return the absolute http(s) links of a listing page that match `pattern`, in page order."""
-    if response.not_modified:
-        return []
     page = decode_page(response)
     try:
         tree = lxml_html.fromstring(page)
