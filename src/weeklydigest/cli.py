@@ -72,8 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--week", help="issue week like 2025-W46 (default: the last complete week)")
     when.add_argument("--date", type=_date, help="any day of the week to build, YYYY-MM-DD")
     build.add_argument("--source", type=Path, action="append", default=[],
-                       help="collect this folder (repeatable) into the store and digest only its articles, "
-                            "instead of the config's sources")
+                       help="build from this folder only (repeatable), read directly; the store is not used")
     build.add_argument("--out", type=Path, help="output folder (default: the config's, output/)")
     build.add_argument("--format", default=",".join(FORMATS),
                        help="comma-separated formats among html,pdf,md,json")
