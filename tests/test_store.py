@@ -41,7 +41,7 @@ def rows(path, sql):  # type: ignore[no-untyped-def]
 
 def test_a_new_article_is_stored_with_its_text_metadata_and_times(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
-        assert store.put(DOC, article_id="id1", text=TEXT, now=T0) == NEW
+        assert store.put(DOC, text=TEXT, now=T0) == NEW
     ((key, first, last, published, version, source),) = rows(
         tmp_path / "s.sqlite", "SELECT key, first_seen, last_seen, published, version, source FROM articles")
     assert (key, version, source) == (DOC.url, 1, "南粤时政网")
@@ -54,8 +54,8 @@ def test_a_new_article_is_stored_with_its_text_metadata_and_times(tmp_path):
 
 def test_collecting_the_same_article_again_changes_only_last_seen(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
-        store.put(DOC, article_id="id1", text="正文。", now=T0)
-        assert store.put(DOC, article_id="id1", text="正文。", now=T0 + timedelta(hours=5)) == UNCHANGED
+        store.put(DOC, text="正文。", now=T0)
+        assert store.put(DOC, text="正文。", now=T0 + timedelta(hours=5)) == UNCHANGED
     ((first, last, version),) = rows(tmp_path / "s.sqlite", "SELECT first_seen, last_seen, version FROM articles")
     assert first == T0.isoformat(timespec="microseconds")
     assert last == (T0 + timedelta(hours=5)).isoformat(timespec="microseconds")
@@ -66,8 +66,8 @@ def test_collecting_the_same_article_again_changes_only_last_seen(tmp_path):
 def test_new_text_at_the_same_url_is_a_new_version_and_the_latest_wins(tmp_path):
     corrected = replace(DOC, body=DOC.body + "<p>市领导陈晓岚参加调研。</p>")
     with Store(tmp_path / "s.sqlite") as store:
-        store.put(DOC, article_id="id1", text="正文。", now=T0)
-        assert store.put(corrected, article_id="id1", text="正文。\n市领导陈晓岚参加调研。", now=T0) == UPDATED
+        store.put(DOC, text="正文。", now=T0)
+        assert store.put(corrected, text="正文。\n市领导陈晓岚参加调研。", now=T0) == UPDATED
         assert [(v, text) for v, _, text in store.versions(DOC.url)] == [
             (1, "正文。"), (2, "正文。\n市领导陈晓岚参加调研。")]
         (latest,) = store.candidates(published_from=EPOCH, published_to=FAR, seen_from=EPOCH)
@@ -80,7 +80,7 @@ def test_candidates_are_the_week_window_and_undated_articles_seen_since(tmp_path
     undated_old = replace(DOC, url="", origin="/folder/b.txt", published=None)
     with Store(tmp_path / "s.sqlite") as store:
         for document, seen in ((DOC, T0), (old, T0), (undated_recent, T0), (undated_old, T0 - timedelta(days=60))):
-            store.put(document, article_id=document.origin, text=document.origin, now=seen)
+            store.put(document, text=document.origin, now=seen)
         found = store.candidates(published_from=datetime(2025, 11, 8, tzinfo=TZ),
                                  published_to=datetime(2025, 12, 31, tzinfo=TZ), seen_from=T0 - timedelta(days=7))
     assert sorted(d.url or d.origin for d in found) == ["/folder/a.txt", DOC.url]
@@ -115,9 +115,9 @@ def test_a_failed_write_leaves_nothing_half_written(tmp_path):
     broken = replace(DOC, raw=object())  # type: ignore[arg-type]  # cannot be bound: fails after the first insert
     with Store(tmp_path / "s.sqlite") as store:
         with pytest.raises(StoreError):
-            store.put(broken, article_id="id1", text="正文。", now=T0)
+            store.put(broken, text="正文。", now=T0)
         assert store.counts() == {"articles": 0, "versions": 0}
-        assert store.put(DOC, article_id="id1", text="正文。", now=T0) == NEW
+        assert store.put(DOC, text="正文。", now=T0) == NEW
 
 
 def test_validators_are_remembered_per_url(tmp_path):
@@ -130,7 +130,7 @@ def test_validators_are_remembered_per_url(tmp_path):
 
 def test_source_health_keeps_the_last_error_after_a_later_success(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
-        store.put(DOC, article_id="id1", text="正文。", now=T0)
+        store.put(DOC, text="正文。", now=T0)
         store.record_run(SourceRun("南粤时政网", "web", seen=3, new=1, skipped=2, error="HTTP 500"), now=T0)
         store.record_run(SourceRun("南粤时政网", "web", seen=4, new=0), now=T0 + timedelta(hours=1))
         (health,) = store.health()
@@ -141,5 +141,5 @@ def test_source_health_keeps_the_last_error_after_a_later_success(tmp_path):
 
 def test_integrity_check_of_a_sound_store_is_ok(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
-        store.put(DOC, article_id="id1", text="正文。", now=T0)
+        store.put(DOC, text="正文。", now=T0)
         assert store.integrity() == "ok"

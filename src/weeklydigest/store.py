@@ -32,7 +32,6 @@ def _schema_1(db: sqlite3.Connection) -> None:
     _run_script(db, """
         CREATE TABLE articles (
             key           TEXT PRIMARY KEY,   -- the URL, or the file (with #line) for articles without one
-            id            TEXT NOT NULL,      -- the pipeline's article id
             source        TEXT NOT NULL,      -- the source that first delivered it
             first_seen    TEXT NOT NULL,      -- UTC, ISO 8601
             last_seen     TEXT NOT NULL,
@@ -207,7 +206,7 @@ class Store:
 
     # --- articles -------------------------------------------------------------------------------
 
-    def put(self, document: RawDocument, *, article_id: str, text: str, now: datetime) -> str:
+    def put(self, document: RawDocument, *, text: str, now: datetime) -> str:
         """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED."""
         key = document.url or document.origin
         digest = text_hash(document.title, text)
@@ -225,14 +224,14 @@ class Store:
             version = 1 if row is None else row[0] + 1
             if row is None:
                 db.execute(
-                    "INSERT INTO articles (key, id, source, first_seen, last_seen, published, published_utc, "
-                    "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (key, article_id, document.source, seen, seen, published, published_utc, version),
+                    "INSERT INTO articles (key, source, first_seen, last_seen, published, published_utc, version) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, document.source, seen, seen, published, published_utc, version),
                 )
             else:
                 db.execute(
-                    "UPDATE articles SET id = ?, last_seen = ?, published = ?, published_utc = ?, version = ? "
-                    "WHERE key = ?", (article_id, seen, published, published_utc, version, key),
+                    "UPDATE articles SET last_seen = ?, published = ?, published_utc = ?, version = ? WHERE key = ?",
+                    (seen, published, published_utc, version, key),
                 )
             db.execute(
                 "INSERT INTO versions (key, version, seen, source, origin, url, title, outlet, published, fmt, "

@@ -173,4 +173,4 @@ def _keep(store: Store, document: RawDocument) -> str | None:
     except Exception:  # one odd document must not stop the collection; the traceback goes to the log
         logger.warning("%s: cannot be cleaned", document.origin, exc_info=True)
         return None
-    return store.put(document, article_id=article.id, text=article.text, now=datetime.now(UTC))
+    return store.put(document, text=article.text, now=datetime.now(UTC))
