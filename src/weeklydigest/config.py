@@ -50,6 +50,9 @@ class Config:
     sections: tuple[SectionRule, ...]
     set_phrases: tuple[str, ...] = DEFAULT_SET_PHRASES
     min_score: float = 2.0
+    author: str = "weeklydigest"
+    first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
+    base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -59,7 +62,7 @@ class Config:
 
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
-    "sections", "set_phrases", "min_score",
+    "sections", "set_phrases", "min_score", "author", "first_issue", "base_url",
 }
 _SOURCE_KEYS = {"name", "kind", "path", "url", "urls"}
 _SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms"}
@@ -178,6 +181,16 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         check.error("min_score", f"expected a number >= 0, got {_describe(min_score)}")
         min_score = 2.0
 
+    author = check.string(data, "author", "author", default="weeklydigest")
+    first_issue = data.get("first_issue")
+    if first_issue is not None and not (isinstance(first_issue, str) and re.fullmatch(r"\d{4}-W\d{2}", first_issue)):
+        check.error("first_issue", f"expected an ISO week like '2025-W01', got {_describe(first_issue)}")
+        first_issue = None
+    base_url = data.get("base_url")
+    if base_url is not None and not (isinstance(base_url, str) and re.match(r"https?://[^/\s]+", base_url)):
+        check.error("base_url", f"expected an http(s) URL, got {_describe(base_url)}")
+        base_url = None
+
     sources = _parse_sources(data.get("sources"), check)
     sections = _parse_sections(data.get("sections"), check)
 
@@ -197,6 +210,9 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         sections=sections,
         set_phrases=set_phrases,
         min_score=float(min_score),
+        author=author,
+        first_issue=first_issue,
+        base_url=base_url.rstrip("/") + "/" if base_url else None,
         warnings=tuple(check.warnings),
     )
 
