@@ -27,6 +27,7 @@ from .model import (
     Unassigned,
 )
 from .render import render_all
+from .render.archive import write_archive
 from .summarise import summarise
 from .week import IssueWeek
 
@@ -122,6 +123,8 @@ def digest_articles(
 def write_outputs(
     digest: Digest, config: Config, *, out: Path, formats: tuple[str, ...] = ("html", "pdf", "md", "json"),
 ) -> dict[str, Path]:
-    """Render the requested formats into `out/<issue>/digest.<ext>`, each written atomically."""
-    return render_all(digest, config, folder=out / digest.issue, formats=formats)
+    """Render the requested formats into `out/<issue>/digest.<ext>`, then the archive; all written atomically."""
+    written = render_all(digest, config, folder=out / digest.issue, formats=formats)
+    # Archive: out/index.html and out/feed.atom list every issue in `out`, this one included.
+    return written | write_archive(out, config, current=digest)
 

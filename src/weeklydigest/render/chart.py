@@ -13,7 +13,7 @@ HEIGHT = 56  # height of the tallest bar
 LABEL = 14  # city names stand upright, one character per line
 BAR_FILL = "#3d5a73"
 MISSING = "#d40000"
-FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', sans-serif"
+FONT = "'Noto Serif CJK SC', 'Source Han Serif SC', 'Songti SC', serif"
 
 
 def coverage_chart(counts: list[tuple[str, int]], *, title: str) -> Markup:
