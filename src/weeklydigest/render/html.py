@@ -6,8 +6,8 @@ import html
 import json
 import re
 from functools import lru_cache
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
