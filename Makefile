@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 WEEK   ?= 2025-W46
 
-.PHONY: setup system digest test lint bench clean
+.PHONY: setup system digest test lint bench bench-render clean
 
 setup: system $(STAMP)
 
@@ -29,6 +29,9 @@ lint: setup
 
 bench: setup
 	@$(BIN)/python bench/build_sample.py
+
+bench-render: setup
+	@$(BIN)/python bench/render.py
 
 clean:
 	rm -rf output/20* $(VENV)
