@@ -22,7 +22,7 @@ DATA = ROOT / "tests" / "data"
 GOLDEN = ROOT / "tests" / "golden"
 
 
-def sample_digest(**changes: object) -> Digest:
+def saved_digest(**changes: object) -> Digest:
     """Return the sample week's digest as saved in tests/data (independent of the pipeline's later changes)."""
     digest = digest_from_json(json.loads((DATA / "sample-digest.json").read_text(encoding="utf-8")))
     return replace(digest, **changes) if changes else digest

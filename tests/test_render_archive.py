@@ -16,12 +16,12 @@ import pytest
 from weeklydigest.build import write_outputs
 from weeklydigest.model import Period
 
-from .render_fixtures import parse_html, sample_digest, with_config
+from .render_fixtures import parse_html, saved_digest, with_config
 
 
 def _issue(week: int, *, generated: str, status: str = "draft"):
     start = date.fromisocalendar(2025, week, 1)
-    return sample_digest(issue=f"2025-W{week:02d}", generated=generated, status=status,
+    return saved_digest(issue=f"2025-W{week:02d}", generated=generated, status=status,
                          period=Period(start=start, end=date.fromisocalendar(2025, week, 7), timezone="Asia/Shanghai"))
 
 
@@ -136,7 +136,7 @@ def test_an_empty_output_folder_gives_an_empty_archive_and_a_valid_feed(tmp_path
 
 
 def test_a_digest_without_commentary_round_trips_through_json():
-    digest = sample_digest()
+    digest = saved_digest()
     from weeklydigest.model import digest_from_json
 
     assert digest_from_json(json.loads(json.dumps(digest.to_json()))) == digest

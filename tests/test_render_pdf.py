@@ -21,7 +21,7 @@ from weeklydigest.errors import RenderError
 from weeklydigest.render.pdf import html_to_pdf, render_pdf
 
 from .conftest import ROOT
-from .render_fixtures import pdf_pages_text, poppler, sample_digest
+from .render_fixtures import pdf_pages_text, poppler, saved_digest
 
 WEEKLYDIGEST = str(Path(sys.executable).with_name("weeklydigest"))
 
@@ -29,7 +29,7 @@ WEEKLYDIGEST = str(Path(sys.executable).with_name("weeklydigest"))
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory, config) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "digest.pdf"
-    path.write_bytes(render_pdf(sample_digest(), config))
+    path.write_bytes(render_pdf(saved_digest(), config))
     return path
 
 
@@ -100,7 +100,7 @@ def test_bookmarks_hold_each_section_with_its_cities_in_order(pdf):
     titles = [e.title for e in tops]
     assert titles == ["目录", "关键词：十五运会和残特奥会", "关键词：宣讲党的二十届四中全会精神", "关键词：百千万工程",
                       "政观谈", "来源"]
-    digest = sample_digest()
+    digest = saved_digest()
     for section in digest.sections:
         index = outline.index(next(e for e in tops if e.title == f"关键词：{section.title}"))
         children = outline[index + 1]
@@ -117,7 +117,7 @@ def test_source_links_are_live(pdf):
             action = annotation.get_object().get("/A")
             if action and action.get("/URI"):
                 uris.add(str(action["/URI"]))
-    expected = {s.url for sec in sample_digest().sections for i in sec.items for s in i.sources
+    expected = {s.url for sec in saved_digest().sections for i in sec.items for s in i.sources
                 if s.url.startswith("http")}
     assert expected and uris == expected
 
@@ -228,4 +228,4 @@ def test_render_error_is_raised_in_process_too(monkeypatch, config):
 
     monkeypatch.setattr(pdf_module, "missing_cjk_fonts", lambda: ("Noto Sans CJK SC",))
     with pytest.raises(RenderError, match=r"^CJK font missing \(Noto Sans CJK SC\)"):
-        render_pdf(sample_digest(), config)
+        render_pdf(saved_digest(), config)

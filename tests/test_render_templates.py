@@ -15,7 +15,7 @@ from weeklydigest.render.html import render_html
 from weeklydigest.render.markdown import render_markdown
 
 from .conftest import ROOT
-from .render_fixtures import sample_digest, with_config
+from .render_fixtures import saved_digest, with_config
 
 
 @pytest.fixture
@@ -30,39 +30,40 @@ def test_the_configured_template_folder_is_used(own_templates, config):
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace('<h2 id="toc-h">目录</h2>', '<h2 id="toc-h">本期目录</h2>'), encoding="utf-8")
     (own_templates / "digest.css").write_text("body { color: #123456; }\n", encoding="utf-8")
-    text = render_html(sample_digest(), with_config(config, templates=own_templates))
+    text = render_html(saved_digest(), with_config(config, templates=own_templates))
     assert "本期目录" in text and "body { color: #123456; }" in text
-    assert "本期目录" not in render_html(sample_digest(), config)
+    assert "本期目录" not in render_html(saved_digest(), config)
 
 
 def test_a_template_variable_that_does_not_exist_fails_loudly(own_templates, config):
     page = own_templates / "digest.md.j2"
     page.write_text(page.read_text(encoding="utf-8") + "{{ editor_in_chief }}\n", encoding="utf-8")
     with pytest.raises(RenderError) as caught:
-        render_markdown(sample_digest(), with_config(config, templates=own_templates))
+        render_markdown(saved_digest(), with_config(config, templates=own_templates))
     assert str(caught.value) == "template 'digest.md.j2': 'editor_in_chief' is undefined"
 
 
 def test_a_missing_attribute_fails_loudly_too(own_templates, config):
     page = own_templates / "digest.html.j2"
-    page.write_text(page.read_text(encoding="utf-8").replace("{{ item.city }}</strong>", "{{ item.town }}</strong>"),
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('class="city">{{ item.city }}</h3>', 'class="city">{{ item.town }}</h3>'),
                     encoding="utf-8")
     with pytest.raises(RenderError, match=r"^template 'digest.html.j2': .*'town'"):
-        render_html(sample_digest(), with_config(config, templates=own_templates))
+        render_html(saved_digest(), with_config(config, templates=own_templates))
 
 
 def test_a_template_syntax_error_names_the_line(own_templates, config):
     (own_templates / "digest.md.j2").write_text("---\n{% for x in %}\n", encoding="utf-8")
     with pytest.raises(RenderError, match=r"^template 'digest.md.j2' line 2: "):
-        render_markdown(sample_digest(), with_config(config, templates=own_templates))
+        render_markdown(saved_digest(), with_config(config, templates=own_templates))
 
 
 def test_a_missing_template_folder_or_file_is_named(tmp_path, config):
     with pytest.raises(RenderError, match=r"templates folder .*nowhere not found \(config key 'templates'\)"):
-        render_html(sample_digest(), with_config(config, templates=tmp_path / "nowhere"))
+        render_html(saved_digest(), with_config(config, templates=tmp_path / "nowhere"))
     (tmp_path / "half").mkdir()
     with pytest.raises(RenderError, match=r"^template 'digest.html.j2' not found in .*half$"):
-        render_html(sample_digest(), with_config(config, templates=tmp_path / "half"))
+        render_html(saved_digest(), with_config(config, templates=tmp_path / "half"))
 
 
 def test_the_cli_reports_a_template_mistake_in_one_line(own_templates, tmp_path):

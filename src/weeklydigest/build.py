@@ -7,12 +7,13 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 
+from . import clock
 from .classify import best_section, score_sections
-from .clean import SPAM, clean
+from .clean import SPAM, clean, remove_sibling_spam
 from .collect import collect
 from .config import Config, SourceConfig
 from .dedupe import dedupe
-from .extract import extract
+from .extract import extract, load_gazetteer
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -28,22 +29,43 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
+from .roster import Roster, load_roster
+from .spam import SpamRules
 from .summarise import summarise
+from .terms import emerging_terms
 from .week import IssueWeek
 
 logger = logging.getLogger(__name__)
 
+LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
 
-def understand(documents: list[RawDocument], *, week: IssueWeek) -> tuple[list[Article], list[Skipped]]:
+
+def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
+    """Return the spam rules and the roster of office holders the config asks for."""
+    context = load_gazetteer().pattern
+    if config is None:
+        return SpamRules(context=context), None
+    path = config.officials
+    if not path.is_absolute() and not path.exists():
+        path = Path(__file__).resolve().parents[2] / path  # the project's own config folder
+    return SpamRules(blocklist=config.spam_words, context=context), load_roster(path)
+
+
+def understand(
+    documents: list[RawDocument], *, week: IssueWeek, config: Config | None = None,
+) -> tuple[list[Article], list[Skipped]]:
     """Clean each document and read its facts; documents left without text are skipped."""
-    articles, skipped = [], []
+    rules, roster = reading_aids(config)
+    cleaned, skipped = [], []
     for document in documents:
-        article = clean(document)
+        article = clean(document, spam=rules)
         if not article.text:
             skipped.append(Skipped(document.origin, "no article text left after cleaning"))
             continue
-        articles.append(extract(article, fallback=week.end))
-    return articles, skipped
+        cleaned.append(article)
+    # Mirrors paste spam into copies of a report: another copy shows what was pasted.
+    cleaned = remove_sibling_spam(cleaned)
+    return [extract(a, fallback=week.end, roster=roster) for a in cleaned], skipped
 
 
 def build_issue(
@@ -54,7 +76,7 @@ def build_issue(
     # Collect: raw documents from every source; unreadable inputs become `skipped`.
     documents, skipped = collect(sources if sources is not None else config.sources, tz=config.tz)
     # Clean and extract: paragraphs, removals, dates, cities, officials.
-    articles, empty = understand(documents, week=week)
+    articles, empty = understand(documents, week=week, config=config)
     skipped += empty
     return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now)
 
@@ -77,7 +99,8 @@ def digest_articles(
     # Classify: each article goes to its single best section, or to `unassigned`.
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
-        scores = score_sections(article, config.sections, set_phrases=config.set_phrases)
+        scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
+                                set_patterns=config.set_patterns)
         best = best_section(scores, min_score=config.min_score)
         if best is None:
             top = max(scores, key=lambda s: s.score)
@@ -85,6 +108,8 @@ def digest_articles(
             unassigned.append(Unassigned(article.id, article.title, reason))
         elif not article.city:
             unassigned.append(Unassigned(article.id, article.title, "no city found"))
+        elif not any(o.title in LEADER_TITLES for o in article.officials):
+            unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
     # Summarise: one item per city per section, cities in the column's order.
@@ -106,8 +131,13 @@ def digest_articles(
         "skipped": len(skipped),
         "items": sum(len(s.items) for s in sections),
         "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
+        # Until the store keeps earlier weeks, the run's out-of-week articles stand for them.
+        "emerging_terms": emerging_terms([a.title + "\n" + a.text for a in in_week],
+                                         [a.title + "\n" + a.text for a in articles
+                                          if a.event_date is not None and not week.contains(a.event_date)],
+                                         vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms))),
     }
-    generated = (now or datetime.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
+    generated = (now or clock.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(
         issue=week.issue,
         period=Period(start=week.start, end=week.end, timezone=config.timezone),

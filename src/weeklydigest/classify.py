@@ -7,10 +7,13 @@ from functools import lru_cache
 
 import ahocorasick
 
+from .config import DEFAULT_SET_PATTERNS
 from .extract import split_sentences
 from .model import Article, SectionRule, SectionScore
 
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, BODY_CAP = 5.0, 3.0, 1.0, 4.0
+SUBJECT_WEIGHT, SUBJECT_SHARE = 2.0, 0.4  # bonus when the terms run through this share of the sentences
+
 
 
 @lru_cache(maxsize=8)
@@ -22,11 +25,19 @@ def _automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
     return automaton
 
 
-def _mask(text: str, phrases: tuple[str, ...]) -> str:
+@lru_cache(maxsize=8)
+def _set_pattern(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _mask(text: str, phrases: tuple[str, ...], patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS) -> str:
     """Blank out set phrases so that they never count as a section's term."""
     for phrase in phrases:
         if phrase in text:
             text = text.replace(phrase, "□" * len(phrase))
+    pattern = _set_pattern(patterns)
+    if pattern is not None:
+        text = pattern.sub(lambda m: "□" * len(m.group(0)), text)
     return text
 
 
@@ -40,23 +51,29 @@ def _hits(text: str, words: tuple[str, ...]) -> dict[str, int]:
 
 
 def score_sections(
-    article: Article, rules: tuple[SectionRule, ...], *, set_phrases: tuple[str, ...]
+    article: Article, rules: tuple[SectionRule, ...], *, set_phrases: tuple[str, ...],
+    set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS,
 ) -> list[SectionScore]:
-    """Return every section's score for the article, with the reasons, in display order."""
+    """Return every section's score for the article, with the reasons, in display order.
+
+    Where a term stands decides most (title > lead sentence > body), then how often it recurs and
+    whether it runs through the article. Set phrases are blanked out first and never count.
+    """
     vocabulary = tuple(sorted({w for r in rules for w in (*r.keywords, *r.require, *r.exclude)}))
-    title = _mask(article.title, set_phrases)
+    title = _mask(article.title, set_phrases, set_patterns)
     sentences = split_sentences(article.text)
     lead_end = sentences[0].end if sentences else 0
-    lead = _mask(article.text[:lead_end], set_phrases)
-    body = _mask(article.text[lead_end:], set_phrases)
+    text = _mask(article.text, set_phrases, set_patterns)
+    lead, body = text[:lead_end], text[lead_end:]
     where = {"title": _hits(title, vocabulary), "lead": _hits(lead, vocabulary),
              "body": _hits(body, vocabulary)}
-    anywhere = {w for counts in where.values() for w in counts}
+    raw = _hits(article.title + "\n" + article.text, vocabulary)  # require/exclude read the whole text
+    masked_sentences = [text[s.start:s.end] for s in sentences]
     scores = []
     for rule in rules:
         why: list[str] = []
-        missing = [w for w in rule.require if w not in anywhere]
-        excluded = [w for w in rule.exclude if w in anywhere]
+        missing = [w for w in rule.require if w not in raw]
+        excluded = [w for w in rule.exclude if w in raw]
         if missing or excluded:
             why += [f"required word {w} missing" for w in missing]
             why += [f"excluded word {w} present" for w in excluded]
@@ -66,10 +83,11 @@ def score_sections(
         title_terms = [w for w in rule.keywords if w in where["title"]]
         lead_terms = [w for w in rule.keywords if w in where["lead"]]
         body_count = sum(where["body"].get(w, 0) for w in rule.keywords)
-        for pattern in rule.regex:
-            if re.search(pattern, title):
-                title_terms.append(f"/{pattern}/")
-            body_count += len(re.findall(pattern, lead + body))
+        patterns = [re.compile(p) for p in rule.regex]
+        for pattern in patterns:
+            if pattern.search(title):
+                title_terms.append(f"/{pattern.pattern}/")
+            body_count += len(pattern.findall(body))
         if title_terms:
             score += TITLE_WEIGHT
             why.append(f"keyword {'、'.join(title_terms)} in title")
@@ -79,8 +97,15 @@ def score_sections(
         if body_count:
             score += min(BODY_CAP, BODY_WEIGHT * body_count)
             why.append(f"keywords {body_count}x in body")
+        if masked_sentences and (title_terms or lead_terms or body_count):
+            carrying = sum(1 for s in masked_sentences
+                           if any(w in s for w in rule.keywords) or any(p.search(s) for p in patterns))
+            if carrying / len(masked_sentences) >= SUBJECT_SHARE:
+                score += SUBJECT_WEIGHT
+                why.append(f"subject of the article ({carrying} of {len(masked_sentences)} sentences)")
         if not why:
-            why.append("no section keyword")
+            masked = [w for w in rule.keywords if w in raw]
+            why.append(f"keyword {'、'.join(masked)} only in set phrases" if masked else "no section keyword")
         scores.append(SectionScore(rule.title, score, tuple(why)))
     return scores
 

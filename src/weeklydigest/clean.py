@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import opencc
@@ -14,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .model import Article, RawDocument, Removed
+from .spam import SpamRules, find_spam, in_register, is_word, sibling_insertions
 
 logger = logging.getLogger(__name__)
 
@@ -35,17 +37,32 @@ _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar
 
 # Page furniture that is not part of any report (checked on Simplified text, at line start).
 _BOILERPLATE_LINE = re.compile(
-    r"^(?:分享到|分享至|责任编辑|责编|编辑[:：]|审核[:：]|校对[:：]|来源[:：]|稿源[:：]|作者[:：]|记者[:：]"
+    r"^[【\[（(]?(?:分享到|分享至|责任编辑|责编|编辑[:：]|审核[:：]|校对[:：]|来源[:：]|稿源[:：]|作者[:：]|记者[:：]"
     r"|版权所有|copyright|©|打印本页|【?打印】?|关闭窗口|【?关闭】?|字体[:：]|【字体|字号[:：]|扫一扫|扫码"
-    r"|点击进入|发布留言|发表评论|网友评论|上一篇|下一篇|相关阅读|相关新闻|相关链接|返回顶部|返回首页|原标题[:：]"
-    r"|requestid\b|window\.|var\s)",
+    r"|点击进入|发布留言|发表留言|发表评论|网友评论|上一篇|下一篇|相关阅读|相关新闻|相关链接|返回顶部|返回首页|原标题[:：]"
+    r"|阅读原文|点赞|在看|收藏本页|本文来源|requestid\b|request_id\b|traceid\b|window\.|var\s)",
     re.I,
 )
 _TRACKING_LINE = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]\s*[0-9a-fA-F-]{8,}$")
 _NAV_LINE = re.compile(r"^(?:[^|｜>»]{1,8}\s*[|｜>»]\s*){2,}[^|｜>»]{0,8}$")
+# A pinyin annotation after a character or word on mirror sites: 书(shū)记, 会议(huì yì), 书(shu1).
+_PINYIN_SYLLABLE = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,6}[1-5]?"
 _PINYIN = re.compile(
-    r"(?<=[\u3400-\u9fff])[（(]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňḿ]{1,7}[1-5]?\s*[)）]"
+    rf"(?<=[\u3400-\u9fff])[（(]\s*{_PINYIN_SYLLABLE}(?:\s+{_PINYIN_SYLLABLE}){{0,5}}\s*[)）]"
 )
+_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]|[a-zü][1-5]\b")
+# Image captions and photo credits.
+_CAPTION = re.compile(
+    r"^(?:图为|图：|图:|图片[:：]|图片来源|▲|△|↑|（图|\(图)"
+    r"|^[（(]?(?:[^。！？]{0,30}(?:记者|通讯员|摄影)[^。！？]{0,12}|[\u4e00-\u9fff]{2,4})\s*摄[)）]?$"
+    r"|^[（(]?[^。！？]{0,20}供图[)）]?$"
+)
+# Page furniture glued to the end of the last paragraph: "…顺利。分享到：微信 微博".
+_TRAILER = re.compile(
+    r"(?<=[。！？”])\s*[【\[（(]?(?:分享到|分享至|责任编辑|责编[:：]|编辑[:：]|发布留言|发表留言|发表评论|打印本页"
+    r"|关闭窗口|字体[:：]|扫一扫|点击进入|返回顶部)[\s\S]*$"
+)
+_KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
@@ -64,15 +81,25 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def is_traditional(text: str) -> bool:
+    """Return whether `text` is written in Traditional characters (more than a stray one or two)."""
+    converted = to_simplified(text)
+    if len(converted) != len(text):
+        return True
+    changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return changed >= 3 and changed >= 0.01 * cjk
+
+
 @dataclass
 class _Pieces:
     paragraphs: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
 
-    def drop(self, text: str, reason: str) -> None:
+    def drop(self, text: str, reason: str, detail: str = "") -> None:
         text = _SPACES.sub(" ", text).strip()
         if text:
-            self.removed.append(Removed(text=text[:200], reason=reason))
+            self.removed.append(Removed(text=text[:200], reason=reason, detail=detail))
 
 
 def article_id(document: RawDocument) -> str:
@@ -81,7 +108,7 @@ def article_id(document: RawDocument) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def clean(document: RawDocument) -> Article:
+def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
     """Return the document as an Article with clean Simplified paragraphs."""
     pieces = _Pieces()
     if document.fmt == "html":
@@ -90,18 +117,30 @@ def clean(document: RawDocument) -> Article:
         _markdown_paragraphs(document.body, pieces)
     else:
         pieces.paragraphs = document.body.split("\n")
-    title = _clean_line(document.title, _Pieces())
-    paragraphs = []
-    for raw in pieces.paragraphs:
-        line = _clean_line(raw, pieces)
-        if not line:
-            continue
+    # Only Traditional text is converted: t2s would also rewrite Simplified names (乾务镇 → 干务镇).
+    convert = is_traditional(document.title + "".join(pieces.paragraphs))
+    title = _clean_line(document.title, _Pieces(), convert=convert)
+    lines = []
+    spaced = [line for line in (_clean_line(raw, pieces, keep_spaces=True, convert=convert)
+                                for raw in pieces.paragraphs) if line]
+    for line in _drop_keyword_lines(spaced, pieces):
+        line = _join_cjk(line)
         if line == title or line.lstrip("#").strip() == title:
             continue
-        if _is_boilerplate(line):
+        # Page furniture is recognised in Simplified form even where the text is kept as it is.
+        probe = line if convert else to_simplified(line)
+        if _is_boilerplate(probe):
             pieces.drop(line, BOILERPLATE)
             continue
-        paragraphs.append(line)
+        if _CAPTION.search(probe) and len(line) <= 120:
+            pieces.drop(line, BOILERPLATE, "image caption")
+            continue
+        trailer = _TRAILER.search(probe) if len(probe) == len(line) else _TRAILER.search(line)
+        if trailer:
+            pieces.drop(line[trailer.start():], BOILERPLATE, "page furniture after the text")
+            line = line[: trailer.start()].rstrip()
+        lines.append(line)
+    paragraphs = _drop_spam(lines, title=title, rules=spam or SpamRules(), pieces=pieces)
     return Article(
         id=article_id(document),
         title=title,
@@ -111,20 +150,122 @@ def clean(document: RawDocument) -> Article:
         published=document.published,
         text="\n".join(paragraphs),
         removed=tuple(pieces.removed),
-        outlet=to_simplified(document.outlet).strip(),
+        outlet=(to_simplified(document.outlet) if convert else document.outlet).strip(),
     )
 
 
-def _clean_line(raw: str, pieces: _Pieces) -> str:
+def _drop_keyword_lines(lines: list[str], pieces: _Pieces) -> list[str]:
+    """Drop keyword-stuffed SEO lines (many short terms, no sentence) unrelated to the rest of the text."""
+    kept = []
+    for index, line in enumerate(lines):
+        terms = [t for t in _KEYWORD_SPLIT.split(line) if t]
+        stuffed = len(terms) >= 4 and all(len(t) <= 10 for t in terms) and re.search(r"[\u4e00-\u9fff]", line)
+        if stuffed and not re.search(r"[。！？；：:]", line):
+            rest = "".join(lines[:index] + lines[index + 1:])
+            shared = sum(1 for t in terms if len(t) >= 2 and t in rest)
+            if shared <= len(terms) // 4:
+                pieces.drop(line, SPAM, "keyword-stuffed line unrelated to the text")
+                continue
+        kept.append(line)
+    return kept
+
+
+def _drop_spam(paragraphs: list[str], *, title: str, rules: SpamRules, pieces: _Pieces) -> list[str]:
+    """Cut the spans `find_spam` judges injected, keeping the genuine text around them."""
+    if not paragraphs:
+        return paragraphs
+    kept = []
+    for paragraph, spans in zip(paragraphs, find_spam(paragraphs, title=title, rules=rules), strict=True):
+        for span in spans:
+            pieces.drop(paragraph[span.start:span.end], SPAM, span.why)
+        text = cut_spans(paragraph, [(s.start, s.end) for s in spans])
+        if text.strip():
+            kept.append(text.strip())
+    return kept
+
+
+def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """Return `text` without the given spans (sorted, not overlapping)."""
+    parts, last = [], 0
+    for start, end in spans:
+        parts.append(text[last:start])
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def remove_sibling_spam(articles: list[Article]) -> list[Article]:
+    """Return the articles with text cut that a near-identical sibling copy of the same report lacks.
+
+    Mirrors copy a report and paste spam into it; another outlet's copy shows what was pasted.
+    Only pieces outside the vocabulary of reporting are cut, so an outlet's own edits stay.
+    """
+    shingles = [_shingle_set(a.text) for a in articles]
+    # An index of a fixed sample of the shingles finds the candidates without comparing every pair.
+    sampled = [{g for g in grams if zlib.crc32(g.encode("utf-8")) % 8 == 0} for grams in shingles]
+    index: dict[str, list[int]] = {}
+    for i, grams in enumerate(sampled):
+        for gram in grams:
+            index.setdefault(gram, []).append(i)
+    result = list(articles)
+    for i, article in enumerate(articles):
+        votes: dict[int, int] = {}
+        for gram in sampled[i]:
+            for j in index.get(gram, ()):
+                if j != i:
+                    votes[j] = votes.get(j, 0) + 1
+        best = max(sorted(votes), key=lambda j: votes[j], default=None)
+        if best is None:
+            continue
+        overlap = len(shingles[i] & shingles[best]) / max(1, min(len(shingles[i]), len(shingles[best])))
+        if overlap < 0.6:
+            continue
+        spans = [s for s in sibling_insertions(article.text, articles[best].text) if _foreign_piece(
+            article.text[s.start:s.end])]
+        if not spans:
+            continue
+        removed = [Removed(article.text[s.start:s.end], SPAM, s.why) for s in spans]
+        text = cut_spans(article.text, [(s.start, s.end) for s in spans])
+        result[i] = replace(article, text=text, removed=(*article.removed, *removed))
+    return result
+
+
+def _foreign_piece(piece: str) -> bool:
+    """Return whether a piece missing from the sibling reads as pasted in, not as an outlet's edit."""
+    if in_register(piece) or re.search(r"\d", piece):
+        return False
+    if re.search(r"[A-Za-z]", piece):
+        return True
+    return len(piece) >= 2 and not (len(piece) <= 3 and is_word(piece))
+
+
+def _shingle_set(text: str, size: int = 4) -> set[str]:
+    text = re.sub(r"[\s\W_]+", "", text)
+    return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
+
+
+def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True) -> str:
     line = _SPACES.sub(" ", raw).strip()
     if not line:
         return ""
-    for match in _PINYIN.finditer(line):
-        pieces.drop(match.group(0), PINYIN)
-    line = _PINYIN.sub("", line)
-    line = to_simplified(line)
-    # Spaces between CJK characters are layout, not text.
+    if "(" in line or "（" in line:
+        line = _PINYIN.sub(lambda m: _drop_pinyin(m, pieces), line)
+    if convert:
+        line = to_simplified(line)
+    return line if keep_spaces else _join_cjk(line)
+
+
+def _join_cjk(line: str) -> str:
+    """Return the line without spaces between CJK characters: they are layout, not text."""
     return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", line)
+
+
+def _drop_pinyin(match: re.Match[str], pieces: _Pieces) -> str:
+    """Drop a pinyin annotation (it has tone marks or tone numbers); keep other bracketed Latin text."""
+    if not _TONED.search(match.group(0)):
+        return match.group(0)
+    pieces.drop(match.group(0), PINYIN)
+    return ""
 
 
 def _is_boilerplate(line: str) -> bool:

@@ -8,18 +8,22 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .classify import best_section, score_sections
 from .clean import clean
 from .collect.folder import SUFFIXES, read_file
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
+from .evaluate import MEASURES
 from .extract import extract
+from .lock import LOCKED_EXIT, IssueLock, IssueLocked
 from .render import FORMATS
+from .runlog import finish_run, start_run
 from .week import IssueWeek, last_complete_week, parse_week, week_of
 
 logger = logging.getLogger("weeklydigest")
@@ -27,8 +31,14 @@ logger = logging.getLogger("weeklydigest")
 DEFAULT_CONFIG = Path("config/digest.yaml")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # SIGTERM unwinds like Ctrl-C, so that temporary files are removed and locks released.
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -41,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    except IssueLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return LOCKED_EXIT
     except DigestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -67,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output folder (default: the config's, output/)")
     build.add_argument("--format", default=",".join(FORMATS),
                        help="comma-separated formats among html,pdf,md,json")
+    # The daemon logs its own runs of build; its child processes must not log them twice.
+    build.add_argument("--no-run-log", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(handler=cmd_build)
 
     doctor = commands.add_parser("doctor", help="check fonts, HarfBuzz subsetting, config and store")
@@ -79,7 +94,37 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--date", type=_date, help="the day the article is read on (for the year)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
+
+    schedule = commands.add_parser("schedule", help="run the daemon: collect on a cadence, draft every week")
+    schedule.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    schedule.set_defaults(handler=cmd_schedule)
+
+    status = commands.add_parser("status", help="show next scheduled runs, the last runs and source health")
+    status.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
+    status.set_defaults(handler=cmd_status)
+    evaluate = commands.add_parser("eval", help="build a week and score it against a gold file")
+    evaluate.add_argument("--gold", type=Path, required=True, help="gold JSON (examples/gold/*.json)")
+    evaluate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    evaluate.add_argument("--week", help="issue week (default: the gold file's 'week')")
+    evaluate.add_argument("--source", type=Path, action="append", default=[],
+                          help="folder to read (repeatable; default: the gold file's 'source')")
+    for measure in MEASURES:
+        evaluate.add_argument(f"--min-{measure}", type=_share, metavar="SHARE",
+                              help=f"fail when {measure} accuracy is below this share (0..1)")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share like 0.95, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+    return value
 
 
 def _date(text: str) -> date:
@@ -95,7 +140,7 @@ def resolve_week(config: Config, *, week: str | None, day: date | None) -> Issue
         return parse_week(week, week_starts=config.week_starts)
     if day:
         return week_of(day, week_starts=config.week_starts)
-    return last_complete_week(datetime.now(config.tz), tz=config.tz, week_starts=config.week_starts)
+    return last_complete_week(clock.now(config.tz), tz=config.tz, week_starts=config.week_starts)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -110,9 +155,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     sources = None
     if args.source:
         sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in args.source)
-    digest = build_issue(config, week=week, sources=sources)
     out = args.out or config.output
-    written = write_outputs(digest, config, out=out, formats=formats)
+    with IssueLock(out, week.issue):
+        _refuse_published(out / week.issue / "digest.json", week.issue)
+        log = not args.no_run_log
+        if log:
+            run = start_run(config.store, kind="build", trigger="manual", issue=week.issue,
+                            started=clock.now(config.tz))
+        try:
+            digest = build_issue(config, week=week, sources=sources)
+            written = write_outputs(digest, config, out=out, formats=formats)
+        except BaseException as exc:
+            if log:
+                outcome = "abandoned" if isinstance(exc, KeyboardInterrupt) else "failed"
+                finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome)
+            raise
+        if log:
+            counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
+            finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts)
     for skipped in digest.skipped:
         print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
     stats = digest.stats
@@ -122,6 +182,46 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{len(digest.unassigned)} unassigned, {stats['skipped']} skipped)")
     for fmt, path in written.items():
         print(f"{fmt}: {path}")
+    return 0
+
+
+def _refuse_published(path: Path, issue: str) -> None:
+    try:
+        status = json.loads(path.read_text(encoding="utf-8")).get("status")
+    except (OSError, ValueError):
+        return
+    if status == "published":
+        raise DigestError(f"{issue} is published; its outputs are never overwritten (publish a correction instead)")
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from .schedule import run_daemon
+
+    logging.getLogger("weeklydigest").setLevel(logging.INFO)
+    return run_daemon(args.config)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .runlog import last_runs
+    from .schedule import next_fire_times
+
+    config = load_config(args.config)
+    print("next runs:")
+    jobs = next_fire_times(config)
+    for job_id, when in jobs:
+        print(f"  {job_id:<10} {when.isoformat(timespec='seconds') if when else 'paused'}")
+    if not jobs:
+        print("  (no daemon has run with this config: weeklydigest schedule)")
+    print("last runs:")
+    runs = last_runs(config.store, limit=args.runs)
+    for run in runs:
+        counts = run["counts"]
+        detail = run["error"] or ", ".join(f"{k} {v}" for k, v in counts.items() if k in (
+            "articles_seen", "in_week", "items", "duplicates", "summary"))
+        print(f"  {run['started']}  {run['kind']:<8} {run['trigger']:<9} {run['issue'] or '':<9} "
+              f"{run['outcome']:<9} {detail}")
+    if not runs:
+        print("  (none yet)")
     return 0
 
 
@@ -177,26 +277,33 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     documents, skipped = read_file(path, source="inspect", tz=config.tz)
     if not documents:
         raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
+    from .build import reading_aids
+
     fallback = args.date or date.today()
+    rules, roster = reading_aids(config)
     reports = []
     for document in documents:
-        article = extract(clean(document), fallback=fallback)
-        scores = score_sections(article, config.sections, set_phrases=config.set_phrases)
+        article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+        scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
+                                set_patterns=config.set_patterns)
         best = best_section(scores, min_score=config.min_score)
         reports.append({
             "origin": document.origin,
             "title": article.title,
             "published": article.published.isoformat() if article.published else None,
             "text": article.text,
-            "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+            "removed": [{"text": r.text, "reason": r.reason, "detail": r.detail} for r in article.removed],
             "dates": [{"text": d.text, "start": d.start.isoformat(), "end": d.end.isoformat(),
                        "offset": d.offset} for d in article.dates],
             "event_date": article.event_date.isoformat() if article.event_date else None,
+            "event_end": article.event_end.isoformat() if article.event_end else None,
             "cities": list(article.cities),
             "city": article.city,
-            "officials": [{"name": o.name, "title": o.title, "city": o.city} for o in article.officials],
+            "officials": [{"name": o.name, "title": o.title, "city": o.city, "note": o.note}
+                          for o in article.officials],
             "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
             "section": best.title if best else None,
+            "warnings": list(article.warnings),
         })
     if args.json:
         payload = reports[0] if len(reports) == 1 else {"articles": reports}
@@ -207,6 +314,44 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_build, load_gold
+
+    config = load_config(args.config)
+    gold = load_gold(args.gold)
+    week_id = args.week or gold.get("week")
+    if not week_id:
+        raise DigestError(f"gold file {args.gold}: no 'week'; give --week")
+    week = parse_week(week_id, week_starts=config.week_starts)
+    folders = args.source or ([_gold_source(args.gold, gold["source"])] if gold.get("source") else [])
+    if not folders:
+        raise DigestError(f"gold file {args.gold}: no 'source' folder; give --source")
+    sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in folders)
+    evaluation = evaluate_build(config, gold, week=week, sources=sources)
+    thresholds = {m: getattr(args, f"min_{m}") for m in MEASURES if getattr(args, f"min_{m}") is not None}
+    failed = evaluation.below(thresholds)
+    if args.json:
+        print(json.dumps(evaluation.to_json(thresholds), ensure_ascii=False, indent=2))
+    else:
+        print(f"{week.issue} ({week.start} – {week.end}) against {args.gold}")
+        print(evaluation.table(thresholds))
+        for line in evaluation.miss_lines():
+            print(f"  miss: {line}")
+    for measure in failed:
+        score = evaluation.scores[measure]
+        print(f"error: {measure} {score.accuracy:.1%} is below {thresholds[measure]:.1%}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _gold_source(gold_path: Path, source: str) -> Path:
+    """Return the gold file's source folder: as given when it exists, else relative to the project."""
+    path = Path(source)
+    if path.is_absolute() or path.exists():
+        return path
+    root = gold_path.resolve().parents[2] if len(gold_path.resolve().parents) > 2 else Path.cwd()
+    return root / path
+
+
 def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print(f"title:     {report['title']}")
     print(f"published: {report['published'] or '-'}")
@@ -214,15 +359,19 @@ def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print("dates:     " + ("; ".join(f"{d['text']} → {d['start']}" + ("" if d['end'] == d['start'] else f"..{d['end']}")
                                       for d in report["dates"]) or "-"))
     print("cities:    " + ("、".join(report["cities"]) or "-"))
-    officials = [f"{o['title']} {o['name']} ({o['city'] or '?'})" for o in report["officials"]]
+    officials = [f"{o['title']} {o['name']} ({o['city'] or '?'}{', ' + o['note'] if o['note'] else ''})"
+                 for o in report["officials"]]
     print("officials: " + ("；".join(officials) or "-"))
+    for warning in report["warnings"]:
+        print(f"warning:   {warning}")
     print("sections:")
     for s in report["sections"]:
         mark = "→" if s["title"] == report["section"] else " "
         print(f"  {mark} {s['title']}: {s['score']:g} ({'; '.join(s['why'])})")
     print(f"removed ({len(report['removed'])}):")
     for r in report["removed"]:
-        print(f"  [{r['reason']}] {r['text'][:80]}")
+        detail = f" ({r['detail']})" if r["detail"] else ""
+        print(f"  [{r['reason']}]{detail} {r['text'][:80]}")
     print("text:")
     for paragraph in report["text"].split("\n"):
         print(f"  {paragraph}")

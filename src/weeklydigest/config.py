@@ -13,6 +13,7 @@ import yaml
 
 from .errors import ConfigError
 from .model import SectionRule
+from .spam import DEFAULT_BLOCKLIST
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,13 @@ DEFAULT_SET_PHRASES = (
     "出席十五运会开幕式重要讲话重要指示精神",
 )
 
+# Set phrases of political reporting, in any wording: "studying the spirit of X" names X in passing.
+DEFAULT_SET_PATTERNS: tuple[str, ...] = (
+    r"(?:深入|认真|全面)?学习(?:宣传)?贯彻(?:落实)?[^，。；：！？]{0,70}?精神",
+    r"贯彻落实[^，。；：！？]{0,70}?精神",
+    r"(?:习近平)?总书记[^，。；：！？]{0,50}?(?:重要讲话|重要指示|重要论述)[^，。；：！？]{0,12}?精神",
+)
+
 
 @dataclass(frozen=True)
 class SourceConfig:
@@ -35,6 +43,23 @@ class SourceConfig:
     path: Path | None = None
     url: str | None = None
     urls: tuple[str, ...] = ()
+
+
+CRON_FIELDS = ("year", "month", "day", "week", "day_of_week", "hour", "minute", "second")
+_DAY_NAMES = re.compile(r"^(?:\*|(?:mon|tue|wed|thu|fri|sat|sun)(?:-(?:mon|tue|wed|thu|fri|sat|sun))?"
+                        r"(?:,(?:mon|tue|wed|thu|fri|sat|sun)(?:-(?:mon|tue|wed|thu|fri|sat|sun))?)*)$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When the daemon collects and drafts; cron fields use weekday names, never numbers."""
+
+    collect_every: float | None = 7200.0  # seconds; None: the daemon does not collect on its own
+    build: tuple[tuple[str, str], ...] = (("day_of_week", "mon"), ("hour", "8"), ("minute", "0"))
+    misfire_grace_time: float = 6 * 3600.0
+    shutdown_grace: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +75,10 @@ class Config:
     sections: tuple[SectionRule, ...]
     set_phrases: tuple[str, ...] = DEFAULT_SET_PHRASES
     min_score: float = 2.0
+    schedule: ScheduleConfig = ScheduleConfig()
+    set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS
+    spam_words: tuple[str, ...] = DEFAULT_BLOCKLIST
+    officials: Path = Path("config/officials.yaml")
     author: str = "weeklydigest"
     first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
     base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
@@ -62,7 +91,8 @@ class Config:
 
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
-    "sections", "set_phrases", "min_score", "author", "first_issue", "base_url",
+    "sections", "set_phrases", "min_score", "schedule",
+    "set_patterns", "spam_words", "officials", "author", "first_issue", "base_url",
 }
 _SOURCE_KEYS = {"name", "kind", "path", "url", "urls"}
 _SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms"}
@@ -181,6 +211,16 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         check.error("min_score", f"expected a number >= 0, got {_describe(min_score)}")
         min_score = 2.0
 
+    set_patterns = DEFAULT_SET_PATTERNS
+    if "set_patterns" in data:
+        set_patterns = check.strings(data, "set_patterns", "set_patterns")
+    for j, pattern in enumerate(set_patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            check.error(f"set_patterns[{j}]", f"invalid regular expression {pattern!r}: {exc}")
+    spam_words = check.strings(data, "spam_words", "spam_words") if "spam_words" in data else DEFAULT_BLOCKLIST
+    officials = check.string(data, "officials", "officials", default="config/officials.yaml")
     author = check.string(data, "author", "author", default="weeklydigest")
     first_issue = data.get("first_issue")
     if first_issue is not None and not (isinstance(first_issue, str) and re.fullmatch(r"\d{4}-W\d{2}", first_issue)):
@@ -193,6 +233,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
 
     sources = _parse_sources(data.get("sources"), check)
     sections = _parse_sections(data.get("sections"), check)
+    schedule = _parse_schedule(data.get("schedule"), check)
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -210,6 +251,10 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         sections=sections,
         set_phrases=set_phrases,
         min_score=float(min_score),
+        schedule=schedule,
+        set_patterns=set_patterns,
+        spam_words=spam_words,
+        officials=Path(officials),
         author=author,
         first_issue=first_issue,
         base_url=base_url.rstrip("/") + "/" if base_url else None,
@@ -289,3 +334,57 @@ def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:
             )
         )
     return tuple(sections)
+
+
+def parse_duration(text: object) -> float | None:
+    """Return seconds for '90s', '30m', '2h', '1d'; None if it is not such a duration."""
+    if isinstance(text, int | float) and not isinstance(text, bool) and text > 0:
+        return float(text)
+    match = _DURATION.match(str(text))
+    if not match or float(match[1]) <= 0:
+        return None
+    return float(match[1]) * _UNIT_SECONDS[match[2]]
+
+
+def _parse_schedule(raw: Any, check: _Checker) -> ScheduleConfig:
+    default = ScheduleConfig()
+    if raw is None:
+        return default
+    if not isinstance(raw, dict):
+        check.error("schedule", f"expected a mapping (collect_every, build, …), got {_describe(raw)}")
+        return default
+    check.warn_unknown("schedule", {"collect_every", "build", "misfire_grace_time", "shutdown_grace"}, raw)
+    durations: dict[str, float | None] = {}
+    for key, fallback in (("collect_every", default.collect_every), ("misfire_grace_time", default.misfire_grace_time),
+                          ("shutdown_grace", default.shutdown_grace)):
+        value = raw.get(key, fallback)
+        if key == "collect_every" and value in (None, False, "off"):
+            durations[key] = None
+            continue
+        seconds = parse_duration(value)
+        if seconds is None:
+            expected = "expected a duration like '90s', '30m', '2h' or '1d'"
+            check.error(f"schedule.{key}", f"{expected}, got {_describe(value)}")
+        durations[key] = seconds if seconds is not None else fallback
+    build = raw.get("build", dict(default.build))
+    fields: list[tuple[str, str]] = []
+    if not isinstance(build, dict) or not build:
+        check.error("schedule.build", f"expected a mapping of cron fields, got {_describe(build)}")
+    else:
+        for name, value in build.items():
+            key = f"schedule.build.{name}"
+            if name not in CRON_FIELDS:
+                check.error(key, f"unknown cron field, expected one of {', '.join(CRON_FIELDS)}")
+                continue
+            text = str(value).strip().lower()
+            # APScheduler 3 counts Monday as 0, unlike crontab: numbers would fire on the wrong day.
+            if name == "day_of_week" and not _DAY_NAMES.match(text):
+                check.error(key, f"expected weekday names like 'mon' or 'mon-fri', got {_describe(value)}")
+                continue
+            fields.append((name, text))
+    return ScheduleConfig(
+        collect_every=durations["collect_every"],
+        build=tuple(fields) or default.build,
+        misfire_grace_time=durations["misfire_grace_time"] or default.misfire_grace_time,
+        shutdown_grace=durations["shutdown_grace"] or default.shutdown_grace,
+    )

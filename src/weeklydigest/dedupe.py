@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from .model import Article, SourceRef
 
-NEAR_DUPLICATE = 0.5  # Jaccard similarity of character 4-grams
+NEAR_DUPLICATE = 0.35  # Jaccard similarity of character 4-grams, within one city and event date
 _NOISE = re.compile(r"[\s\W_]+", re.U)
 
 

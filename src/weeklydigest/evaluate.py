@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DigestError
-from .model import Digest, Item
+from .model import Article, Digest, Item
+
+MEASURES = ("inclusion", "section", "city", "date", "official", "spam", "kept")
 
 
 @dataclass
@@ -32,11 +34,30 @@ class Score:
 class Evaluation:
     scores: dict[str, Score]
 
-    def table(self) -> str:
-        lines = [f"{'measure':<10} {'right':>6} {'total':>6} {'accuracy':>9}"]
+    def table(self, thresholds: dict[str, float] | None = None) -> str:
+        """Return the scores as a text table, with the thresholds asked for."""
+        thresholds = thresholds or {}
+        lines = [f"{'measure':<10} {'right':>6} {'total':>6} {'accuracy':>9} {'min':>7}"]
         for name, score in self.scores.items():
-            lines.append(f"{name:<10} {score.right:>6} {score.total:>6} {score.accuracy:>8.1%}")
+            bar = f"{thresholds[name]:>6.0%}" if name in thresholds else f"{'-':>6}"
+            flag = "  BELOW" if name in self.below(thresholds) else ""
+            lines.append(f"{name:<10} {score.right:>6} {score.total:>6} {score.accuracy:>8.1%} {bar}{flag}")
         return "\n".join(lines)
+
+    def below(self, thresholds: dict[str, float]) -> list[str]:
+        """Return the measures under their threshold."""
+        return [m for m, bar in thresholds.items() if m in self.scores and self.scores[m].accuracy < bar]
+
+    def miss_lines(self) -> list[str]:
+        return [f"{name}: {miss}" for name, score in self.scores.items() for miss in score.misses]
+
+    def to_json(self, thresholds: dict[str, float] | None = None) -> dict[str, Any]:
+        thresholds = thresholds or {}
+        return {
+            name: {"right": s.right, "total": s.total, "accuracy": round(s.accuracy, 4),
+                   "min": thresholds.get(name), "misses": s.misses}
+            for name, s in self.scores.items()
+        }
 
 
 def load_gold(path: Path) -> dict[str, Any]:
@@ -46,6 +67,16 @@ def load_gold(path: Path) -> dict[str, Any]:
         raise DigestError(f"gold file {path}: cannot be read: {exc}") from None
     if not isinstance(gold, dict) or not isinstance(gold.get("articles"), list):
         raise DigestError(f"gold file {path}: expected an object with an 'articles' list")
+    for i, entry in enumerate(gold["articles"]):
+        needed = ("file", "include")
+        if isinstance(entry, dict) and entry.get("include") and not entry.get("duplicate_of"):
+            needed += ("section", "city", "date")
+        missing = [k for k in needed if not isinstance(entry, dict) or k not in entry]
+        if missing:
+            raise DigestError(f"gold file {path}: articles[{i}] lacks {', '.join(missing)}")
+        spam = entry.get("spam", [])
+        if not isinstance(spam, list) or not all(isinstance(x, str) and x for x in spam):
+            raise DigestError(f"gold file {path}: articles[{i}].spam must be a list of non-empty strings")
     return gold
 
 
@@ -62,8 +93,7 @@ def _placement(digest: Digest) -> dict[str, tuple[str, Item]]:
 def evaluate(digest: Digest, gold: dict[str, Any]) -> Evaluation:
     """Compare the digest with the gold articles; return per-measure scores with the misses."""
     placed = _placement(digest)
-    names = ("inclusion", "section", "city", "date", "official")
-    scores = {name: Score() for name in names}
+    scores = {name: Score() for name in MEASURES[:5]}
     for entry in gold["articles"]:
         file = entry["file"]
         where = placed.get(file)
@@ -86,3 +116,50 @@ def evaluate(digest: Digest, gold: dict[str, Any]) -> Evaluation:
             scores["official"].add(entry["official"] in item.officials,
                                    f"{file}: officials {list(item.officials)}, expected {entry['official']}")
     return Evaluation(scores)
+
+
+def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tuple[Any, ...]) -> Evaluation:
+    """Build the week from `sources` and score it; gold `spam` spans add the spam and kept measures."""
+    from .build import digest_articles, understand
+    from .clean import clean
+    from .collect import collect
+    from .spam import SpamRules
+
+    documents, skipped = collect(sources, tz=config.tz)
+    articles, empty = understand(documents, week=week, config=config)
+    digest = digest_articles(config, articles, week=week, skipped=[*skipped, *empty], seen=len(documents))
+    evaluation = evaluate(digest, gold)
+    by_file = {Path(a.origin).name: a for a in articles}
+    plain = {Path(d.origin).name: clean(d, spam=SpamRules(enabled=False)) for d in documents}
+    evaluation.scores.update(spam_scores(digest, gold, cleaned=by_file, unfiltered=plain))
+    return evaluation
+
+
+def spam_scores(
+    digest: Digest, gold: dict[str, Any], *, cleaned: dict[str, Article], unfiltered: dict[str, Article],
+) -> dict[str, Score]:
+    """Score spam removal: every gold spam span gone from the text and the digest; genuine sentences kept."""
+    from .clean import cut_spans
+    from .extract import split_sentences
+
+    sentences = [ref.text for section in digest.sections for item in section.items for ref in item.sentences]
+    spam, kept = Score(), Score()
+    for entry in gold["articles"]:
+        spans = entry.get("spam") or []
+        file = entry["file"]
+        if not spans or file not in unfiltered:
+            continue
+        text = cleaned[file].text if file in cleaned else ""
+        for span in spans:
+            in_digest = any(span in s for s in sentences)
+            spam.add(span not in text and not in_digest,
+                     f"{file}: spam {span!r} left in the " + ("digest" if in_digest else "cleaned text"))
+        # The genuine text: the article cleaned without spam removal, with the gold spans cut out.
+        genuine = unfiltered[file].text
+        for span in spans:
+            at = genuine.find(span)
+            if at >= 0:
+                genuine = cut_spans(genuine, [(at, at + len(span))])
+        for sentence in split_sentences(genuine):
+            kept.add(sentence.text in text, f"{file}: genuine sentence lost: {sentence.text[:40]}")
+    return {"spam": spam, "kept": kept}

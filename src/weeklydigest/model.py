@@ -44,6 +44,7 @@ class Removed:
 
     text: str
     reason: str
+    detail: str = ""  # the signal that found it, for editors
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Official:
     title: str
     city: str
     offset: int = -1
+    note: str = ""  # e.g. "name from roster" when the text gives only the title
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Article:
     event_date: date | None = None
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
+    warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -148,6 +151,7 @@ class Item:
     sources: tuple[SourceRef, ...]
     why: tuple[str, ...]
     score: float = 0.0
+    warnings: tuple[str, ...] = ()  # facts an editor should check
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,7 @@ def _item_json(item: Item) -> dict[str, Any]:
         "sources": [asdict(s) for s in item.sources],
         "why": list(item.why),
         "score": item.score,
+        "warnings": list(item.warnings),
     }
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..config import Config
@@ -131,7 +132,7 @@ def _entry(folder: Path, config: Config, *, current: Digest | None) -> IssueEntr
     return entry
 
 
-def _digest_data(current: Digest | None, saved: Path) -> dict | None:  # type: ignore[type-arg]
+def _digest_data(current: Digest | None, saved: Path) -> dict[str, Any] | None:
     """Return the digest as JSON data: the one just built, else the saved digest.json."""
     if current is not None:
         return current.to_json()

@@ -1,0 +1,237 @@
+"""The daemon: APScheduler 3 wiring only. Jobs run the CLI in a child process and are logged."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import clock
+from .config import Config, load_config
+from .lock import LOCKED_EXIT
+from .runlog import finish_run, start_run
+from .week import IssueWeek, last_complete_week
+
+logger = logging.getLogger(__name__)
+
+BUILD_JOB = "weeklydigest.schedule:build_job"
+COLLECT_JOB = "weeklydigest.schedule:collect_job"
+CATCH_UP = "catch-up"
+
+_children: set[subprocess.Popen[str]] = set()
+_children_lock = threading.Lock()
+
+
+def jobs_database(config: Config) -> Path:
+    """Return the job store's SQLite file, next to the article store."""
+    return config.store.with_name("schedule.sqlite")
+
+
+def draft_status(config: Config, week: IssueWeek) -> dict[str, Any] | None:
+    """Return status and generated time of the issue's digest.json, or None if there is none."""
+    path = config.output / week.issue / "digest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {"status": data.get("status"), "generated": data.get("generated", ""), "stats": data.get("stats", {})}
+
+
+def needs_draft(config: Config, week: IssueWeek) -> str | None:
+    """Return why the week needs no scheduled draft (already drafted, published), or None if it does."""
+    status = draft_status(config, week)
+    if status is None:
+        return None
+    if status["status"] == "published":
+        return "published; never overwritten by a scheduled build"
+    try:
+        generated = datetime.fromisoformat(status["generated"]).date()
+    except ValueError:
+        return None
+    # A draft made after the week ended already covers the whole week.
+    return "already drafted after the week ended" if generated > week.end else None
+
+
+def _run_child(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run `weeklydigest ARGS` in its own session so a terminal's Ctrl-C reaches only the daemon."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "weeklydigest", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    with _children_lock:
+        _children.add(child)
+    try:
+        stdout, stderr = child.communicate()
+    finally:
+        with _children_lock:
+            _children.discard(child)
+    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
+
+
+def _outcome(result: subprocess.CompletedProcess[str]) -> tuple[str, str | None]:
+    last = (result.stderr.strip().splitlines() or [""])[-1].removeprefix("error: ")
+    if result.returncode == 0:
+        return "ok", None
+    if result.returncode == LOCKED_EXIT:
+        return "skipped", last
+    if result.returncode < 0 or result.returncode == 130:  # killed, or unwound by SIGTERM/SIGINT
+        return "abandoned", "stopped before it finished"
+    return "failed", last or f"exit code {result.returncode}"
+
+
+def build_job(config_path: str, trigger: str = "schedule") -> None:
+    """Draft the issue of the week that just ended, unless it is drafted or published already."""
+    config = load_config(Path(config_path))
+    started = clock.now(config.tz)
+    week = last_complete_week(started, tz=config.tz, week_starts=config.week_starts)
+    run = start_run(config.store, kind="build", trigger=trigger, issue=week.issue, started=started)
+    reason = needs_draft(config, week)
+    if reason:
+        logger.info("build %s skipped: %s", week.issue, reason)
+        finish_run(config.store, run, ended=clock.now(config.tz), outcome="skipped", error=reason)
+        return
+    result = _run_child(["build", "--config", config_path, "--week", week.issue, "--no-run-log"])
+    outcome, error = _outcome(result)
+    status = draft_status(config, week) if outcome == "ok" else None
+    counts = {k: v for k, v in (status or {}).get("stats", {}).items() if isinstance(v, int)}
+    finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, counts=counts, error=error)
+    logger.info("build %s: %s%s", week.issue, outcome, f" ({error})" if error else "")
+
+
+def collect_job(config_path: str, trigger: str = "schedule") -> None:
+    """Collect every configured source into the store."""
+    config = load_config(Path(config_path))
+    run = start_run(config.store, kind="collect", trigger=trigger, issue=None, started=clock.now(config.tz))
+    result = _run_child(["collect", "--config", config_path])
+    outcome, error = _outcome(result)
+    summary = (result.stdout.strip().splitlines() or [""])[-1]
+    finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome,
+               counts={"summary": summary} if summary else None, error=error)
+
+
+def _same_trigger(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "interval"):
+        return bool(a.interval == b.interval)
+    return repr(a) == repr(b)
+
+
+def sync_jobs(scheduler: Any, config: Config, config_path: str) -> None:
+    """Add the configured jobs that are missing and update changed ones; keep pending fire times."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    wanted: dict[str, tuple[str, Any, str]] = {
+        "build": (BUILD_JOB, CronTrigger(**dict(config.schedule.build), timezone=config.tz), "builds"),
+    }
+    if config.schedule.collect_every:
+        wanted["collect"] = (COLLECT_JOB, IntervalTrigger(seconds=config.schedule.collect_every,
+                                                          timezone=config.tz), "collects")
+    for job in scheduler.get_jobs():
+        if job.id not in wanted and job.id != CATCH_UP:
+            logger.info("removing job %s: no longer configured", job.id)
+            job.remove()
+    for job_id, (func, trigger, executor) in wanted.items():
+        job = scheduler.get_job(job_id)
+        if job is None:
+            # Only what is missing is added: replacing a stored job would drop its missed run.
+            scheduler.add_job(func, trigger, id=job_id, name=job_id, args=[config_path], executor=executor)
+            continue
+        if not _same_trigger(job.trigger, trigger):
+            scheduler.reschedule_job(job_id, trigger=trigger)
+        if list(job.args) != [config_path] or job.executor != executor:
+            scheduler.modify_job(job_id, args=[config_path], executor=executor)
+
+
+def next_fire_times(config: Config) -> list[tuple[str, datetime | None]]:
+    """Return the stored jobs and their next fire times (None: paused), soonest first."""
+    db = jobs_database(config)
+    if not db.exists():
+        return []
+    try:
+        with closing(sqlite3.connect(db, timeout=10)) as connection:
+            rows = connection.execute("SELECT id, next_run_time FROM apscheduler_jobs").fetchall()
+    except sqlite3.Error:
+        return []
+    jobs = [(job_id, datetime.fromtimestamp(ts, config.tz) if ts is not None else None) for job_id, ts in rows]
+    return sorted(jobs, key=lambda j: (j[1] is None, j[1] or datetime.max.replace(tzinfo=config.tz)))
+
+
+def sweep_partial_files(config: Config) -> int:
+    """Remove temporary files an interrupted render left behind; return how many."""
+    removed = 0
+    for path in config.output.glob("*/.digest.*.tmp"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def run_daemon(config_path: Path) -> int:
+    """Run until SIGTERM/SIGINT: collect on a cadence, draft every week, catch up after downtime."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    config = load_config(config_path)
+    path = str(config_path.resolve())
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    jobs_db = jobs_database(config)
+    jobs_db.parent.mkdir(parents=True, exist_ok=True)
+    sweep_partial_files(config)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs_db.resolve()}")},
+        executors={"builds": ThreadPoolExecutor(1), "collects": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": int(config.schedule.misfire_grace_time)},
+        timezone=config.tz,
+    )
+    scheduler.start(paused=True)
+    sync_jobs(scheduler, config, path)
+    week = last_complete_week(clock.now(config.tz), tz=config.tz, week_starts=config.week_starts)
+    if draft_status(config, week) is None:
+        logger.warning("%s has no draft yet: building it now", week.issue)
+        scheduler.add_job(BUILD_JOB, "date", run_date=datetime.now(config.tz), id=CATCH_UP, name=CATCH_UP,
+                          args=[path, CATCH_UP], executor="builds", replace_existing=True)
+    scheduler.resume()
+    for job_id, when in next_fire_times(config):
+        print(f"schedule: {job_id} next at {when.isoformat(timespec='seconds') if when else 'paused'}", flush=True)
+    stop.wait()
+    print("schedule: stopping; no new jobs", flush=True)
+    scheduler.shutdown(wait=False)
+    _finish_or_abandon(config.schedule.shutdown_grace)
+    sweep_partial_files(config)
+    print("schedule: stopped", flush=True)
+    return 0
+
+
+def _finish_or_abandon(grace: float) -> None:
+    """Let running jobs finish within `grace` seconds, then stop them (their writes are atomic)."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        with _children_lock:
+            if not any(c.poll() is None for c in _children):
+                return
+        time.sleep(0.1)
+    with _children_lock:
+        running = [c for c in _children if c.poll() is None]
+    for child in running:
+        logger.warning("abandoning %s after %.0fs grace", " ".join(child.args[3:5]), grace)
+        child.terminate()
+    for child in running:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    time.sleep(0.2)  # let the job threads record the abandoned runs

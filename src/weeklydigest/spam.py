@@ -1,0 +1,394 @@
+"""Find SEO spam injected into mirrored reports: fiction sentences and product words pasted inside words.
+
+The signals need no list of today's spam words:
+
+- coherence: an injected sentence shares no words with the rest of the report and none of the
+  vocabulary of political and economic reporting;
+- broken words: a span pasted inside a word leaves two orphan characters that form a word again
+  once the span is taken out (`鲜明特[德系车零件]点` → `特点`);
+- Latin brand tokens inside Chinese words (`BMW零件`), and the product words that follow them,
+  which then count wherever else they are pasted;
+- a sibling copy of the same report (another outlet's copy): text in a near-identical sentence
+  that the sibling does not have was inserted.
+
+A small configurable blocklist adds words that are always spam.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import rjieba
+
+DEFAULT_BLOCKLIST: tuple[str, ...] = ("冷气芯", "汽车零件", "百家乐", "娱乐城", "真人视讯", "六合彩", "代开发票")
+
+# Latin tokens that news reports use inside Chinese text.
+ACRONYMS = frozenset({
+    "AI", "AIGC", "GDP", "CPI", "PPI", "CBD", "APP", "5G", "6G", "IP", "VR", "AR", "XR", "ESG", "RCEP",
+    "IT", "ICT", "LED", "IC", "ETC", "IPO", "CEO", "PM2", "PPP", "QFLP", "MCN", "ICU", "CT", "DNA", "NBA",
+    "CBA", "WTO", "UN", "SCI", "EDA", "OLED", "GPU", "CPU", "KOL", "TOD", "EOD", "RFID", "NFC", "GIS",
+    "BIM", "AED", "MV", "TV", "CCTV", "LNG", "EV", "IOT", "SUV", "CAR-T", "A", "B", "C", "D", "E",
+})
+FUNCTION_CHARS = frozenset("的了和与及在是有为对把被将就也都而或之于以从向到并等个这那着过吗呢啊吧")
+# Vocabulary of political and economic reporting: a sentence using any of it belongs to the report.
+REGISTER = (
+    "发展", "工作", "推进", "推动", "建设", "调研", "书记", "市委", "省委", "县委", "市长", "省长", "要求", "强调",
+    "指出", "表示", "全市", "全省", "全县", "全区", "会议", "项目", "企业", "群众", "干部", "精神", "部署", "落实",
+    "服务", "保障", "赛事", "比赛", "赛区", "运动", "乡村", "县域", "镇村", "经济", "产业", "改革", "创新", "安全",
+    "治理", "政策", "规划", "领导", "党", "政府", "部门", "民生", "文化", "旅游", "游客", "生态", "环境", "现场",
+    "活动", "宣讲", "学习", "贯彻", "全会", "十五五", "十四五", "城市", "区域", "协同", "合作", "园区", "基层",
+    "社区", "考察", "检查", "督导", "慰问", "志愿", "运动员", "农业", "农村", "人民", "高质量", "现代化", "任务",
+    "目标", "责任", "机制", "体系", "措施", "举措", "实施", "统筹", "市场", "投资", "招商", "科技", "人才", "教育",
+    "医疗", "交通", "水利", "防汛", "应急", "村民", "居民", "同志", "主任", "负责人", "汇报", "情况", "副市长",
+    "市政府", "人大", "政协", "常委", "国家", "中央", "总书记", "习近平", "主席", "指示", "讲话", "报告",
+    "市民", "天气", "气温", "消费", "规定", "出行", "比赛",
+)
+_REGISTER_RE = re.compile("|".join(sorted(REGISTER, key=len, reverse=True)))
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*[”’」』）)]*|[。！？!?]+")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*")
+_NOT_PASTEABLE = re.compile("[^\u4e00-\u9fffA-Za-z0-9]|[" + "".join(sorted(FUNCTION_CHARS)) + "]")
+_CLAUSE_MARKS = ("，", "、", "；", "。", "：", "！", "？")
+MAX_SPAN = 9  # characters pasted inside one word, at most
+
+
+def in_register(text: str) -> bool:
+    """Return whether `text` uses the vocabulary of political and economic reporting."""
+    return bool(_REGISTER_RE.search(text))
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+@lru_cache(maxsize=65536)
+def is_word(text: str) -> bool:
+    """Return whether `text` is a word of the segmentation dictionary."""
+    return rjieba.has_word(text)
+
+
+@dataclass(frozen=True)
+class Spam:
+    """A span of a paragraph judged to be spam, with the signal that found it."""
+
+    start: int
+    end: int
+    why: str
+
+
+@dataclass
+class SpamRules:
+    """How spam is found; `blocklist` comes from the config (`spam_words`)."""
+
+    blocklist: tuple[str, ...] = DEFAULT_BLOCKLIST
+    enabled: bool = True  # off: keep everything (to measure what the spam finder takes)
+    context: re.Pattern[str] | None = None  # names that belong to any report (the places of Guangdong)
+    _block_re: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+
+    def context_pattern(self) -> re.Pattern[str] | None:
+        return self.context
+
+    def block_pattern(self) -> re.Pattern[str] | None:
+        if self._block_re is None and self.blocklist:
+            self._block_re = re.compile("|".join(re.escape(w) for w in sorted(self.blocklist, key=len, reverse=True)))
+        return self._block_re
+
+
+def content_words(text: str) -> list[str]:
+    """Return the words of `text` that carry meaning: two or more characters, not only function characters."""
+    return [w for w in rjieba.cut(text) if _is_content(w)]
+
+
+@lru_cache(maxsize=65536)
+def _is_content(word: str) -> bool:
+    return len(word) >= 2 and _is_cjk(word[0]) and not set(word) <= FUNCTION_CHARS
+
+
+def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[list[Spam]]:
+    """Return, for each paragraph, the spans judged to be spam (sorted, not overlapping)."""
+    if not rules.enabled:
+        return [[] for _ in paragraphs]
+    block = rules.block_pattern()
+    tokenized = [rjieba.tokenize(p) for p in paragraphs]
+    found = [_inline_candidates(p, t, block) for p, t in zip(paragraphs, tokenized, strict=True)]
+    # A product word counts as pasted when it ends two or more candidate spans of the document.
+    ends: dict[str, int] = {}
+    for candidates in found:
+        for candidate in candidates:
+            if candidate.product:
+                ends[candidate.product] = ends.get(candidate.product, 0) + 1
+    repeated = {word for word, n in ends.items() if n >= 2}
+    for paragraph, candidates in zip(paragraphs, found, strict=True):
+        candidates += _repeated_products(paragraph, repeated, candidates)
+    # Words of the report: those used outside every candidate span, and the title's.
+    counts: dict[str, int] = {}
+    for word in content_words(title):
+        counts[word] = counts.get(word, 0) + 2
+    for tokens, candidates in zip(tokenized, found, strict=True):
+        for word, start, end in tokens:
+            if _is_content(word) and not (candidates and any(c.start < end and start < c.end for c in candidates)):
+                counts[word] = counts.get(word, 0) + 1
+    result: list[list[Spam]] = []
+    for paragraph, candidates in zip(paragraphs, found, strict=True):
+        spans = [
+            Spam(c.start, c.end, c.why) for c in candidates
+            if c.strong or (c.product in repeated and _foreign(paragraph[c.start:c.end], counts, rules))
+        ]
+        spans = _merge([], spans)
+        result.append(_merge(spans, _incoherent_sentences(paragraph, counts, block, rules)))
+    return result
+
+
+def _merge(first: list[Spam], more: Iterable[Spam]) -> list[Spam]:
+    """Return the spans sorted, dropping any that overlaps one kept before it."""
+    kept: list[Spam] = []
+    for span in sorted([*first, *more], key=lambda s: (s.start, -s.end)):
+        if kept and span.start < kept[-1].end:
+            if span.end > kept[-1].end and span.why.startswith("sentence"):
+                kept[-1] = Spam(kept[-1].start, span.end, span.why)
+            continue
+        kept.append(span)
+    return kept
+
+
+def _foreign(piece: str, counts: dict[str, int], rules: SpamRules) -> bool:
+    """Return whether no word of `piece` is used by the report outside the suspect spans."""
+    if _REGISTER_RE.search(piece) or (rules.context_pattern() and rules.context_pattern().search(piece)):
+        return False
+    return not any(counts.get(w, 0) > 0 for w in content_words(piece))
+
+
+# --- pasted inside words ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    why: str
+    product: str = ""  # the dictionary word the span ends with
+    strong: bool = False  # a blocklisted word or a Latin brand token: no further evidence needed
+
+
+def _heal(text: str, start: int, end: int, at: dict[int, tuple[str, int, int]]) -> bool:
+    """Return whether taking out text[start:end] joins its two neighbours into a word it had broken."""
+    if start < 1 or end >= len(text):
+        return False
+    left, right = text[start - 1], text[end]
+    if not (_is_cjk(left) and _is_cjk(right)) or left in FUNCTION_CHARS or right in FUNCTION_CHARS:
+        return False
+    if not is_word(left + right):
+        return False
+    # Both seams must be broken: no longer dictionary word runs across them (a two-character one may be
+    # the segmenter's guess at the broken text, like 特德 in 特德系车).
+    for seam in (start, end):
+        token = at.get(seam - 1)
+        if token and token[2] > seam and len(token[0]) > 2 and is_word(token[0]):
+            return False
+    # The neighbours are orphans: not the edge of a word of their own.
+    left_token, right_token = at.get(start - 1), at.get(end)
+    if left_token and left_token[2] == start and len(left_token[0]) >= 2 and is_word(left_token[0]):
+        return False
+    return not (right_token and right_token[1] == end and len(right_token[0]) >= 2 and is_word(right_token[0]))
+
+
+def _pasteable(piece: str) -> bool:
+    """Return whether `piece` could be one pasted product phrase (no punctuation, no function characters)."""
+    return all((_is_cjk(c) and c not in FUNCTION_CHARS) or (c.isascii() and c.isalnum()) for c in piece)
+
+
+def _token_map(paragraph: str, tokens: list[tuple[str, int, int]] | None = None) -> dict[int, tuple[str, int, int]]:
+    at: dict[int, tuple[str, int, int]] = {}
+    for token in tokens if tokens is not None else rjieba.tokenize(paragraph):
+        for i in range(token[1], token[2]):
+            at[i] = token
+    return at
+
+
+def _last_word(paragraph: str, start: int, end: int, at: dict[int, tuple[str, int, int]]) -> str:
+    token = at.get(end - 1)
+    if token and token[1] >= start and token[2] == end and len(token[0]) >= 2 and is_word(token[0]):
+        return token[0]
+    return ""
+
+
+def _inline_candidates(
+    paragraph: str, tokens: list[tuple[str, int, int]], block: re.Pattern[str] | None,
+) -> list[_Candidate]:
+    """Return spans that may have been pasted inside words."""
+    found: list[_Candidate] = []
+    at = _token_map(paragraph, tokens)
+    # Latin brand tokens inside Chinese text, with the product words that follow them.
+    for match in _LATIN.finditer(paragraph):
+        start, end = match.span()
+        word = match.group(0)
+        if word.upper() in ACRONYMS or len(word) < 3 or re.fullmatch(r"[A-Za-z]?\d+[A-Za-z]?", word):
+            continue
+        before = paragraph[start - 1] if start else ""
+        after = paragraph[end] if end < len(paragraph) else ""
+        if not (_is_cjk(before) and _is_cjk(after)):
+            continue
+        product_end = end
+        while product_end in at and at[product_end][1] == product_end:
+            token = at[product_end]
+            if len(token[0]) < 2 or not _pasteable(token[0]) or not is_word(token[0]) or _REGISTER_RE.search(token[0]):
+                break
+            product_end = token[2]
+            if product_end - start >= MAX_SPAN:
+                break
+        healed = _widen_to_heal(paragraph, start, product_end, at)
+        span = healed or (start, product_end)
+        if healed or product_end > end:
+            found.append(_Candidate(*span, f"Latin brand token {word} pasted into the text",
+                                    _last_word(paragraph, *span, at), strong=True))
+    # Orphan characters that form a word again once the span between them is taken out. The span
+    # ends with a dictionary word (the product) and the character after it starts no word of its own.
+    stops = [m.start() for m in _NOT_PASTEABLE.finditer(paragraph)]
+    for index, (word, word_start, end) in enumerate(tokens[:-1]):
+        if len(word) < 2 or end < 2 or not is_word(word):
+            continue
+        right = paragraph[end]
+        following = tokens[index + 1][0]
+        if not _is_cjk(right) or right in FUNCTION_CHARS or (len(following) >= 2 and is_word(following)):
+            continue
+        before = bisect_left(stops, end)
+        limit = max(1, end - MAX_SPAN, stops[before - 1] + 1 if before else 0)
+        options = [(start, end) for start in range(word_start, limit - 1, -1) if _heal(paragraph, start, end, at)]
+        if options:
+            start, end = _best_heal(paragraph, options, at)
+            found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", word))
+    if block:
+        for match in block.finditer(paragraph):
+            span = _widen_to_heal(paragraph, *match.span(), at) or match.span()
+            found.append(_Candidate(*span, f"blocklisted word {match.group(0)}",
+                                    _last_word(paragraph, *span, at), strong=True))
+    return found
+
+
+def _widen_to_heal(
+    paragraph: str, start: int, end: int, at: dict[int, tuple[str, int, int]],
+) -> tuple[int, int] | None:
+    """Return the best widening of [start, end) whose removal heals a broken word."""
+    options = []
+    for extra in range(0, MAX_SPAN):
+        for left in range(0, extra + 1):
+            s, e = start - left, end + (extra - left)
+            if s < 1 or e >= len(paragraph) or e - s > MAX_SPAN + 3:
+                continue
+            if _pasteable(paragraph[s:start]) and _pasteable(paragraph[end:e]) and _heal(paragraph, s, e, at):
+                options.append((s, e))
+    return _best_heal(paragraph, options, at) if options else None
+
+
+def _best_heal(
+    paragraph: str, options: list[tuple[int, int]], at: dict[int, tuple[str, int, int]],
+) -> tuple[int, int]:
+    """Return the likeliest pasted span among spans that each heal a word.
+
+    The segmenter glues an orphan to the pasted text next to it (特德|系车), so a seam inside a
+    token counts for a span; so does a healed word the report uses elsewhere; then the shorter wins.
+    """
+    def quality(span: tuple[int, int]) -> tuple[int, int]:
+        start, end = span
+        inside = sum(1 for seam in (start, end) if (t := at.get(seam - 1)) is not None and t[2] > seam)
+        healed = paragraph[start - 1] + paragraph[end]
+        elsewhere = paragraph.count(healed) > 0
+        return inside + elsewhere, -(end - start)
+
+    return max(options, key=quality)
+
+
+def _repeated_products(paragraph: str, products: set[str], taken: list[_Candidate]) -> list[_Candidate]:
+    """Return other places where a product word found pasted elsewhere was pasted too."""
+    found = []
+    at: dict[int, tuple[str, int, int]] | None = None
+    for word in products:
+        for match in re.finditer(re.escape(word), paragraph):
+            if any(c.start <= match.start() < c.end for c in taken):
+                continue
+            at = at if at is not None else _token_map(paragraph)
+            healed = _widen_to_heal(paragraph, *match.span(), at)
+            if healed:
+                found.append(_Candidate(*healed, f"product word {word} pasted again", word))
+                continue
+            # A clause made of nothing but the product phrase.
+            start, end = match.span()
+            while start > 0 and _pasteable(paragraph[start - 1]):
+                start -= 1
+            while end < len(paragraph) and _pasteable(paragraph[end]):
+                end += 1
+            before = paragraph[start - 1] if start else "，"
+            if end - start <= MAX_SPAN and before in _CLAUSE_MARKS and paragraph[end:end + 1] in (*_CLAUSE_MARKS, ""):
+                found.append(_Candidate(start, end, f"product word {word} pasted again", word))
+    return found
+
+
+# --- whole sentences ----------------------------------------------------------------------------
+
+def _incoherent_sentences(
+    paragraph: str, counts: dict[str, int], block: re.Pattern[str] | None, rules: SpamRules,
+) -> list[Spam]:
+    """Return sentences that share no words with the rest of the report and are not in its register."""
+    spans = []
+    for match in _SENTENCE.finditer(paragraph):
+        start, end = match.span()
+        text = match.group(0)
+        context = rules.context_pattern()
+        in_register = bool(_REGISTER_RE.search(text) or (context and context.search(text)))
+        blocked = bool(block and block.search(text))
+        if in_register or sum(_is_cjk(c) for c in text) < 12:
+            continue
+        words = content_words(text)
+        if len(words) < 4:
+            continue
+        own: dict[str, int] = {}
+        for word in words:
+            own[word] = own.get(word, 0) + 1
+        shared = sum(1 for w in words if counts.get(w, 0) > own[w])
+        ratio = shared / len(words)
+        if (ratio <= 0.12 and len(words) >= 5) or (blocked and ratio <= 0.25):
+            why = "sentence shares no words with the report" if not blocked else "sentence with blocklisted words"
+            spans.append(Spam(start, end, why))
+    return spans
+
+
+# --- sibling copies -----------------------------------------------------------------------------
+
+def sibling_insertions(text: str, sibling: str) -> list[Spam]:
+    """Return spans of `text` that a near-identical sibling copy does not have.
+
+    Only sentences that match a sibling sentence closely are compared, so an outlet's own extra
+    sentences are never taken for insertions; whole extra sentences are left to the coherence test.
+    """
+    from difflib import SequenceMatcher
+
+    sibling_sentences = [m.group(0) for m in _SENTENCE.finditer(sibling.replace("\n", "。"))]
+    grams: dict[str, list[int]] = {}
+    for index, sentence in enumerate(sibling_sentences):
+        for i in range(len(sentence) - 3):
+            grams.setdefault(sentence[i:i + 4], []).append(index)
+    spans: list[Spam] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        for match in _SENTENCE.finditer(paragraph):
+            sentence = match.group(0)
+            votes: dict[int, int] = {}
+            for i in range(len(sentence) - 3):
+                for index in grams.get(sentence[i:i + 4], ()):
+                    votes[index] = votes.get(index, 0) + 1
+            if not votes:
+                continue
+            best = max(votes, key=lambda k: votes[k])
+            other = sibling_sentences[best]
+            matcher = SequenceMatcher(None, sentence, other, autojunk=False)
+            if matcher.ratio() < 0.75:
+                continue
+            for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
+                piece = sentence[i1:i2]
+                if tag == "delete" and 2 <= i2 - i1 <= 40 and _pasteable(piece):
+                    start = offset + match.start() + i1
+                    spans.append(Spam(start, start + (i2 - i1), "not in the sibling copy of this report"))
+        offset += len(paragraph) + 1
+    return spans

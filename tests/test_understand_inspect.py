@@ -1,0 +1,44 @@
+"""`weeklydigest inspect --json` keeps the DESIGN contract."""
+
+from __future__ import annotations
+
+import json
+
+from weeklydigest.cli import main
+
+from .conftest import ROOT
+
+
+def _inspect(capsys, monkeypatch, path: str) -> dict:
+    monkeypatch.chdir(ROOT)
+    assert main(["inspect", path, "--date", "2025-11-23", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_inspect_json_has_the_contract_keys_with_spans_and_reasons(capsys, monkeypatch):
+    report = _inspect(capsys, monkeypatch, "examples/hard-week/sg-cls-1120.html")
+    assert {"title", "text", "removed", "dates", "cities", "officials", "sections"} <= set(report)
+    assert report["title"] == "陈少荣到乳源瑶族自治县宣讲党的二十届四中全会精神"
+    assert report["text"].startswith("11月20日，市委书记陈少荣到乳源瑶族自治县")
+    assert {r["reason"] for r in report["removed"]} == {"pinyin", "spam", "boilerplate"}
+    assert all(set(r) >= {"text", "reason"} for r in report["removed"])
+    assert report["dates"][0] == {"text": "11月20日", "start": "2025-11-20", "end": "2025-11-20", "offset": 0}
+    assert report["cities"] == ["韶关"]
+    assert report["officials"][0] | {"note": ""} == {"name": "陈少荣", "title": "市委书记", "city": "韶关", "note": ""}
+    assert [s["title"] for s in report["sections"]] == [
+        "十五运会和残特奥会", "宣讲党的二十届四中全会精神", "百千万工程"]
+    assert all(set(s) == {"title", "score", "why"} and s["why"] for s in report["sections"])
+
+
+def test_inspect_shows_spam_cut_from_a_mirror_and_the_roster_name(capsys, monkeypatch):
+    mirror = _inspect(capsys, monkeypatch, "examples/hard-week/cz-hxj-1120-mirror-hant.md")
+    assert "日系车零件" in {r["text"] for r in mirror["removed"] if r["reason"] == "spam"}
+    assert "特色品牌" in mirror["text"]
+    meeting = _inspect(capsys, monkeypatch, "examples/hard-week/mz-mzy-1117.md")
+    assert meeting["officials"] == [{"name": "马正勇", "title": "市委书记", "city": "梅州", "note": "name from roster"}]
+
+
+def test_inspect_of_an_unreadable_file_is_one_line(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["inspect", "examples/sample-week/empty.md", "--json"]) == 1
+    assert capsys.readouterr().err == "error: examples/sample-week/empty.md: empty file\n"

@@ -1,0 +1,61 @@
+"""Reading cities: districts and counties map to their city; look-alike words do not."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from weeklydigest.extract import extract, find_cities, load_gazetteer
+from weeklydigest.model import CITIES, Article
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("text", "city"), [
+    ("到中山市调研", "中山"), ("在翠亨新区", "中山"), ("新兴县", "云浮"), ("和平县", "河源"), ("高要区", "肇庆"),
+    ("乳源瑶族自治县", "韶关"), ("深汕特别合作区", "深圳"), ("横琴", "珠海"), ("松山湖", "东莞"), ("阳春市", "阳江"),
+    ("新会陈皮", "江门"), ("南沙区", "广州"), ("湛江市", "湛江"),
+])
+def test_places_map_to_their_city(text, city):
+    assert dict(find_cities(text)) == {city: 1}
+
+
+@pytest.mark.parametrize("text", [
+    "中山大学附属第一医院", "孙中山先生", "沿中山路步行", "中山北路", "培育新兴产业", "和平与发展是时代主题",
+    "对工作提出更高要求", "阳春三月", "南沙群岛", "新会员注册", "黄河源头",
+])
+def test_words_that_contain_a_place_name_are_not_places(text):
+    assert dict(find_cities(text)) == {}
+
+
+def test_every_city_is_in_the_gazetteer_with_its_counties():
+    gazetteer = load_gazetteer()
+    assert set(gazetteer.places.values()) == set(CITIES)
+    for city in CITIES:
+        assert sum(1 for c in gazetteer.places.values() if c == city) >= 2, city
+
+
+def _article(title: str, text: str, outlet: str = "") -> Article:
+    return Article(id="x", title=title, url="", source="t", origin="x.md", published=datetime(2025, 11, 18, tzinfo=TZ),
+                   text=text, outlet=outlet)
+
+
+def test_item_city_is_the_acting_secretarys_not_the_outlets_or_the_places_visited():
+    article = _article("深圳市党政代表团到汕尾考察",
+                       "11月17日，深圳市委书记孟凡利率团到汕尾考察。汕尾市委书记逯峰陪同考察。", outlet="汕尾日报")
+    assert extract(article, fallback=date(2025, 11, 23)).city == "深圳"
+
+
+def test_province_level_actor_gives_guangdong():
+    article = _article("黄坤明在湛江调研",
+                       "11月20日，省委书记、省人大常委会主任黄坤明到湛江调研。湛江市委书记余钢陪同。")
+    result = extract(article, fallback=date(2025, 11, 23))
+    assert result.city == "广东"
+    assert [(o.name, o.city) for o in result.officials] == [("黄坤明", "广东"), ("余钢", "湛江")]
+
+
+def test_untitled_city_secretary_takes_the_outlets_city():
+    article = _article("刘吉到博罗县宣讲", "19日上午，市委书记刘吉来到博罗县宣讲。", outlet="惠州日报")
+    assert extract(article, fallback=date(2025, 11, 23)).city == "惠州"
