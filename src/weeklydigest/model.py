@@ -270,4 +270,5 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
         why=tuple(data.get("why", ())),
         score=float(data.get("score", 0.0)),
+        warnings=tuple(data.get("warnings", ())),
     )
