@@ -100,7 +100,7 @@ def main() -> int:
     first = work / "probe.pdf"
     first.write_bytes(html_to_pdf(render_html(sample, config, for_print=True), folder=folder))
     sample_pages, _ = pdf_facts(first)
-    copies = max(2, round(args.pages / max(sample_pages - 2, 1)))
+    copies = max(2, int(args.pages / max(sample_pages - 1, 1)))  # the cover is not repeated
     issues = {"sample": sample, "synthetic": synthetic(sample, copies=copies)}
 
     print(f"machine: {os.cpu_count()} cores; runs per figure: {args.runs}; medians in seconds")
