@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 WEEK   ?= 2025-W46
 
-.PHONY: setup system digest test lint bench bench-collect clean
+.PHONY: setup system digest test lint bench bench-collect bench-render clean
 
 setup: system $(STAMP)
 
@@ -32,6 +32,9 @@ bench: setup
 
 bench-collect: setup
 	@$(BIN)/python bench/collect.py
+
+bench-render: setup
+	@$(BIN)/python bench/render.py
 
 clean:
 	rm -rf output/20* $(VENV)

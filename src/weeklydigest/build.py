@@ -29,6 +29,7 @@ from .model import (
     Unassigned,
 )
 from .render import render_all
+from .render.archive import write_archive
 from .roster import Roster, load_roster
 from .spam import SpamRules
 from .store import Store
@@ -185,6 +186,8 @@ def digest_articles(
 def write_outputs(
     digest: Digest, config: Config, *, out: Path, formats: tuple[str, ...] = ("html", "pdf", "md", "json"),
 ) -> dict[str, Path]:
-    """Render the requested formats into `out/<issue>/digest.<ext>`, each written atomically."""
-    return render_all(digest, config, folder=out / digest.issue, formats=formats)
+    """Render the requested formats into `out/<issue>/digest.<ext>`, then the archive; all written atomically."""
+    written = render_all(digest, config, folder=out / digest.issue, formats=formats)
+    # Archive: out/index.html and out/feed.atom list every issue in `out`, this one included.
+    return written | write_archive(out, config, current=digest)
 

@@ -95,6 +95,9 @@ class Config:
     spam_words: tuple[str, ...] = DEFAULT_BLOCKLIST
     officials: Path = Path("config/officials.yaml")
     http: HttpSettings = HttpSettings()
+    author: str = "weeklydigest"
+    first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
+    base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -105,7 +108,7 @@ class Config:
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "schedule",
-    "set_patterns", "spam_words", "officials", "http",
+    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url",
 }
 _SOURCE_KEYS = {
     "folder": {"name", "kind", "path"},
@@ -263,6 +266,15 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
             check.error(f"set_patterns[{j}]", f"invalid regular expression {pattern!r}: {exc}")
     spam_words = check.strings(data, "spam_words", "spam_words") if "spam_words" in data else DEFAULT_BLOCKLIST
     officials = check.string(data, "officials", "officials", default="config/officials.yaml")
+    author = check.string(data, "author", "author", default="weeklydigest")
+    first_issue = data.get("first_issue")
+    if first_issue is not None and not (isinstance(first_issue, str) and re.fullmatch(r"\d{4}-W\d{2}", first_issue)):
+        check.error("first_issue", f"expected an ISO week like '2025-W01', got {_describe(first_issue)}")
+        first_issue = None
+    base_url = data.get("base_url")
+    if base_url is not None and not (isinstance(base_url, str) and re.match(r"https?://[^/\s]+", base_url)):
+        check.error("base_url", f"expected an http(s) URL, got {_describe(base_url)}")
+        base_url = None
 
     sources = _parse_sources(data.get("sources"), check)
     sections = _parse_sections(data.get("sections"), check)
@@ -290,6 +302,9 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         spam_words=spam_words,
         officials=Path(officials),
         http=http,
+        author=author,
+        first_issue=first_issue,
+        base_url=base_url.rstrip("/") + "/" if base_url else None,
         warnings=tuple(check.warnings),
     )
 

@@ -177,6 +177,14 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Commentary:
+    """The editors' own column (政观谈): a headline and their paragraphs, joined by "\n"."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Digest:
     issue: str
     period: Period
@@ -187,6 +195,7 @@ class Digest:
     stats: dict[str, Any] = field(default_factory=dict)
     status: str = "draft"
     generated: str = ""
+    commentary: Commentary | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the digest.json contract as plain data."""
@@ -211,6 +220,7 @@ class Digest:
             "unassigned": [asdict(u) for u in self.unassigned],
             "skipped": [asdict(s) for s in self.skipped],
             "stats": dict(self.stats),
+            "commentary": asdict(self.commentary) if self.commentary else None,
         }
 
 
@@ -226,3 +236,40 @@ def _item_json(item: Item) -> dict[str, Any]:
         "score": item.score,
         "warnings": list(item.warnings),
     }
+
+
+def digest_from_json(data: dict[str, Any]) -> Digest:
+    """Return the Digest that `Digest.to_json` wrote (a saved digest.json)."""
+    period = data["period"]
+    commentary = data.get("commentary")
+    return Digest(
+        issue=data["issue"],
+        period=Period(start=date.fromisoformat(period["start"]), end=date.fromisoformat(period["end"]),
+                      timezone=period.get("timezone", "Asia/Shanghai")),
+        title=data["title"],
+        sections=tuple(
+            Section(title=s["title"], keywords=tuple(s.get("keywords", ())),
+                    items=tuple(_item_from_json(i) for i in s.get("items", ())))
+            for s in data.get("sections", ())
+        ),
+        unassigned=tuple(Unassigned(**u) for u in data.get("unassigned", ())),
+        skipped=tuple(Skipped(**s) for s in data.get("skipped", ())),
+        stats=dict(data.get("stats", {})),
+        status=data.get("status", "draft"),
+        generated=data.get("generated", ""),
+        commentary=Commentary(**commentary) if commentary else None,
+    )
+
+
+def _item_from_json(data: dict[str, Any]) -> Item:
+    return Item(
+        city=data["city"],
+        officials=tuple(data.get("officials", ())),
+        dates=tuple(data.get("dates", ())),
+        summary=data.get("summary", ""),
+        sentences=tuple(SentenceRef(**s) for s in data.get("sentences", ())),
+        sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
+        why=tuple(data.get("why", ())),
+        score=float(data.get("score", 0.0)),
+        warnings=tuple(data.get("warnings", ())),
+    )

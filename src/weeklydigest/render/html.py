@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -21,6 +24,21 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def md_text(text: str) -> str:
+    """Return plain (untrusted) text for Markdown: HTML-escaped, then Markdown-escaped."""
+    return md_escape(html.escape(str(text), quote=False))
+
+
+def md_url(url: str) -> str:
+    """Return a URL safe inside a Markdown link's parentheses."""
+    return quote(str(url), safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def yaml_str(text: str) -> str:
+    """Return `text` as a double-quoted YAML scalar (JSON strings are valid YAML)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
 def md_inline(fragment: str) -> str:
     """Turn our paragraph markup into the reference column's: <font> terms, <span> highlights."""
     text = md_escape(fragment)
@@ -30,6 +48,7 @@ def md_inline(fragment: str) -> str:
 
 @lru_cache(maxsize=4)
 def environment(folder: Path, *, autoescape: bool) -> jinja2.Environment:
+    """Return the Jinja2 environment of a template folder; undefined variables raise."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=autoescape,
@@ -40,12 +59,17 @@ def environment(folder: Path, *, autoescape: bool) -> jinja2.Environment:
     )
     env.filters["mdinline"] = md_inline
     env.filters["mdescape"] = md_escape
+    env.filters["mdtext"] = md_text
+    env.filters["mdurl"] = md_url
+    env.filters["yamlstr"] = yaml_str
     return env
 
 
 def render_template(name: str, context: dict[str, object], config: Config, *, autoescape: bool) -> str:
     """Render template `name` from the configured folder; template errors become RenderError."""
     folder = template_folder(config)
+    if not folder.is_dir():
+        raise RenderError(f"templates folder {folder} not found (config key 'templates')")
     try:
         template = environment(folder, autoescape=autoescape).get_template(name)
         return template.render(**context)
@@ -55,6 +79,8 @@ def render_template(name: str, context: dict[str, object], config: Config, *, au
         raise RenderError(f"template {name!r}: {exc.message}") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"template {exc.name or name!r} line {exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {name!r}: {exc}") from None
 
 
 def render_html(digest: Digest, config: Config, *, for_print: bool = False) -> str:
