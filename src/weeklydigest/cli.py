@@ -229,8 +229,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     runs = last_runs(config.store, limit=args.runs)
     for run in runs:
         counts = run["counts"]
-        detail = run["error"] or ", ".join(f"{k} {v}" for k, v in counts.items() if k in (
-            "articles_seen", "in_week", "items", "duplicates", "summary"))
+        detail = run["error"] or counts.get("summary") or ", ".join(
+            f"{k} {v}" for k, v in counts.items() if k in ("articles_seen", "in_week", "items", "duplicates"))
         print(f"  {run['started']}  {run['kind']:<8} {run['trigger']:<9} {run['issue'] or '':<9} "
               f"{run['outcome']:<9} {detail}")
     if not runs:
