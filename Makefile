@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 WEEK   ?= 2025-W46
 
-.PHONY: setup system digest test lint bench bench-render clean
+.PHONY: setup system digest test lint bench bench-collect bench-render clean
 
 setup: system $(STAMP)
 
@@ -29,6 +29,9 @@ lint: setup
 
 bench: setup
 	@$(BIN)/python bench/build_sample.py
+
+bench-collect: setup
+	@$(BIN)/python bench/collect.py
 
 bench-render: setup
 	@$(BIN)/python bench/render.py

@@ -19,12 +19,14 @@ GOLD = ROOT / "examples" / "gold" / "sample-week.json"
 
 
 @pytest.fixture(scope="session")
-def config() -> Config:
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     loaded = load_config(ROOT / "config" / "digest.yaml")
     # Paths in the config are relative to the project folder.
     sources = tuple(s.__class__(**{**s.__dict__, "path": ROOT / s.path}) if s.path else s for s in loaded.sources)
     return loaded.__class__(**{**loaded.__dict__, "templates": ROOT / "templates", "sources": sources,
-                               "output": ROOT / "output", "store": ROOT / "output" / "store.sqlite"})
+                               "output": ROOT / "output",
+                               # A fresh store per session: articles from earlier runs never leak in.
+                               "store": tmp_path_factory.mktemp("store") / "store.sqlite"})
 
 
 FIXED_NOW = datetime(2025, 11, 17, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

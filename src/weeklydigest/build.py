@@ -1,16 +1,17 @@
-"""The pipeline, top to bottom: collect → clean → extract → select → dedupe → classify → summarise."""
+"""The pipeline, top to bottom: collect (into the store) → clean → extract → select → dedupe → classify → summarise."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from . import clock
 from .classify import best_section, score_sections
 from .clean import SPAM, clean, remove_sibling_spam
-from .collect import collect
+from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .dedupe import dedupe
 from .extract import extract, load_gazetteer
@@ -31,6 +32,7 @@ from .render import render_all
 from .render.archive import write_archive
 from .roster import Roster, load_roster
 from .spam import SpamRules
+from .store import Store
 from .summarise import summarise
 from .terms import emerging_terms
 from .week import IssueWeek
@@ -38,6 +40,8 @@ from .week import IssueWeek
 logger = logging.getLogger(__name__)
 
 LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
+LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
+
 
 
 def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
@@ -70,15 +74,44 @@ def understand(
 
 def build_issue(
     config: Config, *, week: IssueWeek, sources: tuple[SourceConfig, ...] | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, progress: Progress | None = None,
 ) -> Digest:
-    """Collect the sources and return the digest of `week`."""
-    # Collect: raw documents from every source; unreadable inputs become `skipped`.
-    documents, skipped = collect(sources if sources is not None else config.sources, tz=config.tz)
+    """Return the digest of `week`: from the store, after collecting the config's sources into it.
+
+    With `sources` given (`build --source`), only what those sources hold is digested, read
+    directly: a one-off build neither reads nor fills the store.
+    """
+    if sources is not None:
+        # Collect: the given sources only, in memory.
+        documents, bad = collect(sources, tz=config.tz, http=config.http)
+        skipped = list(bad)
+    else:
+        with Store(config.store) as store:
+            # Collect: every source into the store; unreadable inputs become `skipped`.
+            collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
+            # Read back: the week's candidates, so articles of earlier collections count too.
+            documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
+        skipped = list(collection.skipped)
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week, config=config)
     skipped += empty
     return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now)
+
+
+def candidate_window(week: IssueWeek, *, tz: ZoneInfo, collected: datetime) -> dict[str, datetime]:
+    """Return the store query for the articles that may report an event of `week`.
+
+    An article's event is never after the day following its publication, so one published before
+    the eve of the week cannot be in it (a day more is allowed for time-zone offsets); reports more
+    than LATE_REPORT after the week are left out. Undated articles count when they were seen since
+    then, or in this collection.
+    """
+    since = datetime.combine(week.start - timedelta(days=2), time.min, tzinfo=tz)
+    return {
+        "published_from": since,
+        "published_to": datetime.combine(week.end + LATE_REPORT, time.max, tzinfo=tz),
+        "seen_from": min(since, collected),
+    }
 
 
 def digest_articles(

@@ -10,8 +10,16 @@ import os
 import shutil
 import signal
 import sys
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgressBars
+from rich.table import Table
 
 from . import __version__, clock
 from .classify import best_section, score_sections
@@ -24,6 +32,7 @@ from .extract import extract
 from .lock import LOCKED_EXIT, IssueLock, IssueLocked
 from .render import FORMATS
 from .runlog import finish_run, start_run
+from .store import Store, StoreError
 from .week import IssueWeek, last_complete_week, parse_week, week_of
 
 logger = logging.getLogger("weeklydigest")
@@ -76,13 +85,19 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--week", help="issue week like 2025-W46 (default: the last complete week)")
     when.add_argument("--date", type=_date, help="any day of the week to build, YYYY-MM-DD")
     build.add_argument("--source", type=Path, action="append", default=[],
-                       help="collect only this folder (repeatable) instead of the config's sources")
+                       help="build from this folder only (repeatable), read directly; the store is not used")
     build.add_argument("--out", type=Path, help="output folder (default: the config's, output/)")
     build.add_argument("--format", default=",".join(FORMATS),
                        help="comma-separated formats among html,pdf,md,json")
     # The daemon logs its own runs of build; its child processes must not log them twice.
     build.add_argument("--no-run-log", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(handler=cmd_build)
+
+    collect = commands.add_parser("collect", help="collect the sources into the article store, without building")
+    collect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    collect.add_argument("--source", type=Path, action="append", default=[],
+                         help="collect this folder (repeatable) instead of the config's sources")
+    collect.set_defaults(handler=cmd_collect)
 
     doctor = commands.add_parser("doctor", help="check fonts, HarfBuzz subsetting, config and store")
     doctor.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
@@ -152,9 +167,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     if unknown or not formats:
         raise DigestError(f"unknown format {', '.join(unknown) or '(none)'}: expected some of {','.join(FORMATS)}")
     week = resolve_week(config, week=args.week, day=args.date)
-    sources = None
-    if args.source:
-        sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in args.source)
     out = args.out or config.output
     with IssueLock(out, week.issue):
         _refuse_published(out / week.issue / "digest.json", week.issue)
@@ -163,7 +175,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             run = start_run(config.store, kind="build", trigger="manual", issue=week.issue,
                             started=clock.now(config.tz))
         try:
-            digest = build_issue(config, week=week, sources=sources)
+            with _progress_display() as progress:
+                digest = build_issue(config, week=week, sources=_folder_sources(args.source), progress=progress)
             written = write_outputs(digest, config, out=out, formats=formats)
         except BaseException as exc:
             if log:
@@ -222,7 +235,98 @@ def cmd_status(args: argparse.Namespace) -> int:
               f"{run['outcome']:<9} {detail}")
     if not runs:
         print("  (none yet)")
+    print_source_health(config)
     return 0
+
+
+def _folder_sources(paths: list[Path]) -> tuple[SourceConfig, ...] | None:
+    """Return the `--source` folders as sources, or None when none were given."""
+    return tuple(SourceConfig(name=p.name or str(p), kind="folder", path=p) for p in paths) or None
+
+
+class _RichProgress:
+    """Collection progress as rich progress bars, one per source."""
+
+    def __init__(self, bars: RichProgressBars) -> None:
+        self._bars = bars
+        self._tasks: dict[str, TaskID] = {}
+
+    def begin(self, source: str) -> None:
+        self._tasks[source] = self._bars.add_task(source, total=None)
+
+    def expect(self, source: str, total: int) -> None:
+        self._bars.update(self._tasks[source], total=total)
+
+    def advance(self, source: str) -> None:
+        self._bars.advance(self._tasks[source])
+
+    def end(self, source: str) -> None:
+        task = self._tasks[source]
+        done = next(t.completed for t in self._bars.tasks if t.id == task)
+        self._bars.update(task, total=done, completed=done)
+
+
+@contextmanager
+def _progress_display() -> Iterator[_RichProgress | None]:
+    """Show collection progress on stderr when it is a terminal; stay quiet otherwise (CI, cron)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with RichProgressBars(*columns, console=Console(stderr=True)) as bars:
+        yield _RichProgress(bars)
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .collect import collect_into
+
+    config = load_config(args.config)
+    sources = _folder_sources(args.source) or config.sources
+    if not sources:
+        raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
+    with Store(config.store) as store, _progress_display() as progress:
+        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
+        counts = store.counts()
+    for skipped in collection.skipped:
+        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+    for run in collection.runs:
+        print(f"{run.name}: {run.seen} seen, {run.new} new, {run.updated} updated, {run.skipped} skipped"
+              + (f"; failed: {run.error}" if run.error else ""))
+    print(f"store {config.store}: {counts['articles']} articles, {counts['versions']} versions")
+    if all(run.error for run in collection.runs):
+        raise DigestError("every source failed; see above")
+    return 0
+
+
+def print_source_health(config: Config) -> None:
+    """Print a table of each source's health, under the store's size."""
+    if not config.store.exists():
+        print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
+        return
+    with Store(config.store) as store:
+        health = {h.name: h for h in store.health()}
+        counts = store.counts()
+    table = Table("source", "kind", "last success", "last error", "seen", "new", "updated", "skipped", "stored",
+                  box=box.SIMPLE_HEAD, title=f"store {config.store}: {counts['articles']} articles, "
+                  f"{counts['versions']} versions")
+    configured = [s.name for s in config.sources]
+    for name in configured + sorted(set(health) - set(configured)):
+        source = next((s for s in config.sources if s.name == name), None)
+        h = health.get(name)
+        label = name if source else f"{name} (not in config)"
+        if h is None:
+            table.add_row(label, source.kind if source else "", "never run", "", "", "", "", "", "")
+            continue
+        error = f"{_when(h.last_error_at, config)} {h.last_error}" if h.last_error else ""
+        table.add_row(label, h.kind, _when(h.last_success, config) or "never", error, str(h.seen), str(h.new),
+                      str(h.updated), str(h.skipped), str(h.stored))
+    console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    console.print(table)
+
+
+def _when(moment: datetime | None, config: Config) -> str:
+    return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -260,6 +364,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store_dir = config.store.parent if str(config.store.parent) else Path(".")
         writable = os.access(store_dir if store_dir.exists() else store_dir.parent or Path("."), os.W_OK)
         report(writable, f"store {config.store} (folder writable)", f"cannot write to {store_dir}")
+        if config.store.exists():
+            try:
+                with Store(config.store) as store:
+                    check, counts = store.integrity(), store.counts()
+                report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
+                       "the store is damaged; move it aside and collect again")
+            except StoreError as exc:
+                report(False, f"store {config.store}", str(exc))
     except ConfigError as exc:
         for problem in exc.problems:
             report(False, "config", problem)

@@ -17,6 +17,7 @@ from .spam import DEFAULT_BLOCKLIST
 
 logger = logging.getLogger(__name__)
 
+_HTTP_URL = re.compile(r"https?://[^\s/]+", re.I)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SOURCE_KINDS = ("folder", "feed", "web")
 
@@ -40,9 +41,23 @@ DEFAULT_SET_PATTERNS: tuple[str, ...] = (
 class SourceConfig:
     name: str
     kind: str
-    path: Path | None = None
-    url: str | None = None
-    urls: tuple[str, ...] = ()
+    path: Path | None = None  # folder
+    url: str | None = None  # feed
+    urls: tuple[str, ...] = ()  # web: article pages
+    listing: str | None = None  # web: a page linking to articles …
+    link_pattern: str | None = None  # … whose absolute URLs match this regex
+    fetch_pages: bool = False  # feed: fetch the linked page of entries that carry only a summary
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How feeds and pages are fetched."""
+
+    timeout: float = 20.0  # seconds to wait for data from the server
+    connect_timeout: float = 10.0
+    retries: int = 2  # extra tries after a 5xx answer, a timeout or a dropped connection
+    backoff: float = 1.0  # seconds before the first retry, doubled for each further one
+    max_bytes: int = 5_000_000  # a larger response is refused
 
 
 CRON_FIELDS = ("year", "month", "day", "week", "day_of_week", "hour", "minute", "second")
@@ -79,6 +94,7 @@ class Config:
     set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS
     spam_words: tuple[str, ...] = DEFAULT_BLOCKLIST
     officials: Path = Path("config/officials.yaml")
+    http: HttpSettings = HttpSettings()
     author: str = "weeklydigest"
     first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
     base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
@@ -92,9 +108,15 @@ class Config:
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "schedule",
-    "set_patterns", "spam_words", "officials", "author", "first_issue", "base_url",
+    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url",
 }
-_SOURCE_KEYS = {"name", "kind", "path", "url", "urls"}
+_SOURCE_KEYS = {
+    "folder": {"name", "kind", "path"},
+    "feed": {"name", "kind", "url", "fetch_pages"},
+    "web": {"name", "kind", "urls", "listing", "link_pattern"},
+}
+_ANY_SOURCE_KEY = set().union(*_SOURCE_KEYS.values())
+_HTTP_KEYS = {"timeout", "connect_timeout", "retries", "backoff", "max_bytes"}
 _SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms"}
 
 
@@ -113,11 +135,34 @@ class _Checker:
     def error(self, key: str, message: str) -> None:
         self.problems.append(f"{self._where(key)}: {message}")
 
-    def warn_unknown(self, key: str, known: set[str], data: dict[str, Any]) -> None:
+    def warn_unknown(self, key: str, known: set[str], data: dict[str, Any], *, why: str = "unknown key") -> None:
         for name in data:
             if name not in known:
                 full = f"{key}.{name}" if key else str(name)
-                self.warnings.append(f"{self._where(full)}: unknown key, ignored")
+                self.warnings.append(f"{self._where(full)}: {why}, ignored")
+
+    def url(self, data: dict[str, Any], key: str, path: str) -> str:
+        value = self.string(data, key, path)
+        if value and not _HTTP_URL.match(value):
+            self.error(path, f"expected an http(s) URL, got {value!r}")
+        return value
+
+    def number(self, data: dict[str, Any], key: str, path: str, *, default: float, minimum: float,
+               whole: bool = False) -> float:
+        value = data.get(key, default)
+        wrong_type = isinstance(value, bool) or not isinstance(value, int if whole else int | float)
+        if wrong_type or value < minimum:
+            kind = "a whole number" if whole else "a number"
+            self.error(path, f"expected {kind} >= {minimum:g}, got {_describe(value)}")
+            return default
+        return value
+
+    def flag(self, data: dict[str, Any], key: str, path: str, *, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.error(path, f"expected true or false, got {_describe(value)}")
+            return default
+        return value
 
     def string(self, data: dict[str, Any], key: str, path: str, *, default: str | None = None) -> str:
         value = data.get(key, default)
@@ -234,6 +279,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
     sources = _parse_sources(data.get("sources"), check)
     sections = _parse_sections(data.get("sections"), check)
     schedule = _parse_schedule(data.get("schedule"), check)
+    http = _parse_http(data.get("http"), check)
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -255,6 +301,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         set_patterns=set_patterns,
         spam_words=spam_words,
         officials=Path(officials),
+        http=http,
         author=author,
         first_issue=first_issue,
         base_url=base_url.rstrip("/") + "/" if base_url else None,
@@ -269,29 +316,75 @@ def _parse_sources(raw: Any, check: _Checker) -> tuple[SourceConfig, ...]:
         check.error("sources", f"expected a list of sources, got {_describe(raw)}")
         return ()
     sources = []
+    names: set[str] = set()
     for i, entry in enumerate(raw):
         key = f"sources[{i}]"
         if not isinstance(entry, dict):
             check.error(key, f"expected a mapping with name and kind, got {_describe(entry)}")
             continue
-        check.warn_unknown(key, _SOURCE_KEYS, entry)
         name = check.string(entry, "name", f"{key}.name")
+        if name in names:
+            check.error(f"{key}.name", f"duplicate source name {name!r}")
+        names.add(name)
         kind = check.string(entry, "kind", f"{key}.kind")
         if kind and kind not in SOURCE_KINDS:
             check.error(f"{key}.kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
             continue
+        if not kind:
+            continue
+        check.warn_unknown(key, _ANY_SOURCE_KEY, entry)
+        misplaced = {k: v for k, v in entry.items() if k in _ANY_SOURCE_KEY}
+        check.warn_unknown(key, _SOURCE_KEYS[kind], misplaced, why=f"not used by kind '{kind}'")
         if kind == "folder":
             folder = check.string(entry, "path", f"{key}.path")
             sources.append(SourceConfig(name=name, kind=kind, path=Path(folder)))
         elif kind == "feed":
-            url = check.string(entry, "url", f"{key}.url")
-            if url and not re.match(r"https?://", url):
-                check.error(f"{key}.url", f"expected an http(s) URL, got {url!r}")
-            sources.append(SourceConfig(name=name, kind=kind, url=url))
+            url = check.url(entry, "url", f"{key}.url")
+            fetch_pages = check.flag(entry, "fetch_pages", f"{key}.fetch_pages", default=False)
+            sources.append(SourceConfig(name=name, kind=kind, url=url, fetch_pages=fetch_pages))
         elif kind == "web":
-            urls = check.strings(entry, "urls", f"{key}.urls", required=True)
-            sources.append(SourceConfig(name=name, kind=kind, urls=urls))
+            sources.append(_parse_web(entry, key, name, check))
     return tuple(sources)
+
+
+def _parse_web(entry: dict[str, Any], key: str, name: str, check: _Checker) -> SourceConfig:
+    """A web source names article `urls`, or a `listing` page and the `link_pattern` of its article links."""
+    if "urls" not in entry and "listing" not in entry:
+        check.error(f"{key}.urls", "required (or 'listing' with 'link_pattern'), expected a list of URLs")
+        return SourceConfig(name=name, kind="web")
+    urls = check.strings(entry, "urls", f"{key}.urls", required="listing" not in entry)
+    for j, url in enumerate(urls):
+        if not _HTTP_URL.match(url):
+            check.error(f"{key}.urls[{j}]", f"expected an http(s) URL, got {url!r}")
+    listing = pattern = None
+    if "listing" in entry or "link_pattern" in entry:
+        listing = check.url(entry, "listing", f"{key}.listing")
+        pattern = check.string(entry, "link_pattern", f"{key}.link_pattern")
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                check.error(f"{key}.link_pattern", f"invalid regular expression {pattern!r}: {exc}")
+    return SourceConfig(name=name, kind="web", urls=urls, listing=listing or None, link_pattern=pattern or None)
+
+
+def _parse_http(raw: Any, check: _Checker) -> HttpSettings:
+    defaults = HttpSettings()
+    if raw is None:
+        return defaults
+    if not isinstance(raw, dict):
+        check.error("http", f"expected a mapping of {', '.join(sorted(_HTTP_KEYS))}, got {_describe(raw)}")
+        return defaults
+    check.warn_unknown("http", _HTTP_KEYS, raw)
+    return HttpSettings(
+        timeout=float(check.number(raw, "timeout", "http.timeout", default=defaults.timeout, minimum=0.01)),
+        connect_timeout=float(check.number(raw, "connect_timeout", "http.connect_timeout",
+                                           default=defaults.connect_timeout, minimum=0.01)),
+        retries=int(check.number(raw, "retries", "http.retries", default=defaults.retries, minimum=0, whole=True)),
+        backoff=float(check.number(raw, "backoff", "http.backoff", default=defaults.backoff, minimum=0)),
+        max_bytes=int(check.number(raw, "max_bytes", "http.max_bytes", default=defaults.max_bytes, minimum=1024,
+                                   whole=True)),
+    )
 
 
 def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:

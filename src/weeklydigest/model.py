@@ -36,6 +36,7 @@ class RawDocument:
     body: str
     fmt: str  # "html", "markdown" or "text"
     outlet: str = ""  # the publishing outlet named by the document, if any
+    raw: bytes = field(default=b"", repr=False, compare=False)  # the bytes as fetched, when fetched over HTTP
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,176 @@
-"""Sources: each turns a configured source into RawDocuments and Skipped entries."""
+"""Sources: each kind turns a configured source into articles, kept in the article store.
+
+`collect_into` is the pipeline's collection: every source's articles go into the store, one
+transaction each, and a failing source is recorded in its health and never stops the others.
+`collect` reads the sources once into memory, without a store (for tests and one-off reads).
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from ..config import SourceConfig
+from ..clean import clean
+from ..config import HttpSettings, SourceConfig
 from ..model import RawDocument, Skipped
-from .folder import collect_folder
+from ..store import NEW, UPDATED, SourceRun, Store, StoreError, Validators
+from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
+from .feed import iter_feed
+from .fetch import Fetcher
+from .folder import iter_folder
+from .web import iter_web
 
 logger = logging.getLogger(__name__)
 
 
-def collect(sources: tuple[SourceConfig, ...], *, tz: ZoneInfo) -> tuple[list[RawDocument], list[Skipped]]:
-    """Collect every source; a failing source is reported in `skipped` and never stops the rest."""
+class Progress(Protocol):
+    """Told what collection is doing, for a progress display."""
+
+    def begin(self, source: str) -> None: ...
+    def expect(self, source: str, total: int) -> None: ...
+    def advance(self, source: str) -> None: ...
+    def end(self, source: str) -> None: ...
+
+
+class _Quiet:
+    def begin(self, source: str) -> None: ...
+    def expect(self, source: str, total: int) -> None: ...
+    def advance(self, source: str) -> None: ...
+    def end(self, source: str) -> None: ...
+
+
+class _NoMemory:
+    """A store that knows nothing: every page is fetched in full."""
+
+    def has(self, key: str) -> bool:
+        return False
+
+    def validators(self, url: str) -> Validators | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What one collection did."""
+
+    runs: tuple[SourceRun, ...]
+    skipped: tuple[Skipped, ...]
+    started: datetime
+
+
+def iter_source(source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory) -> Iterator[Event]:
+    """Yield what one source holds; raise SourceError if the whole source fails."""
+    if source.kind == "folder" and source.path is not None:
+        return iter_folder(source.path, source=source.name, tz=tz)
+    if source.kind in ("feed", "web") and fetcher is not None:
+        reader = iter_feed if source.kind == "feed" else iter_web
+        return reader(source, fetcher=fetcher, store=memory, tz=tz)
+    raise SourceError(f"source kind '{source.kind}' cannot be collected", where=source.name)
+
+
+def _fetcher(sources: tuple[SourceConfig, ...], http: HttpSettings, stack: ExitStack) -> Fetcher | None:
+    if any(s.kind in ("feed", "web") for s in sources):
+        return stack.enter_context(Fetcher(http))
+    return None
+
+
+def collect(
+    sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings | None = None,
+) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read every source once into memory; a failing source is reported in `skipped` and never stops the rest."""
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
-    for source in sources:
-        if source.kind == "folder" and source.path is not None:
-            docs, bad = collect_folder(source.path, source=source.name, tz=tz)
-        else:
-            where = source.url or ", ".join(source.urls) or source.name
-            docs, bad = [], [Skipped(where, f"source kind '{source.kind}' is not collected by this version")]
-        logger.info("source %s: %d articles, %d skipped", source.name, len(docs), len(bad))
-        documents += docs
-        skipped += bad
+    with ExitStack() as stack:
+        fetcher = _fetcher(sources, http or HttpSettings(), stack)
+        for source in sources:
+            try:
+                for event in iter_source(source, tz=tz, fetcher=fetcher, memory=_NoMemory()):
+                    if isinstance(event, RawDocument):
+                        documents.append(event)
+                    elif isinstance(event, Skipped):
+                        skipped.append(event)
+            except SourceError as exc:
+                skipped.append(Skipped(exc.where, str(exc)))
     return documents, skipped
+
+
+def collect_into(
+    store: Store, sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings,
+    progress: Progress | None = None,
+) -> Collection:
+    """Collect every source into the store and record each source's health."""
+    progress = progress or _Quiet()
+    started = datetime.now(UTC)
+    runs: list[SourceRun] = []
+    skipped: list[Skipped] = []
+    with ExitStack() as stack:
+        fetcher = _fetcher(sources, http, stack)
+        for source in sources:
+            progress.begin(source.name)
+            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress)
+            progress.end(source.name)
+            store.record_run(run, now=datetime.now(UTC))
+            logger.info("source %s: %d seen, %d new, %d updated, %d skipped%s", run.name, run.seen, run.new,
+                        run.updated, run.skipped, f"; failed: {run.error}" if run.error else "")
+            runs.append(run)
+            skipped += bad
+    return Collection(runs=tuple(runs), skipped=tuple(skipped), started=started)
+
+
+def _collect_source(
+    store: Store, source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, progress: Progress,
+) -> tuple[SourceRun, list[Skipped]]:
+    counts = {NEW: 0, UPDATED: 0, "seen": 0}
+    skipped: list[Skipped] = []
+    error = None
+    try:
+        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=store):
+            match event:
+                case Expect(count=count):
+                    progress.expect(source.name, count)
+                    continue
+                case Validated(url=url, validators=validators):
+                    store.save_validators(url, validators, now=datetime.now(UTC))
+                    continue
+                case Skipped():
+                    skipped.append(event)
+                case Unchanged(key=key):
+                    store.touch(key, now=datetime.now(UTC))
+                case RawDocument():
+                    outcome = _keep(store, event)
+                    if outcome is None:
+                        skipped.append(Skipped(event.origin, "cannot be cleaned (see the log with -v)"))
+                    else:
+                        counts[outcome] = counts.get(outcome, 0) + 1
+            counts["seen"] += 1
+            progress.advance(source.name)
+    except SourceError as exc:
+        error = str(exc)
+        skipped.append(Skipped(exc.where, error))
+    except (StoreError, sqlite3.Error):
+        raise
+    except Exception as exc:  # an unforeseen failure of one source must not stop the others
+        logger.warning("source %s failed", source.name, exc_info=True)
+        error = f"failed unexpectedly: {type(exc).__name__}: {exc}"
+        skipped.append(Skipped(source.url or str(source.path or "") or source.name, error))
+    if error is None and skipped and counts["seen"] == len(skipped):
+        error = f"every entry was skipped (first: {skipped[0].reason})"
+    run = SourceRun(name=source.name, kind=source.kind, seen=counts["seen"], new=counts[NEW],
+                    updated=counts[UPDATED], skipped=len(skipped), error=error)
+    return run, skipped
+
+
+def _keep(store: Store, document: RawDocument) -> str | None:
+    """Clean one document and put it in the store; return the outcome, None if it cannot be cleaned."""
+    try:
+        article = clean(document)
+    except Exception:  # one odd document must not stop the collection; the traceback goes to the log
+        logger.warning("%s: cannot be cleaned", document.origin, exc_info=True)
+        return None
+    return store.put(document, text=article.text, now=datetime.now(UTC))

@@ -13,6 +13,7 @@ import yaml
 
 from ..model import RawDocument, Skipped
 from .decode import decode_bytes
+from .events import Expect, SourceError
 from .meta import html_head, parse_published
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
             ".txt": "text", ".jsonl": "jsonl"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+# libyaml's loader when PyYAML has it: front matter parsing is most of a folder's reading time.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TXT_SOURCE_LINE = re.compile(r"^\s*(?:来源|來源|稿源)[:：]\s*(?P<outlet>\S+)?\s*(?P<when>.*)$")
 
 
@@ -27,21 +30,37 @@ class Unusable(Exception):
     """A file or line that cannot be used; the message is the one-line reason."""
 
 
-def collect_folder(folder: Path, *, source: str, tz: ZoneInfo) -> tuple[list[RawDocument], list[Skipped]]:
-    """Read every article file below `folder`; unreadable ones are skipped with a reason."""
-    documents: list[RawDocument] = []
-    skipped: list[Skipped] = []
+def iter_folder(folder: Path, *, source: str, tz: ZoneInfo) -> Iterator[RawDocument | Skipped | Expect]:
+    """Yield every article file below `folder`; unreadable ones as `Skipped` with a reason."""
     if not folder.is_dir():
-        return [], [Skipped(str(folder), "folder not found")]
+        raise SourceError("folder not found", where=str(folder))
+    paths = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         if path.suffix.lower() not in SUFFIXES:
             logger.debug("ignoring %s: not an article file type", path)
             continue
-        docs, bad = read_file(path, source=source, tz=tz)
-        documents += docs
-        skipped += bad
+        paths.append(path)
+    yield Expect(len(paths))
+    for path in paths:
+        documents, skipped = read_file(path, source=source, tz=tz)
+        yield from documents
+        yield from skipped
+
+
+def collect_folder(folder: Path, *, source: str, tz: ZoneInfo) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read every article file below `folder`; unreadable ones are skipped with a reason."""
+    documents: list[RawDocument] = []
+    skipped: list[Skipped] = []
+    try:
+        for event in iter_folder(folder, source=source, tz=tz):
+            if isinstance(event, RawDocument):
+                documents.append(event)
+            elif isinstance(event, Skipped):
+                skipped.append(event)
+    except SourceError as exc:
+        return [], [Skipped(exc.where, str(exc))]
     return documents, skipped
 
 
@@ -93,11 +112,9 @@ def _markdown(path: Path, text: str, *, source: str, tz: ZoneInfo) -> RawDocumen
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 2}" if mark else ""
-            raise Unusable(f"front matter is not valid YAML{where}") from None
+            loaded = yaml.load(match.group(1), Loader=_YAML_LOADER)
+        except yaml.YAMLError:
+            raise Unusable(f"front matter is not valid YAML{_yaml_error_line(match.group(1))}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise Unusable("front matter is not a mapping of keys")
         meta = loaded or {}
@@ -119,6 +136,16 @@ def _markdown(path: Path, text: str, *, source: str, tz: ZoneInfo) -> RawDocumen
         published=parse_published(meta.get("date") or meta.get("published"), tz=tz),
         body=body, fmt="markdown", outlet=str(meta.get("source") or ""),
     )
+
+
+def _yaml_error_line(front_matter: str) -> str:
+    """Return ' at line N' (of the file) where PyYAML's own parser places the error; libyaml's is less exact."""
+    try:
+        yaml.safe_load(front_matter)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return f" at line {mark.line + 2}" if mark else ""
+    return ""
 
 
 def _plain_text(path: Path, text: str, *, source: str, tz: ZoneInfo) -> RawDocument:

@@ -1,0 +1,328 @@
+"""The article store: every collected article with its versions, HTTP validators and source health.
+
+One SQLite file in WAL mode. Every write is one transaction, so a crash (even SIGKILL) leaves the
+articles stored before it intact and the one in flight either wholly there or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import DigestError
+from .model import RawDocument
+
+logger = logging.getLogger(__name__)
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+
+class StoreError(DigestError):
+    """The store cannot be opened, read or written."""
+
+
+def _schema_1(db: sqlite3.Connection) -> None:
+    """Articles keyed by URL (or file origin), their text versions, HTTP validators, source health."""
+    _run_script(db, """
+        CREATE TABLE articles (
+            key           TEXT PRIMARY KEY,   -- the URL, or the file (with #line) for articles without one
+            source        TEXT NOT NULL,      -- the source that first delivered it
+            first_seen    TEXT NOT NULL,      -- UTC, ISO 8601
+            last_seen     TEXT NOT NULL,
+            published     TEXT,               -- of the latest version, ISO 8601 with offset
+            published_utc REAL,               -- the same as a POSIX timestamp, for week windows
+            version       INTEGER NOT NULL    -- the latest version
+        );
+        CREATE INDEX articles_published ON articles (published_utc);
+        CREATE INDEX articles_last_seen ON articles (last_seen);
+        CREATE TABLE versions (
+            key       TEXT NOT NULL REFERENCES articles (key),
+            version   INTEGER NOT NULL,
+            seen      TEXT NOT NULL,
+            source    TEXT NOT NULL,
+            origin    TEXT NOT NULL,
+            url       TEXT NOT NULL,
+            title     TEXT NOT NULL,
+            outlet    TEXT NOT NULL,
+            published TEXT,
+            fmt       TEXT NOT NULL,
+            body      TEXT NOT NULL,          -- as the source delivered it (decoded)
+            raw       BLOB,                   -- the bytes as fetched, for pages fetched over HTTP
+            text      TEXT NOT NULL,          -- the cleaned text
+            text_hash TEXT NOT NULL,          -- of title + cleaned text: a new hash makes a new version
+            PRIMARY KEY (key, version)
+        );
+        CREATE TABLE http_cache (
+            url           TEXT PRIMARY KEY,
+            etag          TEXT,
+            last_modified TEXT,
+            hint          TEXT,               -- what the feed said about the page when it was fetched
+            checked       TEXT NOT NULL
+        );
+        CREATE TABLE sources (
+            name          TEXT PRIMARY KEY,
+            kind          TEXT NOT NULL,
+            last_run      TEXT,
+            last_success  TEXT,
+            last_error    TEXT,
+            last_error_at TEXT,
+            seen          INTEGER NOT NULL DEFAULT 0,   -- entries the last run saw
+            new           INTEGER NOT NULL DEFAULT 0,   -- of which new articles
+            updated       INTEGER NOT NULL DEFAULT 0,   -- of which new versions of known articles
+            skipped       INTEGER NOT NULL DEFAULT 0
+        );
+    """)
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements inside the caller's transaction (`executescript` would commit it first)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said about a URL last time, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    name: str
+    kind: str
+    last_run: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    seen: int
+    new: int
+    updated: int
+    skipped: int
+    stored: int  # articles this source delivered first, all time
+
+
+@dataclass(frozen=True)
+class SourceRun:
+    """One source's part of one collection."""
+
+    name: str
+    kind: str
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    error: str | None = None
+
+
+def text_hash(title: str, text: str) -> str:
+    return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    """The article store at `path`; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: transactions are opened explicitly by `_transaction`.
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"store {path}: cannot open: {exc}") from None
+        try:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across process crashes
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"store {path}: {exc}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.path}: {exc}") from None
+        try:
+            yield self._db
+        except sqlite3.Error as exc:
+            self._db.execute("ROLLBACK")
+            raise StoreError(f"store {self.path}: {exc}") from None
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.path}: {exc}") from None
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"store {self.path}: written by a newer weeklydigest (schema {version}, "
+                             f"this one knows up to {SCHEMA_VERSION})")
+        for step in range(version, SCHEMA_VERSION):
+            with self._transaction() as db:
+                MIGRATIONS[step](db)
+                db.execute(f"PRAGMA user_version = {step + 1}")
+            logger.info("store %s: schema %d -> %d", self.path, step, step + 1)
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def put(self, document: RawDocument, *, text: str, now: datetime) -> str:
+        """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED."""
+        key = document.url or document.origin
+        digest = text_hash(document.title, text)
+        published = document.published.isoformat() if document.published else None
+        published_utc = document.published.timestamp() if document.published else None
+        seen = _iso(now)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT a.version, v.text_hash FROM articles a JOIN versions v ON v.key = a.key AND "
+                "v.version = a.version WHERE a.key = ?", (key,),
+            ).fetchone()
+            if row is not None and row[1] == digest:
+                db.execute("UPDATE articles SET last_seen = ? WHERE key = ?", (seen, key))
+                return UNCHANGED
+            version = 1 if row is None else row[0] + 1
+            if row is None:
+                db.execute(
+                    "INSERT INTO articles (key, source, first_seen, last_seen, published, published_utc, version) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, document.source, seen, seen, published, published_utc, version),
+                )
+            else:
+                db.execute(
+                    "UPDATE articles SET last_seen = ?, published = ?, published_utc = ?, version = ? WHERE key = ?",
+                    (seen, published, published_utc, version, key),
+                )
+            db.execute(
+                "INSERT INTO versions (key, version, seen, source, origin, url, title, outlet, published, fmt, "
+                "body, raw, text, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, version, seen, document.source, document.origin, document.url, document.title,
+                 document.outlet, published, document.fmt, document.body, document.raw or None, text, digest),
+            )
+        return NEW if version == 1 else UPDATED
+
+    def touch(self, key: str, *, now: datetime) -> None:
+        """Mark a known article as seen again."""
+        with self._transaction() as db:
+            db.execute("UPDATE articles SET last_seen = ? WHERE key = ?", (_iso(now), key))
+
+    def has(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM articles WHERE key = ?", (key,)).fetchone() is not None
+
+    def candidates(self, *, published_from: datetime, published_to: datetime, seen_from: datetime) -> list[RawDocument]:
+        """Return the latest version of the articles published in the window, and of undated ones seen since
+        `seen_from`."""
+        rows = self._db.execute(
+            "SELECT v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet "
+            "FROM articles a JOIN versions v ON v.key = a.key AND v.version = a.version "
+            "WHERE a.published_utc BETWEEN ? AND ? OR (a.published_utc IS NULL AND a.last_seen >= ?) "
+            "ORDER BY a.first_seen, a.key",
+            (published_from.timestamp(), published_to.timestamp(), _iso(seen_from)),
+        )
+        return [
+            RawDocument(origin=origin, source=source, title=title, url=url, published=_moment(published),
+                        body=body, fmt=fmt, outlet=outlet)
+            for origin, source, title, url, published, body, fmt, outlet in rows
+        ]
+
+    def versions(self, key: str) -> list[tuple[int, str, str]]:
+        """Return (version, title, cleaned text) of every version of one article, oldest first."""
+        return self._db.execute(
+            "SELECT version, title, text FROM versions WHERE key = ? ORDER BY version", (key,)
+        ).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        articles = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        versions = self._db.execute("SELECT count(*) FROM versions").fetchone()[0]
+        return {"articles": articles, "versions": versions}
+
+    def integrity(self) -> str:
+        """Return SQLite's integrity check: 'ok' or the problems found."""
+        return "; ".join(row[0] for row in self._db.execute("PRAGMA integrity_check"))
+
+    # --- HTTP validators ------------------------------------------------------------------------
+
+    def validators(self, url: str) -> Validators | None:
+        row = self._db.execute("SELECT etag, last_modified, hint FROM http_cache WHERE url = ?", (url,)).fetchone()
+        return Validators(*row) if row else None
+
+    def save_validators(self, url: str, validators: Validators, *, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO http_cache (url, etag, last_modified, hint, checked) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+                "hint = excluded.hint, checked = excluded.checked",
+                (url, validators.etag, validators.last_modified, validators.hint, _iso(now)),
+            )
+
+    # --- source health --------------------------------------------------------------------------
+
+    def record_run(self, run: SourceRun, *, now: datetime) -> None:
+        """Record how one source's collection went; the last error is kept until it is replaced."""
+        at = _iso(now)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO sources (name, kind, last_run, last_success, last_error, last_error_at, seen, new, "
+                "updated, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, last_run = excluded.last_run, "
+                "last_success = coalesce(excluded.last_success, last_success), "
+                "last_error = coalesce(excluded.last_error, last_error), "
+                "last_error_at = coalesce(excluded.last_error_at, last_error_at), seen = excluded.seen, "
+                "new = excluded.new, updated = excluded.updated, skipped = excluded.skipped",
+                (run.name, run.kind, at, None if run.error else at, run.error, at if run.error else None,
+                 run.seen, run.new, run.updated, run.skipped),
+            )
+
+    def health(self) -> list[SourceHealth]:
+        stored = dict(self._db.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall())
+        rows = self._db.execute(
+            "SELECT name, kind, last_run, last_success, last_error, last_error_at, seen, new, updated, skipped "
+            "FROM sources ORDER BY name"
+        ).fetchall()
+        return [
+            SourceHealth(name=name, kind=kind, last_run=_moment(run), last_success=_moment(success),
+                         last_error=error, last_error_at=_moment(error_at), seen=seen, new=new, updated=updated,
+                         skipped=skipped, stored=stored.get(name, 0))
+            for name, kind, run, success, error, error_at, seen, new, updated, skipped in rows
+        ]
+

@@ -1,0 +1,145 @@
+"""The article store: versions, last-seen, schema, transactions, validators and source health."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from weeklydigest.model import RawDocument
+from weeklydigest.store import (
+    MIGRATIONS,
+    NEW,
+    SCHEMA_VERSION,
+    UNCHANGED,
+    UPDATED,
+    SourceRun,
+    Store,
+    StoreError,
+    Validators,
+)
+
+from .content import EPOCH, FAR, TZ
+
+T0 = datetime(2025, 11, 13, 12, 0, tzinfo=UTC)
+DOC = RawDocument(
+    origin="http://example.cn/a.html", source="南粤时政网", title="林志远调研城中村改造工作",
+    url="http://example.cn/a.html", published=datetime(2025, 11, 10, 19, 30, tzinfo=TZ),
+    body="<p>11月10日，广州市委书记林志远到海珠区调研城中村改造工作。</p>", fmt="html", outlet="南粤时政网",
+)
+
+
+TEXT = "11月10日，广州市委书记林志远到海珠区调研城中村改造工作。"
+
+
+def rows(path, sql):  # type: ignore[no-untyped-def]
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_a_new_article_is_stored_with_its_text_metadata_and_times(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.put(DOC, text=TEXT, now=T0) == NEW
+    ((key, first, last, published, version, source),) = rows(
+        tmp_path / "s.sqlite", "SELECT key, first_seen, last_seen, published, version, source FROM articles")
+    assert (key, version, source) == (DOC.url, 1, "南粤时政网")
+    assert first == last == T0.isoformat(timespec="microseconds")
+    assert published == "2025-11-10T19:30:00+08:00"
+    ((title, outlet, body, text),) = rows(tmp_path / "s.sqlite", "SELECT title, outlet, body, text FROM versions")
+    assert (title, outlet, body) == (DOC.title, DOC.outlet, DOC.body)
+    assert text == TEXT
+
+
+def test_collecting_the_same_article_again_changes_only_last_seen(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put(DOC, text="正文。", now=T0)
+        assert store.put(DOC, text="正文。", now=T0 + timedelta(hours=5)) == UNCHANGED
+    ((first, last, version),) = rows(tmp_path / "s.sqlite", "SELECT first_seen, last_seen, version FROM articles")
+    assert first == T0.isoformat(timespec="microseconds")
+    assert last == (T0 + timedelta(hours=5)).isoformat(timespec="microseconds")
+    assert version == 1
+    assert rows(tmp_path / "s.sqlite", "SELECT count(*) FROM versions") == [(1,)]
+
+
+def test_new_text_at_the_same_url_is_a_new_version_and_the_latest_wins(tmp_path):
+    corrected = replace(DOC, body=DOC.body + "<p>市领导陈晓岚参加调研。</p>")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put(DOC, text="正文。", now=T0)
+        assert store.put(corrected, text="正文。\n市领导陈晓岚参加调研。", now=T0) == UPDATED
+        assert [(v, text) for v, _, text in store.versions(DOC.url)] == [
+            (1, "正文。"), (2, "正文。\n市领导陈晓岚参加调研。")]
+        (latest,) = store.candidates(published_from=EPOCH, published_to=FAR, seen_from=EPOCH)
+    assert latest.body == corrected.body
+
+
+def test_candidates_are_the_week_window_and_undated_articles_seen_since(tmp_path):
+    old = replace(DOC, url="http://example.cn/old.html", published=datetime(2025, 10, 1, tzinfo=TZ))
+    undated_recent = replace(DOC, url="", origin="/folder/a.txt", published=None)
+    undated_old = replace(DOC, url="", origin="/folder/b.txt", published=None)
+    with Store(tmp_path / "s.sqlite") as store:
+        for document, seen in ((DOC, T0), (old, T0), (undated_recent, T0), (undated_old, T0 - timedelta(days=60))):
+            store.put(document, text=document.origin, now=seen)
+        found = store.candidates(published_from=datetime(2025, 11, 8, tzinfo=TZ),
+                                 published_to=datetime(2025, 12, 31, tzinfo=TZ), seen_from=T0 - timedelta(days=7))
+    assert sorted(d.url or d.origin for d in found) == ["/folder/a.txt", DOC.url]
+
+
+def test_a_fresh_store_has_the_latest_schema_and_tables(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    tables = {name for (name,) in rows(tmp_path / "s.sqlite", "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"articles", "versions", "http_cache", "sources"}
+    assert rows(tmp_path / "s.sqlite", "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_a_store_from_a_newer_version_is_refused_with_a_reason(tmp_path):
+    Store(tmp_path / "s.sqlite").close()
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError) as caught:
+        Store(tmp_path / "s.sqlite")
+    assert str(caught.value) == (f"store {tmp_path / 's.sqlite'}: written by a newer weeklydigest "
+                                 f"(schema 99, this one knows up to {SCHEMA_VERSION})")
+
+
+def test_a_file_that_is_not_a_store_is_reported_not_a_traceback(tmp_path):
+    (tmp_path / "s.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as caught:
+        Store(tmp_path / "s.sqlite")
+    assert str(caught.value) == f"store {tmp_path / 's.sqlite'}: file is not a database"
+
+
+def test_a_failed_write_leaves_nothing_half_written(tmp_path):
+    broken = replace(DOC, raw=object())  # type: ignore[arg-type]  # cannot be bound: fails after the first insert
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(StoreError):
+            store.put(broken, text="正文。", now=T0)
+        assert store.counts() == {"articles": 0, "versions": 0}
+        assert store.put(DOC, text="正文。", now=T0) == NEW
+
+
+def test_validators_are_remembered_per_url(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.validators("http://example.cn/feed.xml") is None
+        store.save_validators("http://example.cn/feed.xml", Validators(etag='"x"', last_modified="Sun"), now=T0)
+        store.save_validators("http://example.cn/feed.xml", Validators(etag='"y"'), now=T0)
+        assert store.validators("http://example.cn/feed.xml") == Validators(etag='"y"')
+
+
+def test_source_health_keeps_the_last_error_after_a_later_success(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put(DOC, text="正文。", now=T0)
+        store.record_run(SourceRun("南粤时政网", "web", seen=3, new=1, skipped=2, error="HTTP 500"), now=T0)
+        store.record_run(SourceRun("南粤时政网", "web", seen=4, new=0), now=T0 + timedelta(hours=1))
+        (health,) = store.health()
+    assert (health.last_error, health.last_error_at) == ("HTTP 500", T0)
+    assert health.last_success == T0 + timedelta(hours=1)
+    assert (health.seen, health.new, health.skipped, health.stored) == (4, 0, 0, 1)
+
+
+def test_integrity_check_of_a_sound_store_is_ok(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put(DOC, text="正文。", now=T0)
+        assert store.integrity() == "ok"
