@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,8 @@ def collect_folder(folder: Path, *, source: str, tz: ZoneInfo) -> tuple[list[Raw
 
 def read_file(path: Path, *, source: str, tz: ZoneInfo) -> tuple[list[RawDocument], list[Skipped]]:
     """Read one article file (a .jsonl file may hold many); problems come back as `Skipped`."""
+    # One file has one origin, however it was named: the store keys articles by it.
+    path = Path(os.path.abspath(path))
     fmt = SUFFIXES[path.suffix.lower()]
     try:
         text = _read_text(path)
