@@ -40,6 +40,7 @@ from .week import IssueWeek
 logger = logging.getLogger(__name__)
 
 LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
+BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measured against
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
 
 
@@ -81,6 +82,7 @@ def build_issue(
     With `sources` given (`build --source`), only what those sources hold is digested, read
     directly: a one-off build neither reads nor fills the store.
     """
+    earlier: list[str] = []
     if sources is not None:
         # Collect: the given sources only, in memory.
         documents, bad = collect(sources, tz=config.tz, http=config.http)
@@ -91,11 +93,29 @@ def build_issue(
             collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
             # Read back: the week's candidates, so articles of earlier collections count too.
             documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
+            # Earlier weeks: what the week's emerging terms are measured against.
+            earlier = store.texts(**background_window(week, tz=config.tz))
         skipped = list(collection.skipped)
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week, config=config)
     skipped += empty
-    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now)
+    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
+                           earlier=earlier)
+
+
+def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:
+    """Return the store query for the weeks before `week` that its emerging terms are compared with."""
+    return {
+        "published_from": datetime.combine(week.start - BACKGROUND, time.min, tzinfo=tz),
+        "published_to": datetime.combine(week.start - timedelta(days=2), time.max, tzinfo=tz),
+    }
+
+
+def _after_background(article: Article, week: IssueWeek) -> bool:
+    """Whether an article of the run is out of the week and not already among the store's earlier texts."""
+    if article.event_date is None or week.contains(article.event_date):
+        return False
+    return article.published is None or article.published.date() > week.start - timedelta(days=2)
 
 
 def candidate_window(week: IssueWeek, *, tz: ZoneInfo, collected: datetime) -> dict[str, datetime]:
@@ -116,9 +136,13 @@ def candidate_window(week: IssueWeek, *, tz: ZoneInfo, collected: datetime) -> d
 
 def digest_articles(
     config: Config, articles: list[Article], *, week: IssueWeek, skipped: list[Skipped],
-    seen: int, now: datetime | None = None,
+    seen: int, now: datetime | None = None, earlier: list[str] | None = None,
 ) -> Digest:
-    """Select the week's articles, merge duplicates, assign sections and summarise by city."""
+    """Select the week's articles, merge duplicates, assign sections and summarise by city.
+
+    `earlier` holds texts of earlier weeks (from the store) for the emerging terms; the run's own
+    out-of-week articles count too.
+    """
     unassigned: list[Unassigned] = []
     # Select: the event date decides the week, not the publication time.
     in_week = []
@@ -164,11 +188,10 @@ def digest_articles(
         "skipped": len(skipped),
         "items": sum(len(s.items) for s in sections),
         "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
-        # Until the store keeps earlier weeks, the run's out-of-week articles stand for them.
-        "emerging_terms": emerging_terms([a.title + "\n" + a.text for a in in_week],
-                                         [a.title + "\n" + a.text for a in articles
-                                          if a.event_date is not None and not week.contains(a.event_date)],
-                                         vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms))),
+        "emerging_terms": emerging_terms(
+            [a.title + "\n" + a.text for a in in_week],
+            [*(earlier or []), *(a.title + "\n" + a.text for a in articles if _after_background(a, week))],
+            vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms))),
     }
     generated = (now or clock.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(

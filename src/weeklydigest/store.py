@@ -265,6 +265,15 @@ class Store:
             for origin, source, title, url, published, body, fmt, outlet in rows
         ]
 
+    def texts(self, *, published_from: datetime, published_to: datetime) -> list[str]:
+        """Return title and cleaned text of the latest version of the articles published in the window."""
+        rows = self._db.execute(
+            "SELECT v.title, v.text FROM articles a JOIN versions v ON v.key = a.key AND v.version = a.version "
+            "WHERE a.published_utc BETWEEN ? AND ?",
+            (published_from.timestamp(), published_to.timestamp()),
+        )
+        return [f"{title}\n{text}" for title, text in rows]
+
     def versions(self, key: str) -> list[tuple[int, str, str]]:
         """Return (version, title, cleaned text) of every version of one article, oldest first."""
         return self._db.execute(
