@@ -44,7 +44,6 @@ BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measure
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
 
 
-
 def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
     """Return the spam rules and the roster of office holders the config asks for."""
     context = load_gazetteer().pattern
