@@ -153,6 +153,7 @@ class Item:
     why: tuple[str, ...]
     score: float = 0.0
     warnings: tuple[str, ...] = ()  # facts an editor should check
+    edited_by: str = ""  # the editor who rewrote the summary; the text is then theirs, not the sources'
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,9 @@ class Digest:
     status: str = "draft"
     generated: str = ""
     commentary: Commentary | None = None
+    lede: str = ""  # the editors' opening lines
+    revision: int = 1  # a correction after publishing makes a new revision
+    correction: str = ""  # the 更正 note of that revision
 
     def to_json(self) -> dict[str, Any]:
         """Return the digest.json contract as plain data."""
@@ -221,7 +225,8 @@ class Digest:
             "skipped": [asdict(s) for s in self.skipped],
             "stats": dict(self.stats),
             "commentary": asdict(self.commentary) if self.commentary else None,
-        }
+        } | ({"lede": self.lede} if self.lede else {}) | (
+            {"revision": self.revision, "correction": self.correction} if self.revision > 1 or self.correction else {})
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -235,7 +240,7 @@ def _item_json(item: Item) -> dict[str, Any]:
         "why": list(item.why),
         "score": item.score,
         "warnings": list(item.warnings),
-    }
+    } | ({"edited_by": item.edited_by} if item.edited_by else {})
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:
@@ -258,6 +263,9 @@ def digest_from_json(data: dict[str, Any]) -> Digest:
         status=data.get("status", "draft"),
         generated=data.get("generated", ""),
         commentary=Commentary(**commentary) if commentary else None,
+        lede=data.get("lede", ""),
+        revision=int(data.get("revision", 1)),
+        correction=data.get("correction", ""),
     )
 
 
@@ -272,4 +280,5 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         why=tuple(data.get("why", ())),
         score=float(data.get("score", 0.0)),
         warnings=tuple(data.get("warnings", ())),
+        edited_by=data.get("edited_by", ""),
     )
