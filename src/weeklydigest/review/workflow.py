@@ -24,13 +24,13 @@ from .edits import EditError, Orphan, apply_edits, check_edit, diff, item_ids
 
 logger = logging.getLogger(__name__)
 
-ISSUE_ID = re.compile(r"^\d{4}-W\d{2}$")
+ISSUE_ID = re.compile(r"\d{4}-W\d{2}")
 DRAFT, APPROVED, PUBLISHED = "draft", "approved", "published"
 
 
 def check_issue(issue: str) -> str:
     """Return the issue id if it looks like 2025-W46; anything path-like is refused."""
-    if not isinstance(issue, str) or not ISSUE_ID.match(issue):
+    if not isinstance(issue, str) or not ISSUE_ID.fullmatch(issue):
         raise DigestError(f"not an issue id like 2025-W46: {issue!r}")
     return issue
 
@@ -81,7 +81,7 @@ class Review:
         out = self.config.output
         if not out.is_dir():
             return []
-        return sorted((p.name for p in out.iterdir() if ISSUE_ID.match(p.name) and (p / "digest.json").is_file()),
+        return sorted((p.name for p in out.iterdir() if ISSUE_ID.fullmatch(p.name) and (p / "digest.json").is_file()),
                       reverse=True)
 
     def machine(self, issue: str, store: Store) -> Digest:
