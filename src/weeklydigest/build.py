@@ -15,6 +15,7 @@ from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .dedupe import dedupe
 from .extract import extract, load_gazetteer
+from .learn import Learned, learn
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -85,17 +86,21 @@ def build_issue(
         # Collect: the given sources only, in memory.
         documents, bad = collect(sources, tz=config.tz, http=config.http)
         skipped = list(bad)
+        learned = None
     else:
         with Store(config.store) as store:
             # Collect: every source into the store; unreadable inputs become `skipped`.
             collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
             # Read back: the week's candidates, so articles of earlier collections count too.
             documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
+            # Learn: the section corrections editors made in earlier issues.
+            learned = learn(store.examples(before=week.issue))
         skipped = list(collection.skipped)
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week, config=config)
     skipped += empty
-    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now)
+    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
+                           learned=learned)
 
 
 def candidate_window(week: IssueWeek, *, tz: ZoneInfo, collected: datetime) -> dict[str, datetime]:
@@ -116,7 +121,7 @@ def candidate_window(week: IssueWeek, *, tz: ZoneInfo, collected: datetime) -> d
 
 def digest_articles(
     config: Config, articles: list[Article], *, week: IssueWeek, skipped: list[Skipped],
-    seen: int, now: datetime | None = None,
+    seen: int, now: datetime | None = None, learned: Learned | None = None,
 ) -> Digest:
     """Select the week's articles, merge duplicates, assign sections and summarise by city."""
     unassigned: list[Unassigned] = []
@@ -133,7 +138,7 @@ def digest_articles(
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns)
+                                set_patterns=config.set_patterns, learned=learned)
         best = best_section(scores, min_score=config.min_score)
         if best is None:
             top = max(scores, key=lambda s: s.score)

@@ -510,14 +510,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not folders:
         raise DigestError(f"gold file {args.gold}: no 'source' folder; give --source")
     sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in folders)
-    evaluation = evaluate_build(config, gold, week=week, sources=sources)
+    learned = None
+    if config.store.exists():
+        from .learn import learn
+
+        # The editors' section corrections of earlier weeks, as a build of this week would use them.
+        with Store(config.store) as store:
+            learned = learn(store.examples(before=week.issue))
+    evaluation = evaluate_build(config, gold, week=week, sources=sources, learned=learned)
+    without = evaluate_build(config, gold, week=week, sources=sources) if learned else None
     thresholds = {m: getattr(args, f"min_{m}") for m in MEASURES if getattr(args, f"min_{m}") is not None}
     failed = evaluation.below(thresholds)
+    effect = ""
+    if learned and without:
+        n = learned.total
+        effect = (f"learned from {n} editor correction{'s' if n != 1 else ''}: section "
+                  f"{evaluation.scores['section'].accuracy:.1%} ({without.scores['section'].accuracy:.1%} without)")
     if args.json:
-        print(json.dumps(evaluation.to_json(thresholds), ensure_ascii=False, indent=2))
+        payload = evaluation.to_json(thresholds)
+        if learned and without:
+            payload["learned"] = {"corrections": learned.total, "section": evaluation.scores["section"].accuracy,
+                                  "section_without": without.scores["section"].accuracy}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print(f"{week.issue} ({week.start} – {week.end}) against {args.gold}")
         print(evaluation.table(thresholds))
+        if effect:
+            print(effect)
         for line in evaluation.miss_lines():
             print(f"  miss: {line}")
     for measure in failed:
