@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
 from weeklydigest.errors import DigestError
-from weeklydigest.model import SentenceRef
+from weeklydigest.model import RemovedNote, SentenceRef
 from weeklydigest.review.app import create_app, secret_key
 from weeklydigest.review.workflow import Review
 
@@ -148,6 +148,23 @@ def test_script_in_an_article_or_in_an_editors_text_is_inert(setup) -> None:
         assert page.xpath("//a[starts-with(@href, 'javascript:')]") == []
         assert "<script>" in page.text_content()  # shown as text, not run
         assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'none' covers it
+
+
+def test_an_item_shows_its_sources_score_why_and_removed_text(setup) -> None:
+    config, app = setup
+    digest = saved_digest()
+    item = digest.sections[0].items[1]
+    noted = replace(item, removed=(RemovedNote(item.sources[0].id, "扫码下载客户端领红包", "spam"),))
+    save_draft(config, replace(digest, sections=(replace(digest.sections[0], items=(
+        digest.sections[0].items[0], noted, *digest.sections[0].items[2:])), *digest.sections[1:])))
+    client = app.test_client()
+    login(client)
+    page = lxml_html.document_fromstring(client.get(f"/issues/{ISSUE}").data)
+    card = page.xpath(f"//article[@id='i-{GZ_GAMES}']")[0]
+    text = card.text_content()
+    assert "置信度 12" in text and "垃圾广告 扫码下载客户端领红包" in text
+    assert card.xpath(".//ol[@class='sources']/li/a/@href") == [s.url for s in item.sources]
+    assert [li.text_content() for li in card.xpath(".//ul[@class='why']/li")] == list(item.why)
 
 
 def test_the_app_needs_users_and_a_secret(tmp_path: Path, monkeypatch) -> None:

@@ -123,6 +123,9 @@ def test_rebuilding_with_a_late_article_keeps_every_edit_and_adds_the_new_item(t
     cities = {s.title: [i.city for i in s.items] for s in state.edited.sections}
     assert "清远" in cities[VILLAGES]
     assert "广州" not in cities[GAMES] and "深圳" not in cities[GAMES] and "深圳" in cities[VILLAGES]
+    # What the cleaner removed from each item's sources travels with the item, for the editors.
+    notes = [r for s in state.edited.sections for i in s.items for r in i.removed]
+    assert notes and {r.reason for r in notes} <= {"spam", "hidden", "pinyin"}
     fs_item = next(i for i in state.edited.sections[0].items if i.city == "佛山")
     assert (fs_item.summary, fs_item.edited_by) == ("佛山的编辑概述。", "王编辑")
 

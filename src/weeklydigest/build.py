@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
 from .classify import best_section, score_sections
-from .clean import SPAM, clean, remove_sibling_spam
+from .clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .dedupe import dedupe
@@ -24,6 +25,7 @@ from .model import (
     Item,
     Period,
     RawDocument,
+    RemovedNote,
     Section,
     SectionScore,
     Skipped,
@@ -151,11 +153,12 @@ def digest_articles(
         else:
             placed[best.title][article.city].append((article, best))
     # Summarise: one item per city per section, cities in the column's order.
+    by_id = {a.id: a for a in in_week}
     sections = []
     for rule in config.sections:
         by_city = placed.get(rule.title, {})
         items: list[Item] = [
-            summarise(city, by_city[city], budget=rule.budget)
+            with_removed(summarise(city, by_city[city], budget=rule.budget), by_id)
             for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
         ]
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
@@ -186,6 +189,13 @@ def digest_articles(
         stats=stats,
         generated=generated,
     )
+
+
+def with_removed(item: Item, articles: dict[str, Article]) -> Item:
+    """Return the item with what the cleaner removed from its sources (boilerplate left out), for editors."""
+    notes = tuple(RemovedNote(source.id, r.text, r.reason) for source in item.sources
+                  for r in (articles[source.id].removed if source.id in articles else ()) if r.reason != BOILERPLATE)
+    return replace(item, removed=notes) if notes else item
 
 
 def write_outputs(

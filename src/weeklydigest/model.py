@@ -143,6 +143,15 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class RemovedNote:
+    """Text the cleaner removed from one of an item's source articles, shown to editors."""
+
+    source: str  # the article id
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Item:
     city: str
     officials: tuple[str, ...]
@@ -154,6 +163,7 @@ class Item:
     score: float = 0.0
     warnings: tuple[str, ...] = ()  # facts an editor should check
     edited_by: str = ""  # the editor who rewrote the summary; the text is then theirs, not the sources'
+    removed: tuple[RemovedNote, ...] = ()  # spam, hidden text and pinyin removed from its sources
 
 
 @dataclass(frozen=True)
@@ -240,7 +250,8 @@ def _item_json(item: Item) -> dict[str, Any]:
         "why": list(item.why),
         "score": item.score,
         "warnings": list(item.warnings),
-    } | ({"edited_by": item.edited_by} if item.edited_by else {})
+    } | ({"edited_by": item.edited_by} if item.edited_by else {}) | (
+        {"removed": [asdict(r) for r in item.removed]} if item.removed else {})
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:
@@ -281,4 +292,5 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         score=float(data.get("score", 0.0)),
         warnings=tuple(data.get("warnings", ())),
         edited_by=data.get("edited_by", ""),
+        removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
     )

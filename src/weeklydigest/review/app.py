@@ -23,6 +23,7 @@ from .workflow import ISSUE_ID, Review
 
 logger = logging.getLogger(__name__)
 
+REMOVED_LABELS = {"spam": "垃圾广告", "hidden": "隐藏文字", "pinyin": "拼音注音", "boilerplate": "版面杂项"}
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'self'; base-uri 'none'")
 
@@ -68,7 +69,7 @@ def create_app(config: Config, *, secret: str) -> Flask:
     def globals_() -> dict[str, Any]:
         user = users.get(session.get("user", ""))
         return {"csrf_token": session.get("csrf", ""), "user": user, "status_labels": STATUS_LABELS,
-                "issue_label": issue_label}
+                "issue_label": issue_label, "removed_labels": REMOVED_LABELS}
 
     def issue_page(view: Any) -> Any:
         @wraps(view)

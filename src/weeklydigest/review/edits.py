@@ -222,6 +222,7 @@ def _merge(into: Item, other: Item) -> Item:
         why=into.why + tuple(f"merged: {w}" for w in other.why),
         score=max(into.score, other.score),
         warnings=union(into.warnings, other.warnings),
+        removed=into.removed + other.removed,
     )
 
 
