@@ -184,3 +184,46 @@ def test_the_preview_pdf_is_a_pdf_of_the_edited_issue(setup) -> None:
     login(client)
     response = client.get(f"/issues/{ISSUE}/preview.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_forms_add_merge_restore_reorder_sections_and_undo(setup) -> None:
+    config, app = setup
+    client = app.test_client()
+    login(client)
+    csrf = token(client, f"/issues/{ISSUE}")
+    unassigned = saved_digest().unassigned[0]
+    posts = [
+        {"op": "add", "article": unassigned.id, "section": "百千万工程", "city": "广州", "text": "编辑补写的条目。"},
+        {"op": "merge", "article": "d5cb0f0f23f1bc90", "into": SZ_GAMES},
+        {"op": "drop", "article": GZ_GAMES},
+        {"op": "restore", "article": GZ_GAMES},
+        {"op": "section_up", "section": "百千万工程"},
+        {"op": "lede", "text": "本周导语。"},
+    ]
+    for data in posts:
+        assert client.post(f"/issues/{ISSUE}/edit", data=data | {"csrf_token": csrf}).status_code == 302
+    state = Review(config).state(ISSUE)
+    assert state.orphaned == () and state.dropped == ()
+    assert [s.title for s in state.edited.sections] == [
+        "十五运会和残特奥会", "百千万工程", "宣讲党的二十届四中全会精神"]
+    added = state.edited.sections[1].items[-1]
+    assert (added.city, added.summary, added.edited_by) == ("广州", "编辑补写的条目。", "王编辑")
+    shenzhen = next(i for i in state.edited.sections[0].items if i.city == "深圳")
+    assert [s.id for s in shenzhen.sources] == [SZ_GAMES, "d5cb0f0f23f1bc90"]
+    assert state.edited.lede == "本周导语。"
+    # Undo the lede: the last edit.
+    last = state.edits[-1].id
+    assert client.post(f"/issues/{ISSUE}/undo/{last}", data={"csrf_token": csrf}).status_code == 302
+    assert Review(config).state(ISSUE).edited.lede == ""
+
+
+def test_a_malformed_edit_gets_a_message_not_an_error_page(setup) -> None:
+    config, app = setup
+    client = app.test_client()
+    login(client)
+    csrf = token(client, f"/issues/{ISSUE}")
+    response = client.post(f"/issues/{ISSUE}/edit", data={"op": "explode", "csrf_token": csrf},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "unknown edit &#39;explode&#39;" in response.get_data(as_text=True)
+    assert Review(config).state(ISSUE).edits == ()

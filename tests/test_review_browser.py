@@ -92,7 +92,9 @@ def test_editors_edit_approve_and_publish_in_a_browser(server, browser) -> None:
     page.locator("form:has(input[name=op][value=commentary]) textarea").fill("编辑部的评论段落。")
     page.locator("form:has(input[name=op][value=commentary]) button").click()
     page.wait_for_selector(".flash.ok")
+    item(page, SZ_GAMES).locator("details:not(.rewrite) summary").click()
     shoot(page, "review-desktop.png")
+    item(page, SZ_GAMES).screenshot(path=str(SHOTS / "review-item-desktop.png"))
     page.click("#approve")
     page.wait_for_selector("#status:has-text('已审定')")
     assert page.locator("#publish").count() == 0  # an editor cannot publish
