@@ -227,3 +227,23 @@ def test_a_malformed_edit_gets_a_message_not_an_error_page(setup) -> None:
     assert response.status_code == 200
     assert "unknown edit &#39;explode&#39;" in response.get_data(as_text=True)
     assert Review(config).state(ISSUE).edits == ()
+
+
+@pytest.mark.parametrize(("target", "landing"), [(f"/issues/{ISSUE}", f"/issues/{ISSUE}"), ("//evil.example/", "/"),
+                                                 ("/\\evil.example/", "/"), ("https://evil.example/", "/")])
+def test_login_returns_only_to_pages_of_this_site(setup, target: str, landing: str) -> None:
+    _, app = setup
+    client = app.test_client()
+    response = client.post("/login", query_string={"next": target},
+                           data={"name": "王编辑", "password": PASSWORDS["王编辑"], "csrf_token": token(client)})
+    assert response.headers["Location"] == landing
+
+
+def test_orphaned_edits_are_listed_on_the_page(setup) -> None:
+    config, app = setup
+    Review(config).edit(ISSUE, {"op": "move", "article": "gone-article", "section": "百千万工程"}, by="王编辑")
+    client = app.test_client()
+    login(client)
+    page = lxml_html.document_fromstring(client.get(f"/issues/{ISSUE}").data)
+    assert [li.text_content() for li in page.xpath("//section[contains(@class,'orphans')]//li")] == [
+        "move gone-article：no item with article gone-article"]

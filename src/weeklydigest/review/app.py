@@ -95,7 +95,7 @@ def create_app(config: Config, *, secret: str) -> Flask:
                 session["user"] = user.name
                 session["csrf"] = new_token()
                 target = request.args.get("next", "")
-                return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home"))
+                return redirect(target if _local(target) else url_for("home"))
             error = "用户名或密码不正确"
         return render_template("login.html", error=error), 401 if error else 200
 
@@ -185,6 +185,11 @@ def create_app(config: Config, *, secret: str) -> Flask:
         return render_template("error.html", message=getattr(error, "description", str(error))), error.code
 
     return app
+
+
+def _local(target: str) -> bool:
+    """Return whether a redirect target stays on this site (no //host or /\\host, which browsers follow off it)."""
+    return target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target
 
 
 def _edit_from_form(review: Review, issue: str, form: Any, *, by: str) -> dict[str, Any]:
