@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,8 +163,8 @@ def test_approving_an_issue_without_a_draft_says_how_to_make_one(tmp_path: Path,
 def test_hash_password_prints_a_hash_that_verifies() -> None:
     from weeklydigest.review.auth import verify_password
 
-    result = subprocess.run([str(Path(__file__).parents[1] / ".venv" / "bin" / "weeklydigest"), "hash-password",
-                             "--password-stdin"], input="correct horse\n", capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-m", "weeklydigest", "hash-password", "--password-stdin"],
+                            input="correct horse\n", capture_output=True, text=True, check=True)
     encoded = result.stdout.strip()
     assert encoded.startswith("pbkdf2_sha256$600000$")
     assert verify_password("correct horse", encoded) and not verify_password("wrong horse", encoded)
