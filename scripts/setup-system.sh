@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages weeklydigest needs, only those that are missing.
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes CJK font subsetting ~50x faster;
-# fonts-noto-cjk gives the Noto Serif/Sans CJK SC faces; poppler-utils reads PDFs back in tests.
+# fonts-noto-cjk gives the Noto Serif/Sans CJK SC faces; poppler-utils reads PDFs back in tests;
+# chromium runs the review app's browser tests (Playwright drives it; it never downloads a browser).
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   packages+=(python3-venv)
 fi

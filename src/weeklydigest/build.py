@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
 from .classify import best_section, score_sections
-from .clean import SPAM, clean, remove_sibling_spam
+from .clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .dedupe import dedupe
 from .extract import extract, load_gazetteer
+from .learn import Learned, learn
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -23,6 +25,7 @@ from .model import (
     Item,
     Period,
     RawDocument,
+    RemovedNote,
     Section,
     SectionScore,
     Skipped,
@@ -86,6 +89,7 @@ def build_issue(
         # Collect: the given sources only, in memory.
         documents, bad = collect(sources, tz=config.tz, http=config.http)
         skipped = list(bad)
+        learned = None
     else:
         with Store(config.store) as store:
             # Collect: every source into the store; unreadable inputs become `skipped`.
@@ -94,12 +98,14 @@ def build_issue(
             documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
             # Earlier weeks: what the week's emerging terms are measured against.
             earlier = store.texts(**background_window(week, tz=config.tz))
+            # Learn: the section corrections editors made in earlier issues.
+            learned = learn(store.examples(before=week.issue))
         skipped = list(collection.skipped)
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week, config=config)
     skipped += empty
     return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
-                           earlier=earlier)
+                           earlier=earlier, learned=learned)
 
 
 def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:
@@ -136,6 +142,7 @@ def candidate_window(week: IssueWeek, *, tz: ZoneInfo, collected: datetime) -> d
 def digest_articles(
     config: Config, articles: list[Article], *, week: IssueWeek, skipped: list[Skipped],
     seen: int, now: datetime | None = None, earlier: list[str] | None = None,
+    learned: Learned | None = None,
 ) -> Digest:
     """Select the week's articles, merge duplicates, assign sections and summarise by city.
 
@@ -156,7 +163,7 @@ def digest_articles(
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns)
+                                set_patterns=config.set_patterns, learned=learned)
         best = best_section(scores, min_score=config.min_score)
         if best is None:
             top = max(scores, key=lambda s: s.score)
@@ -169,11 +176,12 @@ def digest_articles(
         else:
             placed[best.title][article.city].append((article, best))
     # Summarise: one item per city per section, cities in the column's order.
+    by_id = {a.id: a for a in in_week}
     sections = []
     for rule in config.sections:
         by_city = placed.get(rule.title, {})
         items: list[Item] = [
-            summarise(city, by_city[city], budget=rule.budget)
+            with_removed(summarise(city, by_city[city], budget=rule.budget), by_id)
             for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
         ]
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
@@ -203,6 +211,13 @@ def digest_articles(
         stats=stats,
         generated=generated,
     )
+
+
+def with_removed(item: Item, articles: dict[str, Article]) -> Item:
+    """Return the item with what the cleaner removed from its sources (boilerplate left out), for editors."""
+    notes = tuple(RemovedNote(source.id, r.text, r.reason) for source in item.sources
+                  for r in (articles[source.id].removed if source.id in articles else ()) if r.reason != BOILERPLATE)
+    return replace(item, removed=notes) if notes else item
 
 
 def write_outputs(

@@ -9,6 +9,7 @@ import ahocorasick
 
 from .config import DEFAULT_SET_PATTERNS
 from .extract import split_sentences
+from .learn import Learned, article_words
 from .model import Article, SectionRule, SectionScore
 
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, BODY_CAP = 5.0, 3.0, 1.0, 4.0
@@ -52,13 +53,15 @@ def _hits(text: str, words: tuple[str, ...]) -> dict[str, int]:
 
 def score_sections(
     article: Article, rules: tuple[SectionRule, ...], *, set_phrases: tuple[str, ...],
-    set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS,
+    set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS, learned: Learned | None = None,
 ) -> list[SectionScore]:
     """Return every section's score for the article, with the reasons, in display order.
 
     Where a term stands decides most (title > lead sentence > body), then how often it recurs and
-    whether it runs through the article. Set phrases are blanked out first and never count.
+    whether it runs through the article. Set phrases are blanked out first and never count. With
+    `learned`, sections the editors moved similar articles to gain the learned weighting.
     """
+    words = article_words(article) if learned is not None else set()
     vocabulary = tuple(sorted({w for r in rules for w in (*r.keywords, *r.require, *r.exclude)}))
     title = _mask(article.title, set_phrases, set_patterns)
     sentences = split_sentences(article.text)
@@ -103,6 +106,11 @@ def score_sections(
             if carrying / len(masked_sentences) >= SUBJECT_SHARE:
                 score += SUBJECT_WEIGHT
                 why.append(f"subject of the article ({carrying} of {len(masked_sentences)} sentences)")
+        if learned is not None:
+            bonus, reason = learned.bonus(rule.title, words)
+            if bonus:
+                score += bonus
+                why.append(reason)
         if not why:
             masked = [w for w in rule.keywords if w in raw]
             why.append(f"keyword {'、'.join(masked)} only in set phrases" if masked else "no section keyword")

@@ -118,6 +118,29 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
     status.set_defaults(handler=cmd_status)
+    review = commands.add_parser("review", help="run the review web app for editors")
+    review.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    review.add_argument("--host", default="127.0.0.1")
+    review.add_argument("--port", type=int, default=8765)
+    review.set_defaults(handler=cmd_review)
+
+    approve = commands.add_parser("approve", help="approve the edited draft of an issue")
+    approve.add_argument("issue", help="issue id like 2025-W46")
+    approve.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    approve.add_argument("--by", default=os.environ.get("USER") or "editor", help="who approves (default: $USER)")
+    approve.set_defaults(handler=cmd_approve)
+
+    publish = commands.add_parser("publish", help="publish an approved issue (or a correction of a published one)")
+    publish.add_argument("issue", help="issue id like 2025-W46")
+    publish.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    publish.add_argument("--by", default=os.environ.get("USER") or "editor", help="who publishes (default: $USER)")
+    publish.add_argument("--correction", metavar="TEXT", help="publish a new revision with this 更正 note")
+    publish.set_defaults(handler=cmd_publish)
+
+    hash_password = commands.add_parser("hash-password", help="print a password hash for review.users")
+    hash_password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    hash_password.set_defaults(handler=cmd_hash_password)
+
     evaluate = commands.add_parser("eval", help="build a week and score it against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True, help="gold JSON (examples/gold/*.json)")
     evaluate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
@@ -205,6 +228,54 @@ def _refuse_published(path: Path, issue: str) -> None:
         return
     if status == "published":
         raise DigestError(f"{issue} is published; its outputs are never overwritten (publish a correction instead)")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review.app import serve
+
+    serve(load_config(args.config), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from .review.workflow import Review, check_issue
+
+    issue = check_issue(args.issue)
+    review = Review(load_config(args.config))
+    review.approve(issue, by=args.by)
+    state = review.state(issue)
+    print(f"{issue}: approved by {args.by} ({len(state.edits)} edits, {len(state.orphaned)} orphaned)")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .review.workflow import Review, check_issue
+
+    issue = check_issue(args.issue)
+    review = Review(load_config(args.config))
+    written = review.publish(issue, by=args.by, correction=args.correction)
+    revision = review.state(issue).revision
+    print(f"{issue}: published revision {revision} by {args.by}")
+    for fmt, path in written.items():
+        print(f"{fmt}: {path}")
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .review.auth import hash_password
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise DigestError("the passwords differ")
+    if len(password) < 8:
+        raise DigestError("a password needs at least 8 characters")
+    print(hash_password(password))
+    return 0
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -439,14 +510,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not folders:
         raise DigestError(f"gold file {args.gold}: no 'source' folder; give --source")
     sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in folders)
-    evaluation = evaluate_build(config, gold, week=week, sources=sources)
+    learned = None
+    if config.store.exists():
+        from .learn import learn
+
+        # The editors' section corrections of earlier weeks, as a build of this week would use them.
+        with Store(config.store) as store:
+            learned = learn(store.examples(before=week.issue))
+    evaluation = evaluate_build(config, gold, week=week, sources=sources, learned=learned)
+    without = evaluate_build(config, gold, week=week, sources=sources) if learned else None
     thresholds = {m: getattr(args, f"min_{m}") for m in MEASURES if getattr(args, f"min_{m}") is not None}
     failed = evaluation.below(thresholds)
+    effect = ""
+    if learned and without:
+        n = learned.total
+        effect = (f"learned from {n} editor correction{'s' if n != 1 else ''}: section "
+                  f"{evaluation.scores['section'].accuracy:.1%} ({without.scores['section'].accuracy:.1%} without)")
     if args.json:
-        print(json.dumps(evaluation.to_json(thresholds), ensure_ascii=False, indent=2))
+        payload = evaluation.to_json(thresholds)
+        if learned and without:
+            payload["learned"] = {"corrections": learned.total, "section": evaluation.scores["section"].accuracy,
+                                  "section_without": without.scores["section"].accuracy}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print(f"{week.issue} ({week.start} – {week.end}) against {args.gold}")
         print(evaluation.table(thresholds))
+        if effect:
+            print(effect)
         for line in evaluation.miss_lines():
             print(f"  miss: {line}")
     for measure in failed:

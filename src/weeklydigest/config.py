@@ -77,6 +77,24 @@ class ScheduleConfig:
     shutdown_grace: float = 60.0
 
 
+ROLES = ("editor", "chief")
+
+
+@dataclass(frozen=True)
+class ReviewUser:
+    name: str
+    password_hash: str
+    role: str  # editor, or chief (who may also publish)
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """Who may use the review app, and the environment variable holding its cookie-signing key."""
+
+    secret_key_env: str = "WEEKLYDIGEST_REVIEW_SECRET"
+    users: tuple[ReviewUser, ...] = ()
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -98,6 +116,7 @@ class Config:
     author: str = "weeklydigest"
     first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
     base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
+    review: ReviewConfig = ReviewConfig()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -108,7 +127,7 @@ class Config:
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "schedule",
-    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url",
+    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "review",
 }
 _SOURCE_KEYS = {
     "folder": {"name", "kind", "path"},
@@ -280,6 +299,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
     sections = _parse_sections(data.get("sections"), check)
     schedule = _parse_schedule(data.get("schedule"), check)
     http = _parse_http(data.get("http"), check)
+    review = _parse_review(data.get("review"), check)
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -305,6 +325,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         author=author,
         first_issue=first_issue,
         base_url=base_url.rstrip("/") + "/" if base_url else None,
+        review=review,
         warnings=tuple(check.warnings),
     )
 
@@ -366,6 +387,41 @@ def _parse_web(entry: dict[str, Any], key: str, name: str, check: _Checker) -> S
             except re.error as exc:
                 check.error(f"{key}.link_pattern", f"invalid regular expression {pattern!r}: {exc}")
     return SourceConfig(name=name, kind="web", urls=urls, listing=listing or None, link_pattern=pattern or None)
+
+
+def _parse_review(raw: Any, check: _Checker) -> ReviewConfig:
+    """The review app's accounts: `users: [{name, password_hash, role}]` and `secret_key_env`."""
+    if raw is None:
+        return ReviewConfig()
+    if not isinstance(raw, dict):
+        check.error("review", f"expected a mapping (secret_key_env, users), got {_describe(raw)}")
+        return ReviewConfig()
+    check.warn_unknown("review", {"secret_key_env", "users"}, raw)
+    env = check.string(raw, "secret_key_env", "review.secret_key_env", default=ReviewConfig.secret_key_env)
+    users = []
+    entries = raw.get("users", [])
+    if not isinstance(entries, list):
+        check.error("review.users", f"expected a list of users, got {_describe(entries)}")
+        entries = []
+    names: set[str] = set()
+    for i, entry in enumerate(entries):
+        key = f"review.users[{i}]"
+        if not isinstance(entry, dict):
+            check.error(key, f"expected a mapping with name, password_hash and role, got {_describe(entry)}")
+            continue
+        check.warn_unknown(key, {"name", "password_hash", "role"}, entry)
+        name = check.string(entry, "name", f"{key}.name")
+        if name in names:
+            check.error(f"{key}.name", f"duplicate user {name!r}")
+        names.add(name)
+        password_hash = check.string(entry, "password_hash", f"{key}.password_hash")
+        if password_hash and not password_hash.startswith("pbkdf2_sha256$"):
+            check.error(f"{key}.password_hash", "expected a hash made by 'weeklydigest hash-password'")
+        role = check.string(entry, "role", f"{key}.role", default="editor")
+        if role and role not in ROLES:
+            check.error(f"{key}.role", f"expected one of {', '.join(ROLES)}, got {role!r}")
+        users.append(ReviewUser(name=name, password_hash=password_hash, role=role))
+    return ReviewConfig(secret_key_env=env, users=tuple(users))
 
 
 def _parse_http(raw: Any, check: _Checker) -> HttpSettings:

@@ -118,7 +118,8 @@ def evaluate(digest: Digest, gold: dict[str, Any]) -> Evaluation:
     return Evaluation(scores)
 
 
-def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tuple[Any, ...]) -> Evaluation:
+def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tuple[Any, ...],
+                   learned: Any = None) -> Evaluation:
     """Build the week from `sources` and score it; gold `spam` spans add the spam and kept measures."""
     from .build import digest_articles, understand
     from .clean import clean
@@ -127,7 +128,8 @@ def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tup
 
     documents, skipped = collect(sources, tz=config.tz)
     articles, empty = understand(documents, week=week, config=config)
-    digest = digest_articles(config, articles, week=week, skipped=[*skipped, *empty], seen=len(documents))
+    digest = digest_articles(config, articles, week=week, skipped=[*skipped, *empty], seen=len(documents),
+                             learned=learned)
     evaluation = evaluate(digest, gold)
     by_file = {Path(a.origin).name: a for a in articles}
     plain = {Path(d.origin).name: clean(d, spam=SpamRules(enabled=False)) for d in documents}

@@ -143,6 +143,15 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class RemovedNote:
+    """Text the cleaner removed from one of an item's source articles, shown to editors."""
+
+    source: str  # the article id
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Item:
     city: str
     officials: tuple[str, ...]
@@ -153,6 +162,8 @@ class Item:
     why: tuple[str, ...]
     score: float = 0.0
     warnings: tuple[str, ...] = ()  # facts an editor should check
+    edited_by: str = ""  # the editor who rewrote the summary; the text is then theirs, not the sources'
+    removed: tuple[RemovedNote, ...] = ()  # spam, hidden text and pinyin removed from its sources
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,9 @@ class Digest:
     status: str = "draft"
     generated: str = ""
     commentary: Commentary | None = None
+    lede: str = ""  # the editors' opening lines
+    revision: int = 1  # a correction after publishing makes a new revision
+    correction: str = ""  # the 更正 note of that revision
 
     def to_json(self) -> dict[str, Any]:
         """Return the digest.json contract as plain data."""
@@ -221,7 +235,8 @@ class Digest:
             "skipped": [asdict(s) for s in self.skipped],
             "stats": dict(self.stats),
             "commentary": asdict(self.commentary) if self.commentary else None,
-        }
+        } | ({"lede": self.lede} if self.lede else {}) | (
+            {"revision": self.revision, "correction": self.correction} if self.revision > 1 or self.correction else {})
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -235,7 +250,8 @@ def _item_json(item: Item) -> dict[str, Any]:
         "why": list(item.why),
         "score": item.score,
         "warnings": list(item.warnings),
-    }
+    } | ({"edited_by": item.edited_by} if item.edited_by else {}) | (
+        {"removed": [asdict(r) for r in item.removed]} if item.removed else {})
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:
@@ -258,6 +274,9 @@ def digest_from_json(data: dict[str, Any]) -> Digest:
         status=data.get("status", "draft"),
         generated=data.get("generated", ""),
         commentary=Commentary(**commentary) if commentary else None,
+        lede=data.get("lede", ""),
+        revision=int(data.get("revision", 1)),
+        correction=data.get("correction", ""),
     )
 
 
@@ -272,4 +291,6 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         why=tuple(data.get("why", ())),
         score=float(data.get("score", 0.0)),
         warnings=tuple(data.get("warnings", ())),
+        edited_by=data.get("edited_by", ""),
+        removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
     )

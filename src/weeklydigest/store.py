@@ -7,6 +7,7 @@ articles stored before it intact and the one in flight either wholly there or no
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import DigestError
 from .model import RawDocument
@@ -80,6 +82,49 @@ def _schema_1(db: sqlite3.Connection) -> None:
     """)
 
 
+def _schema_2(db: sqlite3.Connection) -> None:
+    """Editorial review: edits per issue, the draft → approved → published history, published revisions and
+    the section corrections editors made (labelled examples for the classifier)."""
+    _run_script(db, """
+        CREATE TABLE review_edits (
+            id      INTEGER PRIMARY KEY,
+            issue   TEXT NOT NULL,
+            edit    TEXT NOT NULL,            -- JSON, see review/edits.py
+            by      TEXT NOT NULL,
+            at      TEXT NOT NULL
+        );
+        CREATE INDEX review_edits_issue ON review_edits (issue, id);
+        CREATE TABLE review_events (
+            id       INTEGER PRIMARY KEY,
+            issue    TEXT NOT NULL,
+            status   TEXT NOT NULL,           -- draft, approved, published
+            revision INTEGER NOT NULL,
+            by       TEXT NOT NULL,
+            at       TEXT NOT NULL
+        );
+        CREATE INDEX review_events_issue ON review_events (issue, id);
+        CREATE TABLE review_revisions (
+            issue      TEXT NOT NULL,
+            revision   INTEGER NOT NULL,
+            draft      TEXT NOT NULL,         -- the machine's digest.json the revision was edited from
+            published  TEXT NOT NULL,         -- the published digest.json
+            correction TEXT NOT NULL,
+            by         TEXT NOT NULL,
+            at         TEXT NOT NULL,
+            PRIMARY KEY (issue, revision)
+        );
+        CREATE TABLE section_examples (
+            article TEXT NOT NULL,
+            issue   TEXT NOT NULL,
+            text    TEXT NOT NULL,            -- title and summary the editor saw
+            section TEXT NOT NULL,            -- where the editor put it
+            by      TEXT NOT NULL,
+            at      TEXT NOT NULL,
+            PRIMARY KEY (article, issue)
+        )
+    """)
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run SQL statements inside the caller's transaction (`executescript` would commit it first)."""
     for statement in script.split(";"):
@@ -88,7 +133,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -288,6 +333,63 @@ class Store:
     def integrity(self) -> str:
         """Return SQLite's integrity check: 'ok' or the problems found."""
         return "; ".join(row[0] for row in self._db.execute("PRAGMA integrity_check"))
+
+    # --- editorial review -----------------------------------------------------------------------
+
+    def add_edit(self, issue: str, edit: dict[str, Any], *, by: str, now: datetime) -> int:
+        """Record one edit of an issue; return its id."""
+        with self._transaction() as db:
+            cursor = db.execute("INSERT INTO review_edits (issue, edit, by, at) VALUES (?, ?, ?, ?)",
+                                (issue, json.dumps(edit, ensure_ascii=False), by, _iso(now)))
+            return int(cursor.lastrowid or 0)
+
+    def remove_edit(self, issue: str, edit_id: int) -> bool:
+        """Forget one edit of an issue; return whether there was one."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM review_edits WHERE issue = ? AND id = ?", (issue, edit_id)).rowcount > 0
+
+    def edits(self, issue: str) -> list[tuple[int, dict[str, Any], str, str]]:
+        """Return (id, edit, by, at) of the issue's edits in the order they were made."""
+        rows = self._db.execute("SELECT id, edit, by, at FROM review_edits WHERE issue = ? ORDER BY id", (issue,))
+        return [(i, json.loads(edit), by, at) for i, edit, by, at in rows]
+
+    def add_event(self, issue: str, status: str, *, revision: int, by: str, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO review_events (issue, status, revision, by, at) VALUES (?, ?, ?, ?, ?)",
+                       (issue, status, revision, by, _iso(now)))
+
+    def events(self, issue: str) -> list[tuple[str, int, str, str]]:
+        """Return (status, revision, by, at) of the issue's review history, oldest first."""
+        return self._db.execute("SELECT status, revision, by, at FROM review_events WHERE issue = ? ORDER BY id",
+                                (issue,)).fetchall()
+
+    def save_revision(self, issue: str, revision: int, *, draft: str, published: str, correction: str, by: str,
+                      now: datetime) -> None:
+        """Keep a published revision and the draft it was made from; a revision is never replaced."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO review_revisions (issue, revision, draft, published, correction, by, at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (issue, revision, draft, published, correction, by, _iso(now)))
+            db.execute("INSERT INTO review_events (issue, status, revision, by, at) VALUES (?, ?, ?, ?, ?)",
+                       (issue, "published", revision, by, _iso(now)))
+
+    def revisions(self, issue: str) -> list[tuple[int, str, str, str]]:
+        """Return (revision, draft json, correction, at) of the issue's published revisions, oldest first."""
+        return self._db.execute("SELECT revision, draft, correction, at FROM review_revisions WHERE issue = ? "
+                                "ORDER BY revision", (issue,)).fetchall()
+
+    def add_example(self, *, article: str, issue: str, text: str, section: str, by: str, now: datetime) -> None:
+        """Record that an editor put this article under `section` (the latest word per article and issue)."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO section_examples (article, issue, text, section, by, at) VALUES (?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (article, issue) DO UPDATE SET text = excluded.text, section = excluded.section, "
+                       "by = excluded.by, at = excluded.at", (article, issue, text, section, by, _iso(now)))
+
+    def examples(self, *, before: str | None = None) -> list[tuple[str, str]]:
+        """Return (text, section) of the editors' section corrections, of issues before `before` if given."""
+        if before is None:
+            return self._db.execute("SELECT text, section FROM section_examples ORDER BY at").fetchall()
+        return self._db.execute("SELECT text, section FROM section_examples WHERE issue < ? ORDER BY at",
+                                (before,)).fetchall()
 
     # --- HTTP validators ------------------------------------------------------------------------
 

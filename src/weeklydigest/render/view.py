@@ -54,6 +54,7 @@ class ItemView:
     paragraphs: list[Paragraph]
     officials: list[str]
     dates: list[str]
+    edited_by: str = ""
 
     @property
     def notes(self) -> list[Note]:
@@ -155,6 +156,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
                 paragraphs=paragraphs,
                 officials=list(item.officials),
                 dates=list(item.dates),
+                edited_by=item.edited_by,
             ))
         sections.append(view)
     coverage = _coverage(digest)
@@ -189,6 +191,9 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         "generated": digest.generated,
         "status": digest.status,
         "status_label": STATUS_LABELS.get(digest.status, digest.status),
+        "lede": [p.strip() for p in digest.lede.split("\n") if p.strip()],
+        "revision": digest.revision,
+        "correction": digest.correction,
     }
 
 
@@ -249,6 +254,13 @@ def _paragraphs(
     for ref in item.sentences:
         by_source.setdefault(ref.source, []).append(ref)
     notes_of = _notes_by_article(item.sources, set(by_source), first_note)
+    if item.edited_by:
+        # The editor's own summary replaces the source sentences; every source keeps its note.
+        text = html.escape(item.summary, quote=False)
+        if term_re is not None:
+            text = _mark_terms(text, term_re, phrase_re)
+        fragment = nh3.clean(text, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES)
+        return [Paragraph(html=Markup(fragment), notes=[n for notes in notes_of.values() for n in notes])]
     paragraphs = []
     # The item's one highlighted line: its first key sentence.
     key_ref = next((r for r in item.sentences if r.key), None) if highlight else None

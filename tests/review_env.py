@@ -1,0 +1,56 @@
+"""A review set-up in a temporary folder: config with two accounts, an output folder, a store."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from weeklydigest.build import build_issue, write_outputs
+from weeklydigest.config import Config, ReviewConfig, ReviewUser, SourceConfig, load_config
+from weeklydigest.model import Digest
+from weeklydigest.render import atomic_write, render_json
+from weeklydigest.review.auth import hash_password
+from weeklydigest.week import parse_week
+
+from .conftest import ROOT, SAMPLE
+from .render_fixtures import saved_digest
+
+ISSUE = "2025-W46"
+SECRET = "a-test-secret-that-is-long-enough"
+PASSWORDS = {"王编辑": "editor-pass-1", "李主编": "chief-pass-1"}
+LATE_ARTICLE = "qy-yzj-1112.md"  # 清远's only item of the week: held back, then "arrives late"
+# Quick hashes: the tests log in often; production hashes use the full iteration count.
+_HASHES = {name: hash_password(password, iterations=1000) for name, password in PASSWORDS.items()}
+
+
+def review_config(tmp: Path, *, source: Path | None = None) -> Config:
+    """Return the project's config writing into `tmp`, with an editor and a chief."""
+    base = load_config(ROOT / "config" / "digest.yaml")
+    sources = (SourceConfig(name="样例周", kind="folder", path=source),) if source else ()
+    return replace(base, output=tmp / "output", store=tmp / "store.sqlite", templates=ROOT / "templates",
+                   sources=sources, review=ReviewConfig(users=(
+                       ReviewUser("王编辑", _HASHES["王编辑"], "editor"),
+                       ReviewUser("李主编", _HASHES["李主编"], "chief"))))
+
+
+def save_draft(config: Config, digest: Digest | None = None) -> Digest:
+    """Write a machine draft (the saved sample digest by default) as build would: digest.json."""
+    digest = digest or saved_digest()
+    atomic_write(config.output / digest.issue / "digest.json", render_json(digest).encode("utf-8"))
+    return digest
+
+
+def sample_folder(tmp: Path) -> Path:
+    """Return a copy of the sample week without the late article."""
+    folder = tmp / "sources"
+    shutil.copytree(SAMPLE, folder)
+    (folder / LATE_ARTICLE).unlink()
+    return folder
+
+
+def rebuild(config: Config) -> Digest:
+    """Build the week from the config's sources into its output folder (json only, to stay quick)."""
+    digest = build_issue(config, week=parse_week(ISSUE, week_starts=config.week_starts))
+    write_outputs(digest, config, out=config.output, formats=("json",))
+    return digest
