@@ -87,7 +87,7 @@ def _schema_2(db: sqlite3.Connection) -> None:
         CREATE TABLE subscribers (
             address   TEXT PRIMARY KEY,       -- normalised: the domain in lower case
             name      TEXT NOT NULL,
-            sections  TEXT NOT NULL,          -- JSON list of section titles; [] for all
+            sections  TEXT NOT NULL,          -- JSON list of section titles, [] for all
             status    TEXT NOT NULL,          -- active | unsubscribed | bouncing
             added     TEXT NOT NULL,          -- UTC, ISO 8601
             changed   TEXT NOT NULL
