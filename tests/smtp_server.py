@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -32,13 +33,13 @@ class Inbox:
         self.died = threading.Event()
         self._lock = threading.Lock()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.reject:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         with self._lock:
             if self.died.is_set():
                 server.transport.close()  # the server has crashed: the connection just drops
@@ -84,7 +85,5 @@ class SmtpServer:
         self.stop()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(AssertionError, RuntimeError):  # already stopped
             self.controller.stop()
-        except (AssertionError, RuntimeError):
-            pass  # already stopped

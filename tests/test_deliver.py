@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -64,9 +65,7 @@ class Setup:
             return subscriber.status
 
 
-def _now():  # noqa: ANN202
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime(2025, 11, 17, 9, 0, tzinfo=UTC)
 
 
@@ -93,7 +92,7 @@ def _serve(servers: list[SmtpServer], inbox: Inbox) -> SmtpServer:
     return server
 
 
-def _pdf_text(message, tmp_path: Path) -> str:  # noqa: ANN001
+def _pdf_text(message, tmp_path: Path) -> str:
     attachment = next(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     path = tmp_path / attachment.get_filename()
@@ -297,7 +296,7 @@ def test_send_on_publish_sends_only_when_configured(setup, servers):
 
 
 @pytest.fixture
-def web(setup) -> Iterator[str]:  # noqa: ANN001
+def web(setup) -> Iterator[str]:
     class Quiet(WSGIRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
@@ -362,7 +361,8 @@ def test_a_tampered_token_is_rejected(setup, web):
 def test_unsubscribe_function_reports_what_happened(setup):
     setup.add("a@example.org")
     token = make_token(SECRET.encode(), "a@example.org")
-    assert unsubscribe(setup.config, token) == (True, "a@example.org 已退订，不会再收到周报。a@example.org is unsubscribed.")
+    expected = "a@example.org 已退订，不会再收到周报。a@example.org is unsubscribed."
+    assert unsubscribe(setup.config, token) == (True, expected)
     ok, message = unsubscribe(setup.config, token)
     assert ok and "already" in message
     ok, message = unsubscribe(setup.config, make_token(SECRET.encode(), "nobody@example.org"))
