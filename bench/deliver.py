@@ -18,6 +18,7 @@ import argparse
 import itertools
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,6 +122,7 @@ def main() -> int:
     accepted_by_server = int(server.stdout.read().split()[-1])
     server.wait(timeout=30)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    shutil.rmtree(work, ignore_errors=True)
 
     sending = elapsed - render_seconds
     print(f"subscribers:            {args.subscribers} ({len(picks)} distinct section choices of "

@@ -377,3 +377,21 @@ def test_unknown_path_and_method_are_refused(setup, web):
     with pytest.raises(urllib.error.HTTPError) as error:
         opener.open(request, timeout=10)
     assert error.value.code == 405
+
+
+def test_message_bytes_equal_the_stock_generators(setup, published):
+    from email.generator import BytesGenerator
+    from io import BytesIO
+
+    from weeklydigest.deliver.message import build_message, message_bytes
+    from weeklydigest.deliver.send import load_published
+
+    digest = load_published(setup.config, ISSUE)
+    subscriber = make_subscriber("li@example.org", name="李雷", config=setup.config)
+    pdf = (published / ISSUE / "digest.pdf").read_bytes()
+    message = build_message(digest, subscriber, config=setup.config, pdf=pdf,
+                            unsubscribe="https://example.org/unsubscribe?token=x", when=_now())
+    stock = BytesIO()
+    BytesGenerator(stock, policy=message.policy).flatten(message, linesep="\r\n")
+    assert message_bytes(message) == stock.getvalue()
+    assert b"\r\n\r\n" in stock.getvalue() and b"\n" not in stock.getvalue().replace(b"\r\n", b"")

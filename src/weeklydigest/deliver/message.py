@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 from dataclasses import replace
 from datetime import datetime
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -90,3 +93,28 @@ def build_message(
     message.add_alternative(html, subtype="html")
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{digest.issue}.pdf")
     return message
+
+
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+class _Generator(BytesGenerator):
+    """The stock generator, but a PDF's base64 body is written in one piece instead of line by line.
+
+    Writing the attachment line by line took most of the time of sending (30 ms a message for a
+    1 MB issue); the bytes are the same (tests compare them with the stock generator's).
+    """
+
+    def _handle_application_pdf(self, msg: EmailMessage) -> None:  # found by Generator._dispatch by MIME type
+        payload = msg.get_payload()
+        if not isinstance(payload, str):
+            self._handle_text(msg)  # type: ignore[attr-defined]
+            return
+        self.write(_NEWLINES.sub(self._NL, payload))  # type: ignore[attr-defined]
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """Return the message as sent over SMTP: CRLF line ends."""
+    buffer = io.BytesIO()
+    _Generator(buffer, policy=message.policy).flatten(message, linesep="\r\n")
+    return buffer.getvalue()

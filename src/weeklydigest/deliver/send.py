@@ -32,7 +32,7 @@ from ..config import Config, SmtpSettings
 from ..errors import DigestError
 from ..model import ACTIVE, BOUNCING, Delivery, Digest, Subscriber, digest_from_json
 from ..store import Store
-from .message import build_message, message_id, select_sections, unsubscribe_link
+from .message import build_message, message_bytes, message_id, select_sections, unsubscribe_link
 from .tokens import make_token, secret
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ class Mailer:
         try:
             if self._smtp is None:
                 self._smtp = self._open()
-            self._smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
+            self._smtp.sendmail(sender, [recipient], message_bytes(message))
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             _raise_for(code, text, connection=False)

@@ -23,8 +23,9 @@ class BadSubscriber(DigestError):
 def normalise_address(text: str) -> str:
     """Return the address in its normal form (domain in lower case), or raise BadSubscriber saying why."""
     try:
-        # No DNS lookups: an address is checked for its form only.
-        checked = validate_email(text.strip(), check_deliverability=False)
+        # No DNS lookups: an address is checked for its form only. ASCII addresses only, so that any
+        # SMTP server takes them (internationalised ones need the SMTPUTF8 extension).
+        checked = validate_email(text.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise BadSubscriber(f"invalid address {text.strip()!r}: {exc}") from None
     return checked.normalized
