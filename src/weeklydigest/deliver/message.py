@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from email.generator import BytesGenerator
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, parseaddr
 from html import escape
 from urllib.parse import urlencode
@@ -47,10 +47,18 @@ def contents(digest: Digest) -> list[tuple[str, list[str]]]:
             for s in digest.sections]
 
 
+def pdf_part(pdf: bytes, *, issue: str) -> MIMEPart:
+    """Return the attachment part of a PDF; one part serves every message with the same PDF."""
+    part = MIMEPart()
+    part.set_content(pdf, maintype="application", subtype="pdf", disposition="attachment", filename=f"{issue}.pdf")
+    return part
+
+
 def build_message(
-    digest: Digest, subscriber: Subscriber, *, config: Config, pdf: bytes, unsubscribe: str, when: datetime,
+    digest: Digest, subscriber: Subscriber, *, config: Config, pdf: bytes | MIMEPart, unsubscribe: str,
+    when: datetime,
 ) -> EmailMessage:
-    """Return the message carrying `digest` (already cut to the subscriber's sections) and its PDF."""
+    """Return the message carrying `digest` (already cut to the subscriber's sections) and its PDF (or its part)."""
     assert config.delivery is not None
     sender = config.delivery.sender
     web = web_url(config, digest.issue)
@@ -91,7 +99,8 @@ def build_message(
         "</body></html>"
     )
     message.add_alternative(html, subtype="html")
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{digest.issue}.pdf")
+    message.make_mixed()
+    message.attach(pdf if isinstance(pdf, MIMEPart) else pdf_part(pdf, issue=digest.issue))
     return message
 
 

@@ -23,7 +23,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from ..config import Config, SmtpSettings
 from ..errors import DigestError
 from ..model import ACTIVE, BOUNCING, Delivery, Digest, Subscriber, digest_from_json
 from ..store import Store
-from .message import build_message, message_bytes, message_id, select_sections, unsubscribe_link
+from .message import build_message, message_bytes, message_id, pdf_part, select_sections, unsubscribe_link
 from .tokens import make_token, secret
 
 logger = logging.getLogger(__name__)
@@ -84,10 +84,10 @@ class PdfCache:
         self.folder = folder
         self.renders = 0
         self._render = render
-        self._pdfs: dict[tuple[str, ...], tuple[Digest, bytes]] = {}
+        self._pdfs: dict[tuple[str, ...], tuple[Digest, MIMEPart]] = {}
 
-    def get(self, sections: tuple[str, ...]) -> tuple[Digest, bytes]:
-        """Return the digest cut to `sections` and its PDF."""
+    def get(self, sections: tuple[str, ...]) -> tuple[Digest, MIMEPart]:
+        """Return the digest cut to `sections` and its PDF as an attachment part (base64-encoded once)."""
         chosen = select_sections(self.digest, sections)
         if not chosen.sections:
             # None of the chosen sections is in this issue (renamed since): the whole issue, rather than nothing.
@@ -95,7 +95,7 @@ class PdfCache:
             chosen, sections = self.digest, ()
         key = tuple(s.title for s in chosen.sections) if sections else ()
         if key not in self._pdfs:
-            self._pdfs[key] = (chosen, self._make(chosen, whole=not sections))
+            self._pdfs[key] = (chosen, pdf_part(self._make(chosen, whole=not sections), issue=chosen.issue))
         return self._pdfs[key]
 
     def _make(self, digest: Digest, *, whole: bool) -> bytes:
