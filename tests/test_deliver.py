@@ -395,3 +395,26 @@ def test_message_bytes_equal_the_stock_generators(setup, published):
     BytesGenerator(stock, policy=message.policy).flatten(message, linesep="\r\n")
     assert message_bytes(message) == stock.getvalue()
     assert b"\r\n\r\n" in stock.getvalue() and b"\n" not in stock.getvalue().replace(b"\r\n", b"")
+
+
+def test_a_second_send_of_the_same_issue_at_once_is_refused(setup, servers):
+    from weeklydigest.deliver.send import SendLock
+    from weeklydigest.lock import IssueLocked
+
+    server = _serve(servers, Inbox())
+    setup.add("a@example.org")
+    with SendLock(setup.out, ISSUE), pytest.raises(IssueLocked, match="2025-W46 is being sent by another process"):
+        send_issue(setup.on(server), ISSUE)
+    assert server.inbox.messages == []
+    assert send_issue(setup.on(server), ISSUE).accepted == 1
+
+
+def test_a_name_with_line_breaks_is_one_line_in_the_to_header(setup, servers):
+    server = _serve(servers, Inbox())
+    with Store(setup.config.store) as store:
+        store.add_subscriber(make_subscriber("a@example.org", name="李雷\r\nBcc: x@evil.example", config=setup.config),
+                             now=_now())
+    send_issue(setup.on(server), ISSUE)
+    [message] = server.inbox.messages
+    assert message["To"].addresses[0].display_name == "李雷 Bcc: x@evil.example"
+    assert message["Bcc"] is None

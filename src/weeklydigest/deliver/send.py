@@ -30,6 +30,7 @@ from pathlib import Path
 from .. import clock
 from ..config import Config, SmtpSettings
 from ..errors import DigestError
+from ..lock import IssueLock, IssueLocked
 from ..model import ACTIVE, BOUNCING, Delivery, Digest, Subscriber, digest_from_json
 from ..store import Store
 from .message import build_message, message_bytes, message_id, pdf_part, select_sections, unsubscribe_link
@@ -107,6 +108,21 @@ class PdfCache:
             from ..render.pdf import render_pdf as render
         self.renders += 1
         return render(digest, self.config)
+
+
+class SendLock(IssueLock):
+    """Hold `<output>/.locks/<issue>.send.lock`: two runs sending one issue at once could both send a message."""
+
+    def __init__(self, folder: Path, issue: str) -> None:
+        super().__init__(folder, f"{issue}.send")
+        self.sending = issue
+
+    def __enter__(self) -> SendLock:
+        try:
+            super().__enter__()
+        except IssueLocked:
+            raise IssueLocked(f"{self.sending} is being sent by another process; not sending it twice") from None
+        return self
 
 
 class Permanent(Exception):
@@ -248,7 +264,7 @@ def send_issue(
     limit = RateLimit(delivery.rate_per_minute, monotonic=monotonic, sleep=sleep)
     sender = parseaddr(delivery.sender)[1]
     report = SendReport(issue=issue)
-    with Store(config.store) as store:
+    with SendLock(out, issue), Store(config.store) as store:
         subscribers = store.subscribers(status=ACTIVE)
         log = store.deliveries(issue)
         report.subscribers = len(subscribers)
@@ -283,10 +299,16 @@ def _send_one(
     settings = config.delivery
     issue = report.issue
     digest, pdf = pdfs.get(subscriber.sections)
-    message = build_message(digest, subscriber, config=config, pdf=pdf,
-                            unsubscribe=unsubscribe_link(config, make_token(key, subscriber.address)),
-                            when=clock.now(config.tz))
     mid = message_id(issue, subscriber.address, settings.sender)
+    try:
+        message = build_message(digest, subscriber, config=config, pdf=pdf,
+                                unsubscribe=unsubscribe_link(config, make_token(key, subscriber.address)),
+                                when=clock.now(config.tz))
+    except (ValueError, TypeError) as exc:  # e.g. a name that cannot go in a header
+        store.record_delivery(Delivery(issue, subscriber.address, FAILED, attempts, mid, f"cannot build: {exc}"),
+                              now=clock.now(config.tz))
+        report.failed.append(f"{subscriber.address}: cannot build the message: {exc}")
+        return
     error = ""
     lost_connection = False
     for attempt in range(settings.retries + 1):

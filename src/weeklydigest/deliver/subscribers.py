@@ -50,7 +50,9 @@ def parse_sections(text: str | None, config: Config) -> tuple[str, ...]:
 
 
 def make_subscriber(address: str, *, name: str = "", sections: str | None = None, config: Config) -> Subscriber:
-    return Subscriber(address=normalise_address(address), name=name.strip(), sections=parse_sections(sections, config),
+    # A name goes into the To header: one line, no control characters.
+    clean_name = " ".join("".join(c if c.isprintable() else " " for c in name).split())
+    return Subscriber(address=normalise_address(address), name=clean_name, sections=parse_sections(sections, config),
                       status=ACTIVE)
 
 
