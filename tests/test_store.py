@@ -90,7 +90,7 @@ def test_a_fresh_store_has_the_latest_schema_and_tables(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
     tables = {name for (name,) in rows(tmp_path / "s.sqlite", "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"articles", "versions", "http_cache", "sources"}
+    assert tables == {"articles", "versions", "http_cache", "sources", "subscribers", "deliveries"}
     assert rows(tmp_path / "s.sqlite", "PRAGMA journal_mode") == [("wal",)]
 
 
