@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -95,6 +96,35 @@ class ReviewConfig:
     users: tuple[ReviewUser, ...] = ()
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server the issue is handed to; the password is read from the environment, never from the file."""
+
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password_env: str | None = None  # the environment variable holding the password
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """How published issues are e-mailed to subscribers."""
+
+    smtp: SmtpSettings = SmtpSettings()
+    sender: str = ""  # `from` in the file
+    rate_per_minute: float = 0.0  # messages per minute; 0: no limit
+    secret_env: str = "WEEKLYDIGEST_SECRET"  # the environment variable holding the unsubscribe signing secret
+    send_on_publish: bool = False
+    unsubscribe_url: str | None = None  # default: <base_url>unsubscribe
+    retries: int = 3  # extra tries of one message after a transient (4xx, dropped connection) failure
+    backoff: float = 2.0  # seconds before the first retry, doubled for each further one
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -117,6 +147,7 @@ class Config:
     first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
     base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
     review: ReviewConfig = ReviewConfig()
+    delivery: DeliveryConfig | None = None  # None: no `delivery` in the file, issues are not e-mailed
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -128,6 +159,7 @@ _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "schedule",
     "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "review",
+    "delivery",
 }
 _SOURCE_KEYS = {
     "folder": {"name", "kind", "path"},
@@ -300,6 +332,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
     schedule = _parse_schedule(data.get("schedule"), check)
     http = _parse_http(data.get("http"), check)
     review = _parse_review(data.get("review"), check)
+    delivery = _parse_delivery(data.get("delivery"), check) if "delivery" in data else None
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -326,6 +359,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         first_issue=first_issue,
         base_url=base_url.rstrip("/") + "/" if base_url else None,
         review=review,
+        delivery=delivery,
         warnings=tuple(check.warnings),
     )
 
@@ -441,6 +475,77 @@ def _parse_http(raw: Any, check: _Checker) -> HttpSettings:
         max_bytes=int(check.number(raw, "max_bytes", "http.max_bytes", default=defaults.max_bytes, minimum=1024,
                                    whole=True)),
     )
+
+
+_DELIVERY_KEYS = {"smtp", "from", "rate_per_minute", "secret_env", "send_on_publish", "unsubscribe_url", "retries",
+                  "backoff"}
+_SMTP_KEYS = {"host", "port", "security", "user", "password_env", "timeout"}
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ADDRESS = re.compile(r"^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$")
+
+
+def _parse_delivery(raw: Any, check: _Checker) -> DeliveryConfig | None:
+    if not isinstance(raw, dict):
+        check.error("delivery", f"expected a mapping (smtp, from, …), got {_describe(raw)}")
+        return None
+    check.warn_unknown("delivery", _DELIVERY_KEYS, raw)
+    defaults = DeliveryConfig()
+    smtp_raw = raw.get("smtp", {})
+    smtp = SmtpSettings()
+    if not isinstance(smtp_raw, dict):
+        check.error("delivery.smtp", f"expected a mapping (host, port, security, …), got {_describe(smtp_raw)}")
+    else:
+        check.warn_unknown("delivery.smtp", _SMTP_KEYS, smtp_raw)
+        if "password" in smtp_raw:
+            check.error("delivery.smtp.password", "passwords never go in the file: name an environment variable "
+                        "in 'password_env'")
+        security = check.string(smtp_raw, "security", "delivery.smtp.security", default="starttls").lower()
+        if security and security not in SMTP_SECURITY:
+            check.error("delivery.smtp.security", f"expected one of {', '.join(SMTP_SECURITY)}, got {security!r}")
+        default_port = {"ssl": 465, "starttls": 587}.get(security, 25)
+        port = int(check.number(smtp_raw, "port", "delivery.smtp.port", default=default_port, minimum=1, whole=True))
+        if port > 65535:
+            check.error("delivery.smtp.port", f"expected a port number <= 65535, got {port}")
+        user = smtp_raw.get("user")
+        if user is not None:
+            user = check.string(smtp_raw, "user", "delivery.smtp.user") or None
+        password_env = _env_name(smtp_raw, "password_env", "delivery.smtp.password_env", check, default=None)
+        if user and not password_env:
+            check.error("delivery.smtp.password_env", "required with 'user': the environment variable holding "
+                        "the password")
+        smtp = SmtpSettings(
+            host=check.string(smtp_raw, "host", "delivery.smtp.host", default="127.0.0.1"),
+            port=port, security=security, user=user, password_env=password_env,
+            timeout=float(check.number(smtp_raw, "timeout", "delivery.smtp.timeout", default=30.0, minimum=0.1)),
+        )
+    sender = check.string(raw, "from", "delivery.from")
+    if sender and not _ADDRESS.match(parseaddr(sender)[1]):
+        check.error("delivery.from", f"expected an address like '周报 <digest@example.org>', got {sender!r}")
+    unsubscribe_url = raw.get("unsubscribe_url")
+    if unsubscribe_url is not None:
+        unsubscribe_url = check.url(raw, "unsubscribe_url", "delivery.unsubscribe_url") or None
+    return DeliveryConfig(
+        smtp=smtp,
+        sender=sender,
+        rate_per_minute=float(check.number(raw, "rate_per_minute", "delivery.rate_per_minute",
+                                           default=defaults.rate_per_minute, minimum=0)),
+        secret_env=_env_name(raw, "secret_env", "delivery.secret_env", check, default=defaults.secret_env) or "",
+        send_on_publish=check.flag(raw, "send_on_publish", "delivery.send_on_publish", default=False),
+        unsubscribe_url=unsubscribe_url,
+        retries=int(check.number(raw, "retries", "delivery.retries", default=defaults.retries, minimum=0,
+                                 whole=True)),
+        backoff=float(check.number(raw, "backoff", "delivery.backoff", default=defaults.backoff, minimum=0)),
+    )
+
+
+def _env_name(data: dict[str, Any], key: str, path: str, check: _Checker, *, default: str | None) -> str | None:
+    if key not in data and default is None:
+        return None
+    value = check.string(data, key, path, default=default)
+    if value and not _ENV_NAME.match(value):
+        check.error(path, f"expected the name of an environment variable, got {value!r}")
+        return None
+    return value or None
 
 
 def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:

@@ -294,3 +294,30 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         edited_by=data.get("edited_by", ""),
         removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
     )
+
+
+ACTIVE, UNSUBSCRIBED, BOUNCING = "active", "unsubscribed", "bouncing"
+SUBSCRIBER_STATUSES = (ACTIVE, UNSUBSCRIBED, BOUNCING)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """Someone who receives the published issues by e-mail."""
+
+    address: str  # normalised: the domain in lower case
+    name: str = ""
+    sections: tuple[str, ...] = ()  # the section titles they want; empty: all
+    status: str = ACTIVE
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where one issue's e-mail to one subscriber stands."""
+
+    issue: str
+    address: str
+    status: str  # sending | accepted | bounced | failed
+    attempts: int = 0
+    message_id: str = ""
+    error: str = ""
+    updated: str = ""

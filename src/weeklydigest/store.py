@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DigestError
-from .model import RawDocument
+from .model import Delivery, RawDocument, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +125,31 @@ def _schema_2(db: sqlite3.Connection) -> None:
     """)
 
 
+def _schema_3(db: sqlite3.Connection) -> None:
+    """Subscribers, and the delivery log: one row per (issue, subscriber) that makes sending exactly-once."""
+    _run_script(db, """
+        CREATE TABLE subscribers (
+            address   TEXT PRIMARY KEY,       -- normalised: the domain in lower case
+            name      TEXT NOT NULL,
+            sections  TEXT NOT NULL,          -- JSON list of section titles, [] for all
+            status    TEXT NOT NULL,          -- active | unsubscribed | bouncing
+            added     TEXT NOT NULL,          -- UTC, ISO 8601
+            changed   TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX subscribers_address_nocase ON subscribers (address COLLATE NOCASE);
+        CREATE TABLE deliveries (
+            issue      TEXT NOT NULL,
+            address    TEXT NOT NULL,
+            status     TEXT NOT NULL,         -- sending | accepted | bounced | failed
+            attempts   INTEGER NOT NULL DEFAULT 0,
+            message_id TEXT NOT NULL,
+            error      TEXT NOT NULL DEFAULT '',
+            updated    TEXT NOT NULL,
+            PRIMARY KEY (issue, address)
+        );
+    """)
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run SQL statements inside the caller's transaction (`executescript` would commit it first)."""
     for statement in script.split(";"):
@@ -133,7 +158,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -437,3 +462,65 @@ class Store:
             for name, kind, run, success, error, error_at, seen, new, updated, skipped in rows
         ]
 
+
+    # --- subscribers ----------------------------------------------------------------------------
+
+    def add_subscriber(self, subscriber: Subscriber, *, now: datetime) -> bool:
+        """Add a subscriber; return False (and change nothing) if the address is already there."""
+        at = _iso(now)
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO subscribers (address, name, sections, status, added, changed) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (subscriber.address, subscriber.name, json.dumps(list(subscriber.sections), ensure_ascii=False),
+                 subscriber.status, at, at),
+            )
+            return cursor.rowcount == 1
+
+    def remove_subscriber(self, address: str) -> bool:
+        """Delete a subscriber (their delivery log stays); return False if there was none."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM subscribers WHERE address = ? COLLATE NOCASE", (address,)).rowcount == 1
+
+    def subscriber(self, address: str) -> Subscriber | None:
+        row = self._db.execute("SELECT address, name, sections, status FROM subscribers WHERE address = ? "
+                               "COLLATE NOCASE", (address,)).fetchone()
+        return _subscriber(row) if row else None
+
+    def subscribers(self, *, status: str | None = None) -> list[Subscriber]:
+        """Return the subscribers (of one status, if given) by address."""
+        query = "SELECT address, name, sections, status FROM subscribers"
+        rows = self._db.execute(query + (" WHERE status = ?" if status else "") + " ORDER BY address",
+                                (status,) if status else ())
+        return [_subscriber(row) for row in rows]
+
+    def set_subscriber_status(self, address: str, status: str, *, now: datetime) -> bool:
+        """Change a subscriber's status; return False if there is no such subscriber."""
+        with self._transaction() as db:
+            return db.execute("UPDATE subscribers SET status = ?, changed = ? WHERE address = ? COLLATE NOCASE",
+                              (status, _iso(now), address)).rowcount == 1
+
+    # --- deliveries -----------------------------------------------------------------------------
+
+    def deliveries(self, issue: str) -> dict[str, Delivery]:
+        """Return the delivery log of one issue by address."""
+        rows = self._db.execute("SELECT issue, address, status, attempts, message_id, error, updated FROM deliveries "
+                                "WHERE issue = ?", (issue,))
+        return {row[1]: Delivery(*row) for row in rows}
+
+    def record_delivery(self, delivery: Delivery, *, now: datetime) -> None:
+        """Write where one message stands; committed (and durable) when this returns."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO deliveries (issue, address, status, attempts, message_id, error, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue, address) DO UPDATE SET status = excluded.status, "
+                "attempts = excluded.attempts, message_id = excluded.message_id, error = excluded.error, "
+                "updated = excluded.updated",
+                (delivery.issue, delivery.address, delivery.status, delivery.attempts, delivery.message_id,
+                 delivery.error, _iso(now)),
+            )
+
+
+def _subscriber(row: tuple[str, str, str, str]) -> Subscriber:
+    address, name, sections, status = row
+    return Subscriber(address=address, name=name, sections=tuple(json.loads(sections)), status=status)
