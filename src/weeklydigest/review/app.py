@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, Response, abort, flash, redirect, render_template, request, session, url_for
 
 from ..config import Config
+from ..deliver.web import make_app as make_unsubscribe_app
 from ..errors import DigestError
 from ..model import CITIES, PROVINCE
 from ..render.view import STATUS_LABELS, issue_label, template_folder
@@ -59,6 +60,8 @@ def create_app(config: Config, *, secret: str) -> Flask:
     @app.before_request
     def guard() -> Any:
         session.setdefault("csrf", new_token())
+        if request.endpoint == "unsubscribe":
+            return None  # subscribers follow a signed link from their e-mail: the token is the credential
         if request.method == "POST" and not same_token(request.form.get("csrf_token"), session.get("csrf")):
             abort(400, "the form is missing its security token; reload the page and try again")
         if request.endpoint not in ("login", None) and session.get("user") not in users:
@@ -84,6 +87,13 @@ def create_app(config: Config, *, secret: str) -> Flask:
                     return render_template("error.html", message=str(exc)), 404
                 return redirect(url_for("issue", issue=issue))
         return wrapper
+
+    unsubscribe_app = make_unsubscribe_app(config, path="/unsubscribe")
+
+    @app.route("/unsubscribe", methods=["GET", "POST"])
+    def unsubscribe() -> Any:
+        # The delivery package's own WSGI page answers; Flask hands it the request as it came.
+        return unsubscribe_app
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:

@@ -188,4 +188,19 @@ class Review:
                 store.save_revision(issue, revision, draft=json.dumps(state.machine.to_json(), ensure_ascii=False),
                                     published=json.dumps(final.to_json(), ensure_ascii=False),
                                     correction=final.correction, by=by, now=now)
+        self._deliver(issue)
         return written
+
+    def _deliver(self, issue: str) -> None:
+        """E-mail the issue just published when the config says so; a failure never undoes the publication."""
+        from ..deliver import on_published
+
+        try:
+            report = on_published(self.config, issue)
+        except DigestError as exc:
+            logger.warning("%s is published but was not e-mailed: %s; run: weeklydigest send %s", issue, exc, issue)
+            return
+        if report is not None and not report.complete:
+            why = report.error or f"{len(report.failed)} message(s) not accepted yet"
+            logger.warning("%s is published but not every e-mail went out: %s; run: weeklydigest send %s",
+                           issue, why, issue)
