@@ -58,6 +58,19 @@ def runs(folder: Path) -> list[dict[str, str]]:
             return []
 
 
+def stored_fire_time(folder: Path) -> float | None:
+    """Return the build job's next fire time as the job store holds it, or None before it is stored."""
+    db = folder / "state" / "schedule.sqlite"
+    if not db.exists():
+        return None
+    try:
+        with sqlite3.connect(db, timeout=10) as connection:
+            row = connection.execute("SELECT next_run_time FROM apscheduler_jobs WHERE id = 'build'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
 def wait_for(condition, *, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -95,16 +108,16 @@ def test_daemon_drafts_the_week_that_just_ended_and_stops_cleanly(tmp_path):
 
 
 def test_missed_build_is_caught_up_exactly_once_after_a_restart(tmp_path):
-    # The W46 draft exists, so the first daemon has nothing to catch up; its build fires in 3 s.
+    # The W46 draft exists, so the first daemon has nothing to catch up; its build fires in 5 s.
     drafted = tmp_path / "out" / "2025-W46"
     drafted.mkdir(parents=True)
     (drafted / "digest.json").write_text(json.dumps({"status": "draft", "generated": "2025-11-17T08:00:00+08:00"}))
-    fire = datetime.now(SHANGHAI) + timedelta(seconds=3)
+    fire = (datetime.now(SHANGHAI) + timedelta(seconds=5)).replace(microsecond=0)
     config = write_config(tmp_path, build=cron_at(fire))
     first = start_daemon(config)
-    wait_for(lambda: (tmp_path / "state" / "schedule.sqlite").exists(), timeout=20)
-    time.sleep(0.5)
+    wait_for(lambda: stored_fire_time(tmp_path) is not None, timeout=20)
     first.kill()  # a crash or a reboot: no clean shutdown
+    assert stored_fire_time(tmp_path) == fire.timestamp(), "the job was stored before its fire time"
     first.wait(timeout=10)
     assert runs(tmp_path) == []
     wait_for(lambda: datetime.now(SHANGHAI) > fire + timedelta(seconds=1), timeout=10)
