@@ -26,7 +26,8 @@ def _issue(week: int, *, generated: str, status: str = "draft"):
 
 @pytest.fixture
 def built(tmp_path, config):
-    """Three issues built into one output folder, oldest first, the last one published."""
+    """Three issues built into one output folder, oldest first, the last one published; drafts in the feed."""
+    config = with_config(config, feed_drafts=True)
     out = tmp_path / "output"
     write_outputs(_issue(44, generated="2025-11-03T08:00:00+08:00"), config, out=out, formats=("html", "json"))
     write_outputs(_issue(46, generated="2025-11-17T08:00:00+08:00"), config, out=out,
@@ -52,6 +53,7 @@ def test_index_lists_every_issue_newest_first_with_its_files(built):
 
 
 def test_feed_is_valid_atom_with_stable_ids_dates_and_links(built, config):
+    config = with_config(config, feed_drafts=True)
     feed = feedparser.parse((built / "feed.atom").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
@@ -77,7 +79,7 @@ def test_feed_is_valid_atom_with_stable_ids_dates_and_links(built, config):
 def test_feed_links_are_absolute_under_base_url_and_the_pdf_is_an_enclosure(tmp_path, config):
     out = tmp_path / "output"
     configured = with_config(config, base_url="https://digest.example.cn/weekly/")
-    digest = _issue(46, generated="2025-11-17T08:00:00+08:00")
+    digest = _issue(46, generated="2025-11-17T08:00:00+08:00", status="published")
     (out / "2025-W46").mkdir(parents=True)
     (out / "2025-W46" / "digest.pdf").write_bytes(b"%PDF-1.7 placeholder")
     write_outputs(digest, configured, out=out, formats=("html",))
@@ -99,7 +101,8 @@ def test_an_issue_with_an_unreadable_digest_json_is_listed_by_its_week(tmp_path,
     (out / "2025-W40" / "digest.html").write_text("<html></html>", encoding="utf-8")
     (out / "notes").mkdir()
     with caplog.at_level(logging.WARNING):
-        write_outputs(_issue(46, generated="2025-11-17T08:00:00+08:00"), config, out=out, formats=("json",))
+        write_outputs(_issue(46, generated="2025-11-17T08:00:00+08:00"), with_config(config, feed_drafts=True),
+                      out=out, formats=("json",))
     assert "2025-W40/digest.json: cannot be read" in caplog.text
     page = parse_html((out / "index.html").read_text(encoding="utf-8"))
     abouts = [e.cssselect(".about time")[0].text for e in page.cssselect("ol.archive > li")]
@@ -145,3 +148,14 @@ def test_a_freshly_built_digest_round_trips_through_json(sample_digest):
     from weeklydigest.model import digest_from_json
 
     assert digest_from_json(json.loads(json.dumps(sample_digest.to_json()))) == sample_digest
+
+
+def test_by_default_the_feed_announces_only_published_issues(tmp_path, config):
+    out = tmp_path / "output"
+    write_outputs(_issue(45, generated="2025-11-10T08:00:00+08:00", status="published"), config, out=out,
+                  formats=("html", "json"))
+    write_outputs(_issue(46, generated="2025-11-17T08:00:00+08:00"), config, out=out, formats=("html", "json"))
+    feed = feedparser.parse((out / "feed.atom").read_bytes())
+    assert [e.link for e in feed.entries] == ["2025-W45/digest.html"]
+    page = parse_html((out / "index.html").read_text(encoding="utf-8"))
+    assert len(page.cssselect("ol.archive > li")) == 2, "the desk's archive page still lists the draft"

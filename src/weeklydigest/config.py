@@ -146,6 +146,7 @@ class Config:
     author: str = "weeklydigest"
     first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
     base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
+    feed_drafts: bool = False  # list drafts in feed.atom too (the archive page always lists them)
     review: ReviewConfig = ReviewConfig()
     delivery: DeliveryConfig | None = None  # None: no `delivery` in the file, issues are not e-mailed
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -158,7 +159,7 @@ class Config:
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "schedule",
-    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "review",
+    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "feed_drafts", "review",
     "delivery",
 }
 _SOURCE_KEYS = {
@@ -322,6 +323,10 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
     if first_issue is not None and not (isinstance(first_issue, str) and re.fullmatch(r"\d{4}-W\d{2}", first_issue)):
         check.error("first_issue", f"expected an ISO week like '2025-W01', got {_describe(first_issue)}")
         first_issue = None
+    feed_drafts = data.get("feed_drafts", False)
+    if not isinstance(feed_drafts, bool):
+        check.error("feed_drafts", f"expected true or false, got {_describe(feed_drafts)}")
+        feed_drafts = False
     base_url = data.get("base_url")
     if base_url is not None and not (isinstance(base_url, str) and re.match(r"https?://[^/\s]+", base_url)):
         check.error("base_url", f"expected an http(s) URL, got {_describe(base_url)}")
@@ -358,6 +363,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         author=author,
         first_issue=first_issue,
         base_url=base_url.rstrip("/") + "/" if base_url else None,
+        feed_drafts=feed_drafts,
         review=review,
         delivery=delivery,
         warnings=tuple(check.warnings),

@@ -73,7 +73,8 @@ def write_archive(out: Path, config: Config, *, current: Digest | None = None) -
         "issues": entries,
         "feed": "feed.atom",
     }, config, autoescape=True)
-    feed = render_feed(entries, config)
+    # Readers subscribe to the feed: it announces published issues, drafts only when asked to.
+    feed = render_feed([e for e in entries if config.feed_drafts or e.status == "published"], config)
     written = {"index": out / "index.html", "feed": out / "feed.atom"}
     atomic_write(written["index"], index.encode("utf-8"))
     atomic_write(written["feed"], feed)
