@@ -319,7 +319,7 @@ def _html_paragraphs(document: str, pieces: _Pieces) -> None:
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     if main is not tree:
-        outside = _text_outside(tree, main)
+        outside = _text_outside(main)
         if outside:
             pieces.drop(outside, BOILERPLATE)
     pieces.paragraphs += main.text_content().split("\n")
@@ -383,7 +383,7 @@ def _text(element: etree._Element) -> str:
     return re.sub(r"\s+", "", element.text_content())
 
 
-def _text_outside(tree: etree._Element, main: etree._Element) -> str:
+def _text_outside(main: etree._Element) -> str:
     """Return the page text around the main container (menus, bylines, footers)."""
     parts: list[str] = []
     node = main

@@ -299,11 +299,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _refuse_published(path: Path, issue: str) -> None:
-    try:
-        status = json.loads(path.read_text(encoding="utf-8")).get("status")
-    except (OSError, ValueError):
-        return
-    if status == "published":
+    from .schedule import saved_status
+
+    if (saved_status(path) or {}).get("status") == "published":
         raise DigestError(f"{issue} is published; its outputs are never overwritten (publish a correction instead)")
 
 

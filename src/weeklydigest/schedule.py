@@ -38,7 +38,11 @@ def jobs_database(config: Config) -> Path:
 
 def draft_status(config: Config, week: IssueWeek) -> dict[str, Any] | None:
     """Return status and generated time of the issue's digest.json, or None if there is none."""
-    path = config.output / week.issue / "digest.json"
+    return saved_status(config.output / week.issue / "digest.json")
+
+
+def saved_status(path: Path) -> dict[str, Any] | None:
+    """Return status, generated time and stats of a saved digest.json, or None if there is none."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
