@@ -8,6 +8,8 @@ WEEK   ?= 2025-W46
 .PHONY: setup system digest test lint bench bench-collect bench-render clean
 
 setup: system $(STAMP)
+	@# Bytecode once, here: where PYTHONDONTWRITEBYTECODE is set, every command would compile it anew.
+	@$(BIN)/python -m compileall -q src
 
 system:
 	@bash scripts/setup-system.sh

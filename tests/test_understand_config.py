@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from weeklydigest.config import DEFAULT_SET_PATTERNS, load_config
+from weeklydigest.config import DEFAULT_SET_PATTERNS, DEFAULT_SPAM_WORDS, load_config
 from weeklydigest.errors import ConfigError
-from weeklydigest.spam import DEFAULT_BLOCKLIST
 
 SECTIONS = "sections:\n  - title: 百千万工程\n    keywords: [百千万工程]\n"
 
@@ -21,7 +20,7 @@ def _load(tmp_path: Path, text: str):
 
 def test_defaults_when_the_keys_are_absent(tmp_path):
     config = _load(tmp_path, "")
-    assert config.spam_words == DEFAULT_BLOCKLIST
+    assert config.spam_words == DEFAULT_SPAM_WORDS
     assert config.set_patterns == DEFAULT_SET_PATTERNS
     assert config.officials == Path("config/officials.yaml")
 

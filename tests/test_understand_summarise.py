@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from weeklydigest.model import Article, SectionScore
-from weeklydigest.summarise import display, pick_sentences, summarise
+from weeklydigest.model import Article, SectionScore, display
+from weeklydigest.summarise import pick_sentences, summarise
 
 TZ = ZoneInfo("Asia/Shanghai")
 TEXT = (

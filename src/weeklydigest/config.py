@@ -14,7 +14,9 @@ import yaml
 
 from .errors import ConfigError
 from .model import SectionRule
-from .spam import DEFAULT_BLOCKLIST
+
+# Words that are spam wherever they appear; `spam_words` in the config replaces the list.
+DEFAULT_SPAM_WORDS: tuple[str, ...] = ("冷气芯", "汽车零件", "百家乐", "娱乐城", "真人视讯", "六合彩", "代开发票")
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ class Config:
     min_score: float = 2.0
     schedule: ScheduleConfig = ScheduleConfig()
     set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS
-    spam_words: tuple[str, ...] = DEFAULT_BLOCKLIST
+    spam_words: tuple[str, ...] = DEFAULT_SPAM_WORDS
     officials: Path = Path("config/officials.yaml")
     http: HttpSettings = HttpSettings()
     author: str = "weeklydigest"
@@ -316,7 +318,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
             re.compile(pattern)
         except re.error as exc:
             check.error(f"set_patterns[{j}]", f"invalid regular expression {pattern!r}: {exc}")
-    spam_words = check.strings(data, "spam_words", "spam_words") if "spam_words" in data else DEFAULT_BLOCKLIST
+    spam_words = check.strings(data, "spam_words", "spam_words") if "spam_words" in data else DEFAULT_SPAM_WORDS
     officials = check.string(data, "officials", "officials", default="config/officials.yaml")
     author = check.string(data, "author", "author", default="weeklydigest")
     first_issue = data.get("first_issue")

@@ -132,6 +132,14 @@ class SentenceRef:
     key: bool = False  # the 强调/指出/要求 sentence of the item
 
 
+SENTENCE_ENDS = "。！？!?”’」』）)"
+
+
+def display(ref: SentenceRef) -> str:
+    """Return the sentence as printed: a trimmed clause run ends with a full stop."""
+    return ref.text if ref.text.endswith(tuple(SENTENCE_ENDS)) else ref.text + "。"
+
+
 @dataclass(frozen=True)
 class SourceRef:
     id: str

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import rjieba
 
-DEFAULT_BLOCKLIST: tuple[str, ...] = ("冷气芯", "汽车零件", "百家乐", "娱乐城", "真人视讯", "六合彩", "代开发票")
+from .config import DEFAULT_SPAM_WORDS
 
 # Latin tokens that news reports use inside Chinese text.
 ACRONYMS = frozenset({
@@ -83,7 +83,7 @@ class Spam:
 class SpamRules:
     """How spam is found; `blocklist` comes from the config (`spam_words`)."""
 
-    blocklist: tuple[str, ...] = DEFAULT_BLOCKLIST
+    blocklist: tuple[str, ...] = DEFAULT_SPAM_WORDS
     enabled: bool = True  # off: keep everything (to measure what the spam finder takes)
     context: re.Pattern[str] | None = None  # names that belong to any report (the places of Guangdong)
     _block_re: re.Pattern[str] | None = field(default=None, init=False, repr=False)

@@ -7,13 +7,12 @@ from datetime import timedelta
 
 from .dedupe import source_ref
 from .extract import split_sentences
-from .model import Article, Item, SectionScore, Sentence, SentenceRef
+from .model import Article, Item, SectionScore, Sentence, SentenceRef, display
 
 KEY_VERBS = re.compile(r"强调|指出|要求|表示|提出|希望|勉励")
 STRONG_VERBS = re.compile(r"强调|指出|要求")  # further key sentences need one of these
 LEADERS = re.compile(r"书记|省长|市长")
 _CLAUSE_END = re.compile(r"[，；：,;]")
-_TERMINAL = "。！？!?”’」』）)"
 MIN_LEAD = 12  # shorter first lines are headings, not leads
 MIN_SHARE = 110  # characters each article of a many-article item may use at least
 MIN_EXTRA = 30  # room a further key sentence needs
@@ -129,11 +128,6 @@ def trim(sentence: Sentence, limit: int) -> Sentence:
         first = _CLAUSE_END.search(sentence.text)
         best = first.start() if first else len(sentence.text)
     return Sentence(text=sentence.text[:best], start=sentence.start, end=sentence.start + best)
-
-
-def display(ref: SentenceRef) -> str:
-    """Return the sentence as printed: a trimmed clause run ends with a full stop."""
-    return ref.text if ref.text.endswith(tuple(_TERMINAL)) else ref.text + "。"
 
 
 def _ref(article: Article, sentence: Sentence, *, key: bool = False) -> SentenceRef:

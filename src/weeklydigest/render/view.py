@@ -14,8 +14,7 @@ import nh3
 from markupsafe import Markup
 
 from ..config import Config
-from ..model import CITIES, PROVINCE, Digest, Item, SentenceRef, SourceRef
-from ..summarise import display
+from ..model import CITIES, PROVINCE, Digest, Item, SentenceRef, SourceRef, display
 from .chart import coverage_chart
 
 logger = logging.getLogger(__name__)
