@@ -8,7 +8,10 @@ Two issues: the sample week (2025-W46) and a synthetic issue of about 30 pages m
   (for the sample also the real command, `weeklydigest build --week 2025-W46 --format pdf`, which
   collects and digests the sample folder first);
 - whole process, Chromium: Debian's `chromium --headless --print-to-pdf` of the very HTML WeasyPrint lays out;
-- in process: layout + write of that HTML by WeasyPrint in this process, fonts warm.
+- in process: layout + write of that HTML by WeasyPrint in this process, fonts warm;
+- floor: the same text as bare paragraphs (no masthead, chart, table of contents, colours, notes
+  links or running headers), same fonts, size and page, in process: what WeasyPrint needs for
+  the words alone on this machine, so the cost of the design can be told from the cost of the text.
 
 Runs are interleaved (ours, Chromium, ours, …) and the medians compared. Timings are printed, never asserted.
 """
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +67,32 @@ def synthetic(digest: Digest, *, copies: int) -> Digest:
             title = section.title if n == 0 else f"{section.title}（{n + 1}）"
             sections.append(replace(section, title=title))
     return replace(digest, sections=tuple(sections))
+
+
+def bare_text(html: str) -> str:
+    """Return the text of `html`'s blocks as bare paragraphs in one serif face: the floor of the layout."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(html)
+    for drop in root.xpath("//style | //svg | //script"):
+        drop.drop_tree()
+    blocks = [" ".join(b.text_content().split()) for b in root.xpath("//body//*[self::p or self::li or self::h1 "
+                                                                      "or self::h2 or self::h3]")]
+    paragraphs = "".join(f"<p>{escape(text)}</p>" for text in blocks if text)
+    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+            "@page { size: A4; margin: 20mm 19mm; } body { margin: 0; font: 10.5pt/1.8 'Noto Serif CJK SC'; }"
+            f"p {{ margin: 0 0 4pt; }}</style></head><body>{paragraphs}</body></html>")
+
+
+def time_in_process(markup: str, folder: Path, runs: int) -> float:
+    """Return the median layout + write time of `markup`, after one warm-up render."""
+    html_to_pdf(markup, folder=folder)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        html_to_pdf(markup, folder=folder)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
 
 
 def run(command: list[str], *, cwd: Path) -> float:
@@ -107,6 +137,7 @@ def main() -> int:
     print(f"{'issue':<10} {'pages':>5} {'ours KB':>8} {'chromium KB':>11} {'ours':>7} {'chromium':>9} "
           f"{'ratio':>6} {'in-process':>11}   (ours = fresh python rendering digest.json)")
     chromium_medians: dict[str, float] = {}
+    floors: dict[str, float] = {}
     for name, digest in issues.items():
         saved = work / f"{name}.json"
         saved.write_text(json.dumps(digest.to_json(), ensure_ascii=False), encoding="utf-8")
@@ -120,17 +151,13 @@ def main() -> int:
             command = chromium_command(html, chrome_pdf, work / f"profile-{name}-{i}")
             if command:
                 chrome.append(run(command, cwd=work))
-        # In process: layout + write of the same HTML, after a warm-up render.
+        # In process: layout + write of the same HTML, fonts warm; then the bare text of it.
         markup = html.read_text(encoding="utf-8")
         import_weasyprint()
-        html_to_pdf(markup, folder=folder)
-        inside = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            html_to_pdf(markup, folder=folder)
-            inside.append(time.perf_counter() - started)
+        inside_m = time_in_process(markup, folder, args.runs)
+        floors[name] = time_in_process(bare_text(markup), folder, args.runs)
         pages, size = pdf_facts(ours_pdf)
-        ours_m, inside_m = statistics.median(ours), statistics.median(inside)
+        ours_m = statistics.median(ours)
         if chrome:
             chrome_m = chromium_medians[name] = statistics.median(chrome)
             c_pages, c_size = pdf_facts(chrome_pdf)
@@ -139,6 +166,9 @@ def main() -> int:
         else:
             print(f"{name:<10} {pages:>5} {size // 1024:>8} {'-':>11} {ours_m:>7.2f} {'(no chromium)':>9} "
                   f"{'-':>6} {inside_m:>11.3f}")
+
+    for name, floor in floors.items():
+        print(f"floor, {name}: the same text as bare paragraphs lays out and writes in {floor:.3f} s in process")
 
     # The real command on the sample: collect, digest and write the PDF.
     build = [str(BIN / "weeklydigest"), "build", "--config", str(CONFIG), "--week", "2025-W46",
