@@ -29,9 +29,9 @@ import opencc
 from weeklydigest.build import understand
 from weeklydigest.collect import collect_into
 from weeklydigest.config import HttpSettings, SourceConfig
-from weeklydigest.dedupe import dedupe
 from weeklydigest.model import CITIES, Article
 from weeklydigest.store import Store
+from weeklydigest.understand.dedupe import dedupe
 from weeklydigest.week import parse_week
 
 TZ = ZoneInfo("Asia/Shanghai")

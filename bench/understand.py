@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from weeklydigest.build import reading_aids  # noqa: E402
-from weeklydigest.classify import score_sections  # noqa: E402
-from weeklydigest.clean import clean  # noqa: E402
 from weeklydigest.config import load_config  # noqa: E402
-from weeklydigest.extract import extract  # noqa: E402
 from weeklydigest.model import RawDocument  # noqa: E402
+from weeklydigest.understand.clean import clean  # noqa: E402
+from weeklydigest.understand.extract import extract  # noqa: E402
+from weeklydigest.understand.sections import score_sections  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 LEADERS = [("广州", "郭永航", "天河区"), ("深圳", "孟凡利", "龙岗区"), ("韶关", "陈少荣", "乳源瑶族自治县"),

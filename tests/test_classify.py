@@ -1,8 +1,8 @@
 from dataclasses import replace
 
-from weeklydigest.classify import best_section, score_sections
 from weeklydigest.config import DEFAULT_SET_PHRASES
 from weeklydigest.model import Article
+from weeklydigest.understand.sections import best_section, score_sections
 
 from .conftest import ROOT  # noqa: F401  (keeps the package import path consistent)
 

@@ -1,5 +1,5 @@
-from weeklydigest.clean import clean
 from weeklydigest.model import RawDocument
+from weeklydigest.understand.clean import clean
 
 PAGE = """<html><head><title>余钢宣讲四中全会精神_湛江新闻网</title><script>var x = 1;</script></head>
 <body>

@@ -15,8 +15,8 @@ import pytest
 from weeklydigest.build import build_issue, understand
 from weeklydigest.collect import collect
 from weeklydigest.config import SourceConfig
-from weeklydigest.dedupe import candidate_pairs, dedupe, shingles, signature, similarity
 from weeklydigest.model import CITIES, Article
+from weeklydigest.understand.dedupe import candidate_pairs, dedupe, shingles, signature, similarity
 from weeklydigest.week import parse_week
 
 from .content import TZ, WEEK, write_config

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from weeklydigest.extract import find_cities, find_dates, find_officials, split_sentences
+from weeklydigest.understand.extract import find_cities, find_dates, find_officials, split_sentences
 
 PUBLISHED = datetime(2025, 11, 14, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from weeklydigest.build import build_issue, write_outputs
 from weeklydigest.cli import main
-from weeklydigest.learn import GENERIC, learn, words
 from weeklydigest.review.edits import item_key
 from weeklydigest.review.workflow import Review
+from weeklydigest.understand.learn import GENERIC, learn, words
 from weeklydigest.week import parse_week
 
 from .conftest import ROOT

@@ -1,7 +1,7 @@
 from datetime import date
 
 from weeklydigest.model import Article, SectionScore, Sentence, display
-from weeklydigest.summarise import summarise, trim
+from weeklydigest.understand.summarise import summarise, trim
 
 TEXT = (
     "11月13日，市委书记余钢到湛江奥体中心检查十五运会武术散打比赛筹备工作。\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from weeklydigest.classify import best_section, score_sections
 from weeklydigest.model import Article
+from weeklydigest.understand.sections import best_section, score_sections
 
 TZ = ZoneInfo("Asia/Shanghai")
 

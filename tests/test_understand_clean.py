@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from weeklydigest.clean import BOILERPLATE, HIDDEN, PINYIN, SPAM, clean, remove_sibling_spam, to_simplified
 from weeklydigest.model import RawDocument
-from weeklydigest.spam import SpamRules
+from weeklydigest.understand.clean import BOILERPLATE, HIDDEN, PINYIN, SPAM, clean, remove_sibling_spam, to_simplified
+from weeklydigest.understand.spam import SpamRules
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from weeklydigest.extract import _event_dates, find_dates
+from weeklydigest.understand.extract import _event_dates, find_dates
 
 PUBLISHED = datetime(2025, 11, 21, 20, 0)  # a Friday
 

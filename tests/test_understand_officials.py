@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from weeklydigest.errors import ConfigError
-from weeklydigest.extract import find_officials
-from weeklydigest.roster import Post, Roster, load_roster
+from weeklydigest.understand.extract import find_officials
+from weeklydigest.understand.roster import Post, Roster, load_roster
 
 ROSTER = Roster((
     Post("韶关", "市委书记", "陈少荣"),

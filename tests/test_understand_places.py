@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from weeklydigest.extract import extract, find_cities, load_gazetteer
 from weeklydigest.model import CITIES, Article
+from weeklydigest.understand.extract import extract, find_cities, load_gazetteer
 
 TZ = ZoneInfo("Asia/Shanghai")
 

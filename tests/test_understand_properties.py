@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weeklydigest.clean import clean
 from weeklydigest.model import RawDocument
-from weeklydigest.spam import SpamRules, find_spam
+from weeklydigest.understand.clean import clean
+from weeklydigest.understand.spam import SpamRules, find_spam
 
 PIECES = st.sampled_from([
     "市委书记", "郭永航", "強調", "。", "，", "\n", "\n\n", "(shū)", "（huì）", "BMW", "零件", "特点", "<p>", "</p>",

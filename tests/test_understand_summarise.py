@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from weeklydigest.model import Article, SectionScore, display
-from weeklydigest.summarise import pick_sentences, summarise
+from weeklydigest.understand.summarise import pick_sentences, summarise
 
 TZ = ZoneInfo("Asia/Shanghai")
 TEXT = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from weeklydigest.terms import emerging_terms
+from weeklydigest.understand.terms import emerging_terms
 
 WEEK = [
     "市委书记到企业宣讲四中全会精神，讲解低空经济发展。",

@@ -10,13 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .classify import best_section, score_sections
-from .clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
-from .dedupe import dedupe
-from .extract import extract, load_gazetteer
-from .learn import Learned, learn
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -33,11 +28,16 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
-from .roster import Roster, load_roster
-from .spam import SpamRules
 from .store import Store
-from .summarise import summarise
-from .terms import emerging_terms
+from .understand.clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
+from .understand.dedupe import dedupe
+from .understand.extract import extract, load_gazetteer
+from .understand.learn import Learned, learn
+from .understand.roster import Roster, load_roster
+from .understand.sections import best_section, score_sections
+from .understand.spam import SpamRules
+from .understand.summarise import summarise
+from .understand.terms import emerging_terms
 from .week import IssueWeek
 
 logger = logging.getLogger(__name__)

@@ -22,18 +22,18 @@ from rich.progress import Progress as RichProgressBars
 from rich.table import Table
 
 from . import __version__, clock
-from .classify import best_section, score_sections
-from .clean import clean
 from .collect.folder import SUFFIXES, read_file
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .evaluate import MEASURES
-from .extract import extract
 from .lock import LOCKED_EXIT, IssueLock, IssueLocked
 from .model import SUBSCRIBER_STATUSES
 from .render import FORMATS
-from .runlog import finish_run, start_run
 from .store import Store, StoreError
+from .store.runlog import finish_run, start_run
+from .understand.clean import clean
+from .understand.extract import extract
+from .understand.sections import best_section, score_sections
 from .week import IssueWeek, last_complete_week, parse_week, week_of
 
 logger = logging.getLogger("weeklydigest")
@@ -361,8 +361,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .runlog import last_runs
     from .schedule import next_fire_times
+    from .store.runlog import last_runs
 
     config = load_config(args.config)
     print("next runs:")
@@ -587,7 +587,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in folders)
     learned = None
     if config.store.exists():
-        from .learn import learn
+        from .understand.learn import learn
 
         # The editors' section corrections of earlier weeks, as a build of this week would use them.
         with Store(config.store) as store:

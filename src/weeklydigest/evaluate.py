@@ -122,9 +122,9 @@ def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tup
                    learned: Any = None) -> Evaluation:
     """Build the week from `sources` and score it; gold `spam` spans add the spam and kept measures."""
     from .build import digest_articles, understand
-    from .clean import clean
     from .collect import collect
-    from .spam import SpamRules
+    from .understand.clean import clean
+    from .understand.spam import SpamRules
 
     documents, skipped = collect(sources, tz=config.tz)
     articles, empty = understand(documents, week=week, config=config)
@@ -141,8 +141,8 @@ def spam_scores(
     digest: Digest, gold: dict[str, Any], *, cleaned: dict[str, Article], unfiltered: dict[str, Article],
 ) -> dict[str, Score]:
     """Score spam removal: every gold spam span gone from the text and the digest; genuine sentences kept."""
-    from .clean import cut_spans
-    from .extract import split_sentences
+    from .understand.clean import cut_spans
+    from .understand.extract import split_sentences
 
     sentences = [ref.text for section in digest.sections for item in section.items for ref in item.sentences]
     spam, kept = Score(), Score()

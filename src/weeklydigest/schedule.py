@@ -18,7 +18,7 @@ from typing import Any
 from . import clock
 from .config import Config, load_config
 from .lock import LOCKED_EXIT
-from .runlog import finish_run, start_run
+from .store.runlog import finish_run, start_run
 from .week import IssueWeek, last_complete_week
 
 logger = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from ..clean import clean
 from ..config import HttpSettings, SourceConfig
 from ..model import RawDocument, Skipped
 from ..store import NEW, UPDATED, SourceRun, Store, StoreError, Validators
+from ..understand.clean import clean
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
 from .feed import iter_feed
 from .fetch import Fetcher

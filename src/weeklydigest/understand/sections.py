@@ -7,10 +7,10 @@ from functools import lru_cache
 
 import ahocorasick
 
-from .config import DEFAULT_SET_PATTERNS
+from ..config import DEFAULT_SET_PATTERNS
+from ..model import Article, SectionRule, SectionScore
 from .extract import split_sentences
 from .learn import Learned, article_words
-from .model import Article, SectionRule, SectionScore
 
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, BODY_CAP = 5.0, 3.0, 1.0, 4.0
 SUBJECT_WEIGHT, SUBJECT_SHARE = 2.0, 0.4  # bonus when the terms run through this share of the sentences

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .model import Article, SourceRef
+from ..model import Article, SourceRef
 
 SHINGLE = 4  # characters
 MIRROR = 0.8  # Jaccard similarity at or above which two texts are one report

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import rjieba
 
-from .config import DEFAULT_SPAM_WORDS
+from ..config import DEFAULT_SPAM_WORDS
 
 # Latin tokens that news reports use inside Chinese text.
 ACRONYMS = frozenset({

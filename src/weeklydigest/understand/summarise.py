@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from ..model import Article, Item, SectionScore, Sentence, SentenceRef, display
 from .dedupe import source_ref
 from .extract import split_sentences
-from .model import Article, Item, SectionScore, Sentence, SentenceRef, display
 
 KEY_VERBS = re.compile(r"强调|指出|要求|表示|提出|希望|勉励")
 STRONG_VERBS = re.compile(r"强调|指出|要求")  # further key sentences need one of these

@@ -14,7 +14,7 @@ import opencc
 from lxml import etree
 from lxml import html as lxml_html
 
-from .model import Article, RawDocument, Removed
+from ..model import Article, RawDocument, Removed
 from .spam import SpamRules, find_spam, in_register, is_word, sibling_insertions
 
 logger = logging.getLogger(__name__)

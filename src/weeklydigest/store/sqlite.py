@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import DigestError
-from .model import Delivery, RawDocument, Subscriber
+from ..errors import DigestError
+from ..model import Delivery, RawDocument, Subscriber
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .errors import ConfigError
-from .model import SectionRule
+from ..errors import ConfigError
+from ..model import SectionRule
 
 # Words that are spam wherever they appear; `spam_words` in the config replaces the list.
 DEFAULT_SPAM_WORDS: tuple[str, ...] = ("冷气芯", "汽车零件", "百家乐", "娱乐城", "真人视讯", "六合彩", "代开发票")

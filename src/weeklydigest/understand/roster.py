@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
-from .model import CITIES, PROVINCE
+from ..errors import ConfigError
+from ..model import CITIES, PROVINCE
 
 TITLES = ("市委书记", "市长", "省委书记", "省长")
 

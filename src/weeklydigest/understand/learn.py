@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import rjieba
 
-from .model import CITIES, PROVINCE, Article
+from ..model import CITIES, PROVINCE, Article
 
 LEARNED_MAX = 5.0  # the most a learned weighting adds to a section's score: a title keyword's worth
 MIN_SIMILARITY = 0.15  # below this share of a section's learned words, an article is not alike
