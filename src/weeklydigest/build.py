@@ -29,12 +29,13 @@ from .model import (
 from .render import render_all
 from .render.archive import write_archive
 from .store import Store
-from .understand.clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
+from .understand.clean import BOILERPLATE, SPAM, clean
 from .understand.dedupe import dedupe
 from .understand.extract import extract, load_gazetteer
 from .understand.learn import Learned, learn
 from .understand.roster import Roster, load_roster
 from .understand.sections import best_section, score_sections
+from .understand.siblings import remove_sibling_spam
 from .understand.spam import SpamRules
 from .understand.summarise import summarise
 from .understand.terms import emerging_terms
