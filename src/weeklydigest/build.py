@@ -1,4 +1,9 @@
-"""The pipeline, top to bottom: collect (into the store) → clean → extract → select → dedupe → classify → summarise."""
+"""The pipeline, top to bottom: collect (into the store) → clean → extract → select → dedupe → classify → summarise.
+
+Each article version is analysed once (cleaned, its facts read) and the analysis is kept in the
+store; a build streams the week's candidates from the store a chunk at a time, so its memory holds
+the week's sketches and short records, never every text.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
+from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents
 from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .model import (
@@ -20,6 +26,7 @@ from .model import (
     Item,
     Period,
     RawDocument,
+    Removed,
     RemovedNote,
     Section,
     SectionScore,
@@ -28,17 +35,17 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
-from .store import Store
-from .understand.clean import BOILERPLATE, SPAM, clean
-from .understand.dedupe import dedupe
-from .understand.extract import extract, load_gazetteer
+from .store import Store, Window
+from .understand.analysis import Analyser
+from .understand.clean import BOILERPLATE, SPAM
+from .understand.dedupe import duplicate_groups, merge_group, source_ref
 from .understand.learn import Learned, learn
-from .understand.roster import Roster, load_roster
-from .understand.sections import best_section, score_sections
+from .understand.roster import Roster
+from .understand.sections import best_section
 from .understand.siblings import remove_sibling_spam
 from .understand.spam import SpamRules
 from .understand.summarise import summarise
-from .understand.terms import emerging_terms
+from .understand.terms import Tally
 from .week import IssueWeek
 
 logger = logging.getLogger(__name__)
@@ -46,34 +53,32 @@ logger = logging.getLogger(__name__)
 LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
 BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measured against
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
+QUOTED = 3  # articles an item's summary quotes at most (the best-scored); the others are listed as its sources
 
 
 def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
     """Return the spam rules and the roster of office holders the config asks for."""
-    context = load_gazetteer().pattern
-    if config is None:
-        return SpamRules(context=context), None
-    path = config.officials
-    if not path.is_absolute() and not path.exists():
-        path = Path(__file__).resolve().parents[2] / path  # the project's own config folder
-    return SpamRules(blocklist=config.spam_words, context=context), load_roster(path)
+    return Analyser(config).aids()
 
 
 def understand(
-    documents: list[RawDocument], *, week: IssueWeek, config: Config | None = None,
+    documents: list[RawDocument], *, week: IssueWeek, config: Config | None = None, store: Store | None = None,
 ) -> tuple[list[Article], list[Skipped]]:
-    """Clean each document and read its facts; documents left without text are skipped."""
-    rules, roster = reading_aids(config)
+    """Clean each document and read its facts; documents left without text are skipped.
+
+    With a `store`, a document the store holds an analysis of (the same delivery, the same
+    fingerprint) is not analysed again. O(N log N) for N documents.
+    """
+    analyser = Analyser(config)
     cleaned, skipped = [], []
-    for document in documents:
-        article = clean(document, spam=rules)
+    for article, _how in analyse_documents(documents, analyser, fallback=week.end, store=store):
         if not article.text:
-            skipped.append(Skipped(document.origin, "no article text left after cleaning"))
+            skipped.append(Skipped(article.origin, "no article text left after cleaning"))
             continue
         cleaned.append(article)
     # Mirrors paste spam into copies of a report: another copy shows what was pasted.
-    cleaned = remove_sibling_spam(cleaned)
-    return [extract(a, fallback=week.end, roster=roster) for a in cleaned], skipped
+    cut = remove_sibling_spam(cleaned)
+    return [a if a is b else analyser.read(a, fallback=week.end) for a, b in zip(cut, cleaned, strict=True)], skipped
 
 
 def build_issue(
@@ -85,28 +90,29 @@ def build_issue(
     With `sources` given (`build --source`), only what those sources hold is digested, read
     directly: a one-off build neither reads nor fills the store.
     """
-    earlier: list[str] = []
     if sources is not None:
-        # Collect: the given sources only, in memory.
+        # Collect: the given sources only, in memory; clean and extract each.
         documents, bad = collect(sources, tz=config.tz, http=config.http)
-        skipped = list(bad)
-        learned = None
-    else:
-        with Store(config.store) as store:
-            # Collect: every source into the store; unreadable inputs become `skipped`.
-            collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
-            # Read back: the week's candidates, so articles of earlier collections count too.
-            documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
-            # Earlier weeks: what the week's emerging terms are measured against.
-            earlier = store.texts(**background_window(week, tz=config.tz))
-            # Learn: the section corrections editors made in earlier issues.
-            learned = learn(store.examples(before=week.issue))
-        skipped = list(collection.skipped)
-    # Clean and extract: paragraphs, removals, dates, cities, officials.
-    articles, empty = understand(documents, week=week, config=config)
-    skipped += empty
-    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
-                           earlier=earlier, learned=learned)
+        articles, empty = understand(documents, week=week, config=config)
+        return digest_articles(config, articles, week=week, skipped=[*bad, *empty], seen=len(documents), now=now)
+    analyser = Analyser(config)
+    with Store(config.store) as store:
+        # Collect: every source into the store, each new version analysed once; unreadable inputs become `skipped`.
+        collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress,
+                                  analyser=analyser)
+        # Learn: the section corrections editors made in earlier issues.
+        learned = learn(store.examples(before=week.issue))
+        # Read back: the week's candidates, so articles of earlier collections count too, and the
+        # earlier weeks that the week's emerging terms are measured against.
+        candidates = StoredWeek(
+            store, window=Window(**candidate_window(week, tz=config.tz, collected=collection.started)),
+            background=Window(**background_window(week, tz=config.tz)),
+            readers=Readers(config, analyser, learned=learned), fallback=week.end)
+        # Clean and extract what is not analysed yet; mirrors' pasted spam cut by their sibling copies.
+        candidates.sketches()
+        candidates.remove_sibling_spam()
+        return digest_week(config, candidates, week=week, skipped=[*collection.skipped, *candidates.skipped],
+                           seen=len(candidates.refs), now=now, learned=learned)
 
 
 def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:
@@ -147,27 +153,65 @@ def digest_articles(
 ) -> Digest:
     """Select the week's articles, merge duplicates, assign sections and summarise by city.
 
-    `earlier` holds texts of earlier weeks (from the store) for the emerging terms; the run's own
-    out-of-week articles count too.
+    `articles` are analysed, their sibling copies' spam cut (`understand`); `earlier` holds texts
+    of earlier weeks for the emerging terms; the run's own out-of-week articles count too.
+    """
+    listed = ListedWeek(articles, Readers(config, None, learned=learned), earlier=earlier or ())
+    return digest_week(config, listed, week=week, skipped=skipped, seen=seen, now=now, learned=learned)
+
+
+def _brief(article: Article) -> Article:
+    """Return the article without what only its quotation needs (text, removals, places, other officials)."""
+    return replace(article, text="", removed=(), cities=(),
+                   dates=tuple(d for d in article.dates if d.start == article.event_date)[:1],
+                   officials=tuple(o for o in article.officials if o.title in LEADER_TITLES))
+
+
+def digest_week(
+    config: Config, articles: Week, *, week: IssueWeek, skipped: list[Skipped], seen: int,
+    now: datetime | None = None, learned: Learned | None = None,
+) -> Digest:
+    """Select the week's articles, merge duplicates, assign sections and summarise by city.
+
+    One pass over the candidates (O(N)), dedupe (O(N log N)), classification of what is kept
+    (O(N log N), a sort), then summaries of at most QUOTED articles per item, read again by id.
+    Memory holds a short record and a sketch per article of the week, not the texts.
     """
     unassigned: list[Unassigned] = []
-    # Select: the event date decides the week, not the publication time.
-    in_week = []
-    for article in articles:
+    removed: Counter[str] = Counter()
+    in_week: list[Article] = []
+    sketches = []
+    scores: dict[str, list[SectionScore]] = {}
+    notes: dict[str, tuple[Removed, ...]] = {}
+    terms = Tally()
+    for entry in articles.entries():
+        article = entry.article
+        removed.update(r.reason for r in article.removed)
+        # Select: the event date decides the week, not the publication time.
         if article.event_date is None:
             unassigned.append(Unassigned(article.id, article.title, "no date found"))
         elif week.contains(article.event_date):
-            in_week.append(article)
+            in_week.append(_brief(article))
+            sketches.append(entry.sketch)
+            scores[article.id] = entry.scores()
+            terms.add_week(entry.terms())
+            shown = tuple(r for r in article.removed if r.reason != BOILERPLATE)
+            if shown:
+                notes[article.id] = shown
+        elif _after_background(article, week):
+            terms.add_earlier(entry.terms())
+    # Earlier weeks (from the store): what the week's emerging terms are measured against.
+    for counts in articles.earlier():
+        terms.add_earlier(counts)
     # Dedupe: one article per event; the others stay as extra sources.
-    kept, duplicates = dedupe(in_week)
+    kept, duplicates = _dedupe(in_week, sketches, articles)
     # Classify: each article goes to its single best section, or to `unassigned`.
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
-        scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns, learned=learned)
-        best = best_section(scores, min_score=config.min_score)
+        article_scores = scores[article.id]
+        best = best_section(article_scores, min_score=config.min_score)
         if best is None:
-            top = max(scores, key=lambda s: s.score)
+            top = max(article_scores, key=lambda s: s.score)
             reason = "no section keyword" if top.score == 0 else f"best section {top.title} scored {top.score:g}"
             unassigned.append(Unassigned(article.id, article.title, reason))
         elif not article.city:
@@ -177,16 +221,14 @@ def digest_articles(
         else:
             placed[best.title][article.city].append((article, best))
     # Summarise: one item per city per section, cities in the column's order.
-    by_id = {a.id: a for a in in_week}
     sections = []
     for rule in config.sections:
         by_city = placed.get(rule.title, {})
         items: list[Item] = [
-            with_removed(summarise(city, by_city[city], budget=rule.budget), by_id)
+            with_removed(_summary(city, by_city[city], articles, budget=rule.budget), notes)
             for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
         ]
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
-    removed = Counter(r.reason for a in articles for r in a.removed)
     stats = {
         "articles_seen": seen,
         "in_week": len(in_week),
@@ -196,10 +238,7 @@ def digest_articles(
         "skipped": len(skipped),
         "items": sum(len(s.items) for s in sections),
         "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
-        "emerging_terms": emerging_terms(
-            [a.title + "\n" + a.text for a in in_week],
-            [*(earlier or []), *(a.title + "\n" + a.text for a in articles if _after_background(a, week))],
-            vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms))),
+        "emerging_terms": terms.rank(),
     }
     generated = (now or clock.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(
@@ -214,10 +253,47 @@ def digest_articles(
     )
 
 
-def with_removed(item: Item, articles: dict[str, Article]) -> Item:
+def _dedupe(in_week: list[Article], sketches: list, articles: Week) -> tuple[list[Article], int]:
+    """Return the week's articles with reports of one event merged, and how many were merged.
+
+    Only the articles of candidate pairs and of merged groups are read again (by id).
+    """
+    full: dict[str, Article] = {}
+
+    def read(ids: list[str]) -> None:
+        full.update(articles.fetch([i for i in ids if i not in full]))
+
+    def texts(positions: list[int]) -> dict[int, str]:
+        read([in_week[i].id for i in positions])
+        return {i: full[in_week[i].id].text for i in positions}
+
+    groups = duplicate_groups(in_week, sketches, texts=texts)
+    kept = []
+    for group in groups:
+        if len(group) == 1:
+            kept.append(in_week[group[0]])
+            continue
+        ids = [in_week[i].id for i in group]
+        read(ids)
+        kept.append(_brief(merge_group([full[i] for i in ids])))
+    return kept, len(in_week) - len(groups)
+
+
+def _summary(city: str, pairs: list[tuple[Article, SectionScore]], articles: Week, *, budget: int) -> Item:
+    """Return the item of one city in one section: the best QUOTED articles summarised, the others as sources."""
+    ranked = sorted(pairs, key=lambda p: (-p[1].score, p[0].event_date, p[0].id))
+    quoted, rest = ranked[:QUOTED], sorted(ranked[QUOTED:], key=lambda p: (p[0].event_date, p[0].id))
+    full = articles.fetch([a.id for a, _ in quoted])
+    item = summarise(city, [(replace(full[a.id], also=a.also), score) for a, score in quoted], budget=budget)
+    if not rest:
+        return item
+    return replace(item, sources=item.sources + tuple(r for a, _ in rest for r in (source_ref(a), *a.also)))
+
+
+def with_removed(item: Item, removed: dict[str, tuple[Removed, ...]]) -> Item:
     """Return the item with what the cleaner removed from its sources (boilerplate left out), for editors."""
     notes = tuple(RemovedNote(source.id, r.text, r.reason) for source in item.sources
-                  for r in (articles[source.id].removed if source.id in articles else ()) if r.reason != BOILERPLATE)
+                  for r in removed.get(source.id, ()) if r.reason != BOILERPLATE)
     return replace(item, removed=notes) if notes else item
 
 

@@ -1,8 +1,11 @@
 """Sources: each kind turns a configured source into articles, kept in the article store.
 
 `collect_into` is the pipeline's collection: every source's articles go into the store, one
-transaction each, and a failing source is recorded in its health and never stops the others.
-`collect` reads the sources once into memory, without a store (for tests and one-off reads).
+transaction each, and a failing source is recorded in its health and never stops the others. A
+delivery the store has seen before is not cleaned again, an unchanged folder file is not read
+again (`files`), and a new version is analysed once, its analysis kept with it. O(N) in the
+articles delivered. `collect` reads the sources once into memory, without a store (for tests and
+one-off reads).
 """
 
 from __future__ import annotations
@@ -13,18 +16,21 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from ..config import HttpSettings, SourceConfig
 from ..model import RawDocument, Skipped
-from ..store import NEW, UPDATED, SourceRun, Store, StoreError, Validators
-from ..understand.clean import clean
+from ..store import NEW, UNCHANGED, UPDATED, SourceRun, Store, StoreError, Validators, delivery_hash
+from ..understand.analysis import Analyser
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
-from .feed import iter_feed
-from .fetch import Fetcher
+from .files import FileLedger
 from .folder import iter_folder
-from .web import iter_web
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
+
+TOUCH_BATCH = 500  # articles marked as seen again per transaction
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +70,18 @@ class Collection:
     started: datetime
 
 
-def iter_source(source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory) -> Iterator[Event]:
+def iter_source(
+    source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory, ledger: FileLedger | None = None,
+) -> Iterator[Event]:
     """Yield what one source holds; raise SourceError if the whole source fails."""
     if source.kind == "folder" and source.path is not None:
-        return iter_folder(source.path, source=source.name, tz=tz)
+        return iter_folder(source.path, source=source.name, tz=tz,
+                           unchanged=ledger.unchanged if ledger is not None else None)
     if source.kind in ("feed", "web") and fetcher is not None:
+        # Imported when needed: HTTP, feed parsing and page extraction take a while to load.
+        from .feed import iter_feed
+        from .web import iter_web
+
         reader = iter_feed if source.kind == "feed" else iter_web
         return reader(source, fetcher=fetcher, store=memory, tz=tz)
     raise SourceError(f"source kind '{source.kind}' cannot be collected", where=source.name)
@@ -76,6 +89,8 @@ def iter_source(source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, 
 
 def _fetcher(sources: tuple[SourceConfig, ...], http: HttpSettings, stack: ExitStack) -> Fetcher | None:
     if any(s.kind in ("feed", "web") for s in sources):
+        from .fetch import Fetcher
+
         return stack.enter_context(Fetcher(http))
     return None
 
@@ -102,9 +117,13 @@ def collect(
 
 def collect_into(
     store: Store, sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings,
-    progress: Progress | None = None,
+    progress: Progress | None = None, analyser: Analyser | None = None,
 ) -> Collection:
-    """Collect every source into the store and record each source's health."""
+    """Collect every source into the store and record each source's health.
+
+    New versions are analysed by `analyser` (the build's, from the config) and kept with it.
+    """
+    analyser = analyser or Analyser()
     progress = progress or _Quiet()
     started = datetime.now(UTC)
     runs: list[SourceRun] = []
@@ -113,7 +132,7 @@ def collect_into(
         fetcher = _fetcher(sources, http, stack)
         for source in sources:
             progress.begin(source.name)
-            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress)
+            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress, analyser=analyser)
             progress.end(source.name)
             store.record_run(run, now=datetime.now(UTC))
             logger.info("source %s: %d seen, %d new, %d updated, %d skipped%s", run.name, run.seen, run.new,
@@ -125,12 +144,15 @@ def collect_into(
 
 def _collect_source(
     store: Store, source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, progress: Progress,
+    analyser: Analyser,
 ) -> tuple[SourceRun, list[Skipped]]:
     counts = {NEW: 0, UPDATED: 0, "seen": 0}
     skipped: list[Skipped] = []
     error = None
+    ledger = FileLedger(store) if source.kind == "folder" else None
+    seen_again: list[str] = []
     try:
-        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=store):
+        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=store, ledger=ledger):
             match event:
                 case Expect(count=count):
                     progress.expect(source.name, count)
@@ -140,16 +162,27 @@ def _collect_source(
                     continue
                 case Skipped():
                     skipped.append(event)
+                    if ledger is not None:
+                        ledger.refused(event.path_or_url, event.reason)
                 case Unchanged(key=key):
-                    store.touch(key, now=datetime.now(UTC))
+                    seen_again.append(key)
+                    if len(seen_again) >= TOUCH_BATCH:
+                        store.touch_many(seen_again, now=datetime.now(UTC))
+                        seen_again.clear()
                 case RawDocument():
-                    outcome = _keep(store, event)
+                    outcome = _keep(store, event, analyser)
                     if outcome is None:
                         skipped.append(Skipped(event.origin, "cannot be cleaned (see the log with -v)"))
+                        if ledger is not None:
+                            ledger.failed(event.origin)
                     else:
                         counts[outcome] = counts.get(outcome, 0) + 1
+                        if ledger is not None:
+                            ledger.delivered(event.origin, event.url or event.origin)
             counts["seen"] += 1
             progress.advance(source.name)
+        if ledger is not None:
+            ledger.finish()
     except SourceError as exc:
         error = str(exc)
         skipped.append(Skipped(exc.where, error))
@@ -159,18 +192,40 @@ def _collect_source(
         logger.warning("source %s failed", source.name, exc_info=True)
         error = f"failed unexpectedly: {type(exc).__name__}: {exc}"
         skipped.append(Skipped(source.url or str(source.path or "") or source.name, error))
+    finally:
+        if seen_again:
+            store.touch_many(seen_again, now=datetime.now(UTC))
     if error is None and skipped and counts["seen"] == len(skipped):
         error = f"every entry was skipped (first: {skipped[0].reason})"
     run = SourceRun(name=source.name, kind=source.kind, seen=counts["seen"], new=counts[NEW],
                     updated=counts[UPDATED], skipped=len(skipped), error=error)
+    if ledger is not None:
+        logger.info("source %s: %d files read, %d unchanged and not read again", source.name, ledger.read,
+                    ledger.replayed)
     return run, skipped
 
 
-def _keep(store: Store, document: RawDocument) -> str | None:
-    """Clean one document and put it in the store; return the outcome, None if it cannot be cleaned."""
+def _keep(store: Store, document: RawDocument, analyser: Analyser) -> str | None:
+    """Analyse one document and put it in the store; return the outcome, None if it cannot be cleaned.
+
+    The same delivery as the latest version's is not cleaned again. An undated document is only
+    cleaned here: its dates are read against the week a build asks for.
+    """
+    from ..analysed import kept_analysis
+
+    key = document.url or document.origin
+    delivered = delivery_hash(document)
+    known = store.latest_delivery(key)
+    if known is not None and known[1] == delivered:
+        store.touch(key, now=datetime.now(UTC))
+        return UNCHANGED
     try:
-        article = clean(document)
+        if document.published is None:
+            article, derived = analyser.clean(document), ()
+        else:
+            article = analyser.analyse(document, fallback=document.published.date())
+            derived = kept_analysis(article, analyser.stamp(document, None))
     except Exception:  # one odd document must not stop the collection; the traceback goes to the log
         logger.warning("%s: cannot be cleaned", document.origin, exc_info=True)
         return None
-    return store.put(document, text=article.text, now=datetime.now(UTC))
+    return store.put(document, text=article.text, now=datetime.now(UTC), body_hash=delivered, derived=derived)

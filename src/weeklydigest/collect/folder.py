@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ import yaml
 
 from ..model import RawDocument, Skipped
 from .decode import decode_bytes
-from .events import Expect, SourceError
+from .events import Event, Expect, SourceError
 from .meta import html_head, parse_published
 
 logger = logging.getLogger(__name__)
@@ -31,8 +31,13 @@ class Unusable(Exception):
     """A file or line that cannot be used; the message is the one-line reason."""
 
 
-def iter_folder(folder: Path, *, source: str, tz: ZoneInfo) -> Iterator[RawDocument | Skipped | Expect]:
-    """Yield every article file below `folder`; unreadable ones as `Skipped` with a reason."""
+def iter_folder(
+    folder: Path, *, source: str, tz: ZoneInfo, unchanged: Callable[[Path], list[Event] | None] | None = None,
+) -> Iterator[Event]:
+    """Yield every article file below `folder`; unreadable ones as `Skipped` with a reason.
+
+    `unchanged(path)` may answer for a file instead: what it delivered when it was last read.
+    """
     if not folder.is_dir():
         raise SourceError("folder not found", where=str(folder))
     paths = []
@@ -45,6 +50,10 @@ def iter_folder(folder: Path, *, source: str, tz: ZoneInfo) -> Iterator[RawDocum
         paths.append(path)
     yield Expect(len(paths))
     for path in paths:
+        known = unchanged(path) if unchanged is not None else None
+        if known is not None:
+            yield from known
+            continue
         documents, skipped = read_file(path, source=source, tz=tz)
         yield from documents
         yield from skipped

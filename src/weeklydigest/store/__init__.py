@@ -3,6 +3,7 @@
 `Store` is the store interface; `sqlite.py` is its SQLite backend.
 """
 
+from .derived import FileRecord, Ref, Window
 from .sqlite import (
     MIGRATIONS,
     NEW,
@@ -14,10 +15,24 @@ from .sqlite import (
     Store,
     StoreError,
     Validators,
+    delivery_hash,
     text_hash,
 )
 
 __all__ = [
-    "MIGRATIONS", "NEW", "SCHEMA_VERSION", "UNCHANGED", "UPDATED", "SourceHealth", "SourceRun", "Store",
-    "StoreError", "Validators", "text_hash",
+    "MIGRATIONS",
+    "NEW",
+    "SCHEMA_VERSION",
+    "UNCHANGED",
+    "UPDATED",
+    "FileRecord",
+    "Ref",
+    "SourceHealth",
+    "SourceRun",
+    "Store",
+    "StoreError",
+    "Validators",
+    "Window",
+    "delivery_hash",
+    "text_hash",
 ]

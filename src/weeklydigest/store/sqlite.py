@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import DigestError
 from ..model import Delivery, RawDocument, Subscriber
+from .derived import DerivedTables, schema_4
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3, schema_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -203,6 +204,13 @@ def text_hash(title: str, text: str) -> str:
     return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
 
 
+def delivery_hash(document: RawDocument) -> str:
+    """Return the hash of what a source delivered: the same delivery again is not cleaned again."""
+    published = document.published.isoformat() if document.published else ""
+    parts = (document.title, document.url, published, document.outlet, document.fmt, document.body)
+    return hashlib.sha1("\x00".join(parts).encode()).hexdigest()
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
@@ -211,7 +219,7 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class Store:
+class Store(DerivedTables):
     """The article store at `path`; use as a context manager."""
 
     def __init__(self, path: Path) -> None:
@@ -276,8 +284,12 @@ class Store:
 
     # --- articles -------------------------------------------------------------------------------
 
-    def put(self, document: RawDocument, *, text: str, now: datetime) -> str:
-        """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED."""
+    def put(self, document: RawDocument, *, text: str, now: datetime, body_hash: str | None = None,
+            derived: tuple[tuple[str, str, bytes], ...] = ()) -> str:
+        """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED.
+
+        `derived` holds (stage, fingerprint, data) of the analysis of a new version, kept with it.
+        """
         key = document.url or document.origin
         digest = text_hash(document.title, text)
         published = document.published.isoformat() if document.published else None
@@ -305,10 +317,13 @@ class Store:
                 )
             db.execute(
                 "INSERT INTO versions (key, version, seen, source, origin, url, title, outlet, published, fmt, "
-                "body, raw, text, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "body, raw, text, text_hash, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, version, seen, document.source, document.origin, document.url, document.title,
-                 document.outlet, published, document.fmt, document.body, document.raw or None, text, digest),
+                 document.outlet, published, document.fmt, document.body, document.raw or None, text, digest,
+                 body_hash),
             )
+            db.executemany("INSERT INTO derived (key, version, stage, fingerprint, data) VALUES (?, ?, ?, ?, ?)",
+                           [(key, version, stage, fingerprint, data) for stage, fingerprint, data in derived])
         return NEW if version == 1 else UPDATED
 
     def touch(self, key: str, *, now: datetime) -> None:

@@ -25,42 +25,76 @@ def _terms(text: str) -> list[str]:
             and not set(w) <= FUNCTION_CHARS and not set(w) <= _NUMERAL and w not in _GENERIC]
 
 
+def add_vocabulary(vocabulary: tuple[str, ...]) -> None:
+    """Keep configured terms whole when texts are cut into words (十五运会, not 十五 + 运会)."""
+    for word in vocabulary:
+        if len(word) >= 2:
+            rjieba.add_word(word, None, None)
+
+
+def term_counts(text: str) -> Counter[str]:
+    """Return how often each candidate term occurs in one text."""
+    return Counter(_terms(text))
+
+
 def emerging_terms(
     week: Iterable[str], earlier: Iterable[str], *, top: int = 15, vocabulary: tuple[str, ...] = (),
 ) -> list[dict[str, object]]:
-    """Return the week's most characteristic terms against `earlier` texts, best first.
+    """Return the week's most characteristic terms against `earlier` texts, best first (see `rank_terms`)."""
+    add_vocabulary(vocabulary)
+    return rank_terms((term_counts(t) for t in week), (term_counts(t) for t in earlier), top=top)
 
-    Each is {"term", "count", "score"}: count is the term's occurrences this week; score is the
-    smoothed log ratio of its rate this week to its rate earlier, weighted by how many of the
-    week's articles use it.
-    """
-    for word in vocabulary:  # configured terms stay whole (十五运会, not 十五 + 运会)
-        if len(word) >= 2:
-            rjieba.add_word(word, None, None)
-    week_counts: Counter[str] = Counter()
-    week_docs: Counter[str] = Counter()
-    for text in week:
-        words = _terms(text)
-        week_counts.update(words)
-        week_docs.update(set(words))
-    earlier_counts: Counter[str] = Counter()
-    for text in earlier:
-        earlier_counts.update(_terms(text))
-    if not week_counts:
-        return []
-    week_total = sum(week_counts.values())
-    earlier_total = sum(earlier_counts.values())
-    vocabulary = len(week_counts.keys() | earlier_counts.keys())
-    scored = []
-    for term, count in week_counts.items():
-        if week_docs[term] < MIN_ARTICLES:
-            continue
-        rate_week = (count + 0.5) / (week_total + 0.5 * vocabulary)
-        rate_earlier = (earlier_counts[term] + 0.5) / (earlier_total + 0.5 * vocabulary)
-        ratio = math.log(rate_week / rate_earlier)
-        if ratio <= 0:
-            continue
-        score = ratio * math.log1p(week_docs[term])
-        scored.append({"term": term, "count": count, "score": round(score, 3)})
-    scored.sort(key=lambda t: (-float(t["score"]), -int(t["count"]), str(t["term"])))
-    return scored[:top]
+
+def rank_terms(
+    week: Iterable[Counter[str]], earlier: Iterable[Counter[str]], *, top: int = 15,
+) -> list[dict[str, object]]:
+    """Return the week's most characteristic terms from per-article term counts, best first (see `Tally`)."""
+    tally = Tally()
+    for counts in week:
+        tally.add_week(counts)
+    for counts in earlier:
+        tally.add_earlier(counts)
+    return tally.rank(top=top)
+
+
+class Tally:
+    """Term counts of the week's articles and of earlier ones, added one article at a time."""
+
+    def __init__(self) -> None:
+        self.week_counts: Counter[str] = Counter()
+        self.week_docs: Counter[str] = Counter()
+        self.earlier_counts: Counter[str] = Counter()
+
+    def add_week(self, counts: Counter[str]) -> None:
+        self.week_counts.update(counts)
+        self.week_docs.update(counts.keys())
+
+    def add_earlier(self, counts: Counter[str]) -> None:
+        self.earlier_counts.update(counts)
+
+    def rank(self, *, top: int = 15) -> list[dict[str, object]]:
+        """Return the week's most characteristic terms, best first.
+
+        Each is {"term", "count", "score"}: count is the term's occurrences this week; score is the
+        smoothed log ratio of its rate this week to its rate earlier, weighted by how many of the
+        week's articles use it. O(terms).
+        """
+        week_counts, week_docs, earlier_counts = self.week_counts, self.week_docs, self.earlier_counts
+        if not week_counts:
+            return []
+        week_total = sum(week_counts.values())
+        earlier_total = sum(earlier_counts.values())
+        vocabulary = len(week_counts.keys() | earlier_counts.keys())
+        scored = []
+        for term, count in week_counts.items():
+            if week_docs[term] < MIN_ARTICLES:
+                continue
+            rate_week = (count + 0.5) / (week_total + 0.5 * vocabulary)
+            rate_earlier = (earlier_counts[term] + 0.5) / (earlier_total + 0.5 * vocabulary)
+            ratio = math.log(rate_week / rate_earlier)
+            if ratio <= 0:
+                continue
+            score = ratio * math.log1p(week_docs[term])
+            scored.append({"term": term, "count": count, "score": round(score, 3)})
+        scored.sort(key=lambda t: (-float(t["score"]), -int(t["count"]), str(t["term"])))
+        return scored[:top]
