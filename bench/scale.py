@@ -13,8 +13,10 @@ shows). Then the real command line runs in a child process, one after the other:
 - `weeklydigest build --format pdf`;
 - a late article: one more report is written into the folder, then `build --format json`.
 
-Each step's wall time and peak resident memory (the child's own `ru_maxrss`) are printed, then
-the scaling exponent of `collect + build json` between sizes (1.0 is linear). A step that runs
+Each step's wall time, CPU time (user + system) and peak resident memory (the child's own
+`ru_maxrss`) are printed, then the scaling exponent of `collect + build json` between sizes (1.0
+is linear), from wall time and from CPU time: on a machine shared with other work, the CPU time
+moves less than the wall time. A step that runs
 past `--timeout` is stopped and shown as not finished. Timings are printed, never asserted.
 """
 
@@ -78,6 +80,7 @@ SPAM = ("德系车零件", "爆款游戏攻略", "奢侈品代购", "手机壳�
 class Step:
     name: str
     wall: float | None  # None: stopped at the timeout
+    cpu: float
     rss_mb: float
     note: str = ""
 
@@ -178,8 +181,8 @@ def write_config(work: Path, folder: Path) -> Path:
     return path
 
 
-def run(command: list[str], *, cwd: Path, timeout: float) -> tuple[float | None, float, str]:
-    """Run one command; return its wall time (None if stopped at the timeout), peak RSS in MB and stdout."""
+def run(command: list[str], *, cwd: Path, timeout: float) -> tuple[float | None, float, float, str]:
+    """Run one command; return its wall time (None if stopped at the timeout), CPU time, peak RSS in MB, stdout."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
@@ -191,7 +194,7 @@ def run(command: list[str], *, cwd: Path, timeout: float) -> tuple[float | None,
             if time.perf_counter() > deadline:
                 os.killpg(child.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(child.pid, 0)
-                return None, usage.ru_maxrss / 1024, ""
+                return None, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, ""
             time.sleep(0.05)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -200,7 +203,7 @@ def run(command: list[str], *, cwd: Path, timeout: float) -> tuple[float | None,
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{stderr[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, stdout
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
 
 
 def pdf_pages(path: Path) -> int:
@@ -231,7 +234,7 @@ def bench_size(size: int, *, timeout: float, keep: bool) -> list[Step]:
         if name.startswith("late"):
             late = report(size + 1, random.Random(size))
             (folder / "late.md").write_text(markdown(late, editor="赵六"), encoding="utf-8")
-        wall, rss, _stdout = run(command, cwd=work, timeout=timeout)
+        wall, cpu, rss, _stdout = run(command, cwd=work, timeout=timeout)
         note = ""
         digest = work / "output" / WEEK / "digest.json"
         if wall is not None and "json" in name and digest.exists():
@@ -241,9 +244,9 @@ def bench_size(size: int, *, timeout: float, keep: bool) -> list[Step]:
         pdf = work / "output" / WEEK / "digest.pdf"
         if wall is not None and name == "build pdf" and pdf.exists():
             note = f"{pdf_pages(pdf)} pages, {pdf.stat().st_size // 1024:,} KB"
-        steps.append(Step(name, wall, rss, note))
+        steps.append(Step(name, wall, cpu, rss, note))
         shown = f"{wall:8.1f} s" if wall is not None else f"not finished after {timeout:.0f} s"
-        print(f"  {name:<26} {shown:>12} {rss:8.0f} MB   {note}", flush=True)
+        print(f"  {name:<26} {shown:>12} {cpu:8.1f} s cpu {rss:7.0f} MB   {note}", flush=True)
         if wall is None:
             break
     if not keep:
@@ -262,20 +265,21 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {load:.1f} at start (other work on the machine slows every figure)")
     results = {size: bench_size(size, timeout=args.timeout, keep=args.keep) for size in sizes}
-    print("\nsize      collect + build json    peak RSS")
-    totals: dict[int, float] = {}
+    print("\n   size   collect + build json: wall      cpu   peak RSS   late article: wall")
+    totals: dict[int, tuple[float, float]] = {}
     for size, steps in results.items():
         walls = [s.wall for s in steps[:2]]
         rss = max(s.rss_mb for s in steps[:2])
+        late = next((f"{s.wall:.1f} s" for s in steps if s.name.startswith("late") and s.wall is not None), "-")
         if len(walls) == 2 and None not in walls:
-            totals[size] = sum(w for w in walls if w is not None)
-            print(f"{size:>7,}   {totals[size]:>10.1f} s   {rss:>12.0f} MB")
+            totals[size] = (sum(w for w in walls if w is not None), sum(s.cpu for s in steps[:2]))
+            print(f"{size:>7,}   {totals[size][0]:>21.1f} s {totals[size][1]:>6.1f} s {rss:>7.0f} MB   {late:>18}")
         else:
-            print(f"{size:>7,}   {'not finished':>12}   {rss:>12.0f} MB")
+            print(f"{size:>7,}   {'not finished':>23} {'':>8} {rss:>7.0f} MB")
     known = sorted(totals)
     for small, large in itertools.pairwise(known):
-        exponent = math.log(totals[large] / totals[small]) / math.log(large / small)
-        print(f"scaling exponent {small:,} → {large:,}: {exponent:.2f}  (time ∝ size^exponent; 1.0 is linear)")
+        wall, cpu = (math.log(totals[large][k] / totals[small][k]) / math.log(large / small) for k in (0, 1))
+        print(f"scaling exponent {small:,} → {large:,}: {wall:.2f} wall, {cpu:.2f} cpu  (time ∝ size^exponent)")
     return 0
 
 
