@@ -1,15 +1,21 @@
 """The week's articles, analysed once per version, as the digest reads them: from the store or from a list.
 
-An analysed article has four results, each kept in the store per version with the fingerprint of
-what decided it (`understand.analysis`): the article itself (clean text, removals, facts), its
-sketch (what candidate generation compares), its term counts and its section scores. A result
-whose fingerprint is not the current one is computed again and replaces it; nothing else is.
+An article version has these results, each kept in the store with the fingerprint of what decided
+it (`understand.analysis`); a result whose fingerprint is not the current one is computed again
+and replaces it, and nothing else is:
 
-`StoredWeek` streams the candidates of a week from the store a chunk at a time, so that memory
-holds one chunk of articles, not the week; `ListedWeek` does the same over articles in memory
-(one-off builds from `--source`, `eval`). Both give the digest the same four things: the sketches
-of every candidate, every candidate with its results, single articles again by id, and the term
-counts of earlier weeks.
+- article: the analysis itself (clean text, removals, dates, cities, officials);
+- brief: the article without its text, places and other dates (what the digest reads of every
+  candidate; the text is read only for what it quotes or compares);
+- sketch: what candidate generation compares (`understand.candidates`);
+- terms and scores: its terms for the emerging terms, its score in each section;
+- sibling: the article with what a sibling copy shows was pasted in cut (kept with the identity
+  of that sibling's version, so it is redone only when either copy changes);
+- earlier: the terms of a version as collected, for weeks that later issues are measured against.
+
+`StoredWeek` streams the candidates of a week from the store CHUNK at a time, so memory holds one
+chunk of articles and a sketch per candidate, not the week's texts; `ListedWeek` gives the same
+over articles in memory (one-off builds from `--source`, `eval`).
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
@@ -39,63 +45,54 @@ from .understand.siblings import cut_by_sibling, sibling_pairs
 
 logger = logging.getLogger(__name__)
 
-ARTICLE, SKETCH, TERMS, SCORES, EARLIER = "article", "sketch", "terms", "scores", "earlier"
+ARTICLE, BRIEF, SKETCH, TERMS, SCORES, SIBLING, EARLIER = (
+    "article", "brief", "sketch", "terms", "scores", "sibling", "earlier")
 CHUNK = 400  # articles decoded at a time
 EMPTY = "no article text left after cleaning"
+Row = tuple[str, int, str, str, bytes]  # key, version, stage, fingerprint, data
 
 
-def sketch_code() -> str:
-    """Return the fingerprint of the sketching code."""
-    return "sketch:" + code_fingerprint("understand.candidates")
+def brief(article: Article) -> Article:
+    """Return the article without its text, places and the dates other than its event's."""
+    return replace(article, text="", cities=(), dates=tuple(d for d in article.dates if d.start == article.event_date))
 
 
-class Entry:
-    """One candidate of the week: its article and sketch, its term counts and section scores when asked."""
+def codes() -> dict[str, str]:
+    """Return the fingerprints of the code of the stages that depend on the article alone."""
+    return {BRIEF: "brief:" + code_fingerprint("analysed"),
+            SKETCH: "sketch:" + code_fingerprint("understand.candidates"),
+            SIBLING: "sibling:" + code_fingerprint("understand.siblings")}
 
-    def __init__(self, article: Article, sketched: Sketch, *, terms: Callable[[], Counter[str]],
-                 scores: Callable[[], list[SectionScore]]) -> None:
-        self.article, self.sketch = article, sketched
-        self._terms, self._scores = terms, scores
 
-    def terms(self) -> Counter[str]:
-        return self._terms()
-
-    def scores(self) -> list[SectionScore]:
-        return self._scores()
+def kept_analysis(article: Article, stamp: str) -> tuple[tuple[str, str, bytes], ...]:
+    """Return (stage, fingerprint, data) of the results kept with a new version: the article, its brief, its sketch."""
+    code = codes()
+    return ((ARTICLE, stamp, article_bytes(article)), (BRIEF, f"{code[BRIEF]}/{stamp}", article_bytes(brief(article))),
+            (SKETCH, f"{code[SKETCH]}/{stamp}", sketch(article.text).to_bytes()))
 
 
 class Readers:
-    """The stages after the article: how each is computed, and the fingerprint of what decides it."""
+    """The stages that depend on the config too: how each is computed, and the fingerprint of what decides it."""
 
     def __init__(self, config: Config, analyser: Analyser | None, *, learned: object = None) -> None:
-        from .understand.terms import add_vocabulary
-
         self.config, self.analyser, self.learned = config, analyser, learned
         self.vocabulary = tuple(w for r in config.sections for w in (*r.keywords, *r.terms))
-        self._add_vocabulary = add_vocabulary
         self._vocabulary_added = False
-        self.sketch_code = sketch_code()
         self.terms_code = "terms:" + digest_of(code_fingerprint("understand.terms"), library_versions("rjieba"),
                                                sorted(set(self.vocabulary)))
         self.scores_code = "scores:" + digest_of(
             code_fingerprint("understand.sections"), config.sections, config.set_phrases, config.set_patterns,
             learned)
 
-    def sketch(self, article: Article) -> Sketch:
-        return sketch(article.text)
-
-    def terms(self, article: Article) -> Counter[str]:
-        return self.earlier(article.title, article.text)
-
-    def earlier(self, title: str, text: str) -> Counter[str]:
-        """Return the term counts of a text, its title first."""
-        from .understand.terms import term_counts
+    def terms(self, title: str, text: str) -> list[str]:
+        """Return the terms of a text, its title first."""
+        from .understand.terms import add_vocabulary, text_terms
 
         if not self._vocabulary_added:
             # Only once every analysis of the run is done: added words change how texts are cut.
-            self._add_vocabulary(self.vocabulary)
+            add_vocabulary(self.vocabulary)
             self._vocabulary_added = True
-        return term_counts(title + "\n" + text)
+        return text_terms(title + "\n" + text)
 
     def scores(self, article: Article) -> list[SectionScore]:
         from .understand.sections import score_sections
@@ -103,35 +100,6 @@ class Readers:
         config = self.config
         return score_sections(article, config.sections, set_phrases=config.set_phrases,
                               set_patterns=config.set_patterns, learned=self.learned)  # type: ignore[arg-type]
-
-
-class _StoredEntry(Entry):
-    """An entry whose terms and scores come from the store when current, else are computed and kept."""
-
-    def __init__(self, article: Article, sketched: Sketch, *, readers: Readers, ref: Ref, stamp: str,
-                 stored: dict[str, tuple[str, bytes]], keep: bool,
-                 rows: list[tuple[str, int, str, str, bytes]]) -> None:
-        super().__init__(article, sketched, terms=self._stored_terms, scores=self._stored_scores)
-        self.readers, self.ref, self.stamp, self.stored, self.keep, self.rows = readers, ref, stamp, stored, keep, rows
-
-    def _result(self, stage: str, code: str, compute: Callable[[], bytes]) -> bytes:
-        fingerprint = f"{code}/{self.stamp}"
-        row = self.stored.get(stage)
-        if row is not None and row[0] == fingerprint and self.keep:
-            return row[1]
-        data = compute()
-        if self.keep:  # a sibling cut belongs to the week, not to the version: not kept
-            self.rows.append((*self.ref, stage, fingerprint, data))
-        return data
-
-    def _stored_terms(self) -> Counter[str]:
-        readers = self.readers
-        return _counts_from(self._result(TERMS, readers.terms_code, lambda: _counts_bytes(readers.terms(self.article))))
-
-    def _stored_scores(self) -> list[SectionScore]:
-        readers = self.readers
-        return _scores_from(self._result(SCORES, readers.scores_code,
-                                         lambda: _scores_bytes(readers.scores(self.article))))
 
 
 def _scores_bytes(scores: list[SectionScore]) -> bytes:
@@ -142,12 +110,12 @@ def _scores_from(data: bytes) -> list[SectionScore]:
     return [SectionScore(title, score, tuple(why)) for title, score, why in json.loads(data)]
 
 
-def _counts_bytes(counts: Counter[str]) -> bytes:
-    return json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode()
+def _terms_bytes(terms: list[str]) -> bytes:
+    return json.dumps(terms, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _counts_from(data: bytes) -> Counter[str]:
-    return Counter(json.loads(data))
+def _terms_from(data: bytes) -> list[str]:
+    return list(json.loads(data))
 
 
 def _article_id(key: str) -> str:
@@ -155,55 +123,55 @@ def _article_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+class Entry:
+    """One candidate of the week: its brief and sketch; its terms and section scores when asked."""
+
+    def __init__(self, article: Article, sketched: Sketch, *, terms: Callable[[], list[str]],
+                 scores: Callable[[], list[SectionScore]]) -> None:
+        self.article, self.sketch = article, sketched
+        self.terms, self.scores = terms, scores
+
+
 class Week(Protocol):
     """The candidates of a week, analysed."""
-
-    def sketches(self) -> list[Sketch]: ...
-
-    def remove_sibling_spam(self) -> int: ...
 
     def entries(self) -> Iterator[Entry]: ...
 
     def fetch(self, ids: Sequence[str]) -> dict[str, Article]: ...
 
-    def earlier(self) -> Iterator[Counter[str]]: ...
+    def earlier(self) -> Iterator[list[str]]: ...
 
 
 class ListedWeek:
     """Analysed articles held in a list (one-off builds, `eval`); their siblings are already cut."""
 
     def __init__(self, articles: list[Article], readers: Readers, *, earlier: Sequence[str] = ()) -> None:
-        self.articles = articles
-        self.readers = readers
-        self._earlier = earlier
+        self.articles, self.readers, self._earlier = articles, readers, earlier
         self._by_id = {a.id: a for a in articles}
-
-    def remove_sibling_spam(self) -> int:
-        return 0  # `understand` cut them already
-
-    def sketches(self) -> list[Sketch]:
-        return [self.readers.sketch(a) for a in self.articles]
 
     def entries(self) -> Iterator[Entry]:
         readers = self.readers
         for article in self.articles:
-            yield Entry(article, readers.sketch(article), terms=lambda a=article: readers.terms(a),
-                        scores=lambda a=article: readers.scores(a))
+            yield Entry(brief(article), sketch(article.text),
+                        terms=lambda a=article: readers.terms(a.title, a.text),  # type: ignore[misc]
+                        scores=lambda a=article: readers.scores(a))  # type: ignore[misc]
 
     def fetch(self, ids: Sequence[str]) -> dict[str, Article]:
         return {i: self._by_id[i] for i in ids if i in self._by_id}
 
-    def earlier(self) -> Iterator[Counter[str]]:
+    def earlier(self) -> Iterator[list[str]]:
         for text in self._earlier:
             title, _, body = text.partition("\n")
-            yield self.readers.earlier(title, body)
+            yield self.readers.terms(title, body)
 
 
 class StoredWeek:
-    """The latest versions of a store window, analysed once each, read a chunk at a time.
+    """The latest versions of a store window, each analysed once, read a chunk at a time.
 
-    Every pass is O(N) in the window's N articles, holding CHUNK articles at a time; the sketches
-    (a few hundred bytes per article) are held for the whole week.
+    `prepare` analyses what is not analysed yet and reads every candidate's sketch (O(N));
+    `remove_sibling_spam` cuts what sibling copies show was pasted (O(N log N), redoing only pairs
+    whose copies changed); `entries` streams every candidate's brief (O(N)); `fetch` reads single
+    articles again by id.
     """
 
     def __init__(self, store: Store, *, window: Window, background: Window | None, readers: Readers,
@@ -212,123 +180,151 @@ class StoredWeek:
             raise ValueError("a stored week needs the analyser of the build")
         self.store, self.readers, self.fallback = store, readers, fallback
         self.analyser: Analyser = readers.analyser
+        self.codes = codes()
         self.refs = store.window_refs(window)
         self.background = store.window_refs(background) if background else []
         self.skipped: list[Skipped] = []
-        self._sketches: dict[Ref, Sketch] = {}
-        self._overrides: dict[Ref, Article] = {}
+        self._sketches: dict[Ref, Sketch] = {}  # candidates with text, in order
+        self._stamps: dict[Ref, str] = {}  # the fingerprint of each candidate's analysis
+        self._cut: dict[Ref, tuple[Article, str]] = {}  # sibling cuts: the article and its stamp
         self._ids: dict[str, Ref] = {}
 
-    def _accepts(self, fingerprint: str) -> bool:
+    # --- the analysis -----------------------------------------------------------------------------
+
+    def _current(self, fingerprint: str | None) -> bool:
         own = self.analyser.fingerprint
         return fingerprint == own or fingerprint == f"{own}@{self.fallback}"
 
-    def _analyse(self, refs: list[Ref], kept: dict[Ref, dict[str, tuple[str, bytes]]]) -> dict[Ref, Article]:
-        """Return the articles of `refs`: stored analyses that are current, else analysed now and stored."""
-        articles: dict[Ref, Article] = {}
+    def _articles(self, refs: Sequence[Ref], *, rows: list[Row], fresh: set[Ref] | None = None) -> dict[Ref, Article]:
+        """Return the analyses of `refs`: kept ones that are current, else analysed now (added to `fresh`).
+
+        What is analysed now is queued in `rows` (the article, its brief and its sketch).
+        """
+        kept = self.store.derived(refs, (ARTICLE,))
+        found: dict[Ref, Article] = {}
         missing = []
         for ref in refs:
             row = kept.get(ref, {}).get(ARTICLE)
-            if row is not None and self._accepts(row[0]):
-                articles[ref] = article_from_bytes(row[1])
+            if row is not None and self._current(row[0]):
+                found[ref] = article_from_bytes(row[1])
+                self._stamps[ref] = row[0]
             else:
                 missing.append(ref)
-        if missing:
-            rows = []
-            for ref, document in self.store.documents(missing).items():
-                article = self.analyser.analyse(document, fallback=self.fallback)
-                articles[ref] = article
-                rows.append((*ref, ARTICLE, self.analyser.stamp(document, self.fallback), article_bytes(article)))
-            self.store.save_derived(rows)
-        return articles
+        for ref, document in self.store.documents(missing).items():
+            article = self.analyser.analyse(document, fallback=self.fallback)
+            stamp = self._stamps[ref] = self.analyser.stamp(document, self.fallback)
+            found[ref] = article
+            if fresh is not None:
+                fresh.add(ref)
+            rows += [(*ref, stage, fingerprint, data) for stage, fingerprint, data in kept_analysis(article, stamp)]
+        return found
 
-    def sketches(self) -> list[Sketch]:
-        """Analyse what is not analysed yet and return the sketch of every candidate with text, in order.
+    def prepare(self) -> None:
+        """Analyse the candidates not analysed yet; read every candidate's sketch.
 
-        Candidates whose analysis and sketch are current are not decoded: only their sketch is read.
+        A candidate whose analysis, brief and sketch are current is not decoded: its sketch alone is read.
         """
-        code = self.readers.sketch_code
+        code = self.codes
         for start in range(0, len(self.refs), CHUNK):
             chunk = self.refs[start:start + CHUNK]
-            stamps = self.store.fingerprints(chunk, ARTICLE)
-            sketches = self.store.derived(chunk, (SKETCH,))
+            kept = self.store.derived(chunk, (ARTICLE, BRIEF, SKETCH), with_data=(SKETCH,))
             ready: dict[Ref, Sketch] = {}
             for ref in chunk:
-                stamp = stamps.get(ref)
-                row = sketches.get(ref, {}).get(SKETCH)
-                if stamp is not None and self._accepts(stamp) and row is not None and row[0] == f"{code}/{stamp}":
-                    ready[ref] = Sketch.from_bytes(row[1])
-            # Empty sketches are decoded too: an article of punctuation alone still has text.
+                stages = kept.get(ref, {})
+                stamp = stages.get(ARTICLE, ("", b""))[0]
+                if (self._current(stamp) and stages.get(BRIEF, ("", b""))[0] == f"{code[BRIEF]}/{stamp}"
+                        and stages.get(SKETCH, ("", b""))[0] == f"{code[SKETCH]}/{stamp}"):
+                    ready[ref] = Sketch.from_bytes(stages[SKETCH][1])
+                    self._stamps[ref] = stamp
+            # An empty sketch is decoded too: an article of punctuation alone still has text.
+            rows: list[Row] = []
+            fresh: set[Ref] = set()
             todo = [r for r in chunk if r not in ready or ready[r].size == 0]
-            articles = self._analyse(todo, self.store.derived(todo, (ARTICLE,))) if todo else {}
-            rows = []
+            articles = self._articles(todo, rows=rows, fresh=fresh) if todo else {}
             for ref in chunk:
                 self._ids[_article_id(ref[0])] = ref
-                if ref in articles and ref not in ready:
-                    sketched = ready[ref] = self.readers.sketch(articles[ref])
-                    rows.append((*ref, SKETCH, f"{code}/{self._stamp(articles[ref])}", sketched.to_bytes()))
-                if ref in articles and not articles[ref].text:
-                    self.skipped.append(Skipped(articles[ref].origin, EMPTY))
+                article = articles.get(ref)
+                if article is not None and ref not in ready:
+                    if ref not in fresh:  # analysed before, brief or sketch out of date
+                        rows += [(*ref, stage, fingerprint, data)
+                                 for stage, fingerprint, data in kept_analysis(article, self._stamps[ref])[1:]]
+                    ready[ref] = sketch(article.text)
+                if article is not None and not article.text:
+                    self.skipped.append(Skipped(article.origin, EMPTY))
                 else:
                     self._sketches[ref] = ready[ref]
             self.store.save_derived(rows)
-        return list(self._sketches.values())
-
-    def _stamp(self, article: Article) -> str:
-        return self.analyser.stamp(article, self.fallback)
 
     def remove_sibling_spam(self) -> int:
-        """Cut what a sibling copy shows was pasted into an article; return how many articles were cut.
+        """Cut what a sibling copy shows was pasted into an article; return how many articles are cut.
 
-        O(N log N) for N candidates; only the articles of candidate pairs are read again.
+        O(N log N) for N candidates; a pair is compared again only when either copy changed.
         """
         refs = list(self._sketches)
-        pairs = sibling_pairs([self._sketches[r] for r in refs])
+        pairs = [(refs[i], refs[j]) for i, j in sibling_pairs([self._sketches[r] for r in refs])]
         if not pairs:
             return 0
-        articles = self._read([refs[k] for pair in pairs for k in pair])
-        for i, j in pairs:
-            cut = cut_by_sibling(articles[refs[i]], articles[refs[j]].text)
-            if cut is not None:
-                self._overrides[refs[i]] = self.analyser.read(cut, fallback=self.fallback)
-        for ref, article in self._overrides.items():
-            self._sketches[ref] = self.readers.sketch(article)
-        return len(self._overrides)
+        kept = self.store.derived([a for a, _ in pairs], (SIBLING,))
+        tokens = {a: f"{self.codes[SIBLING]}/{self._stamps[a]}/{b[0]}@{b[1]}/{self._stamps[b]}" for a, b in pairs}
+        todo = [(a, b) for a, b in pairs if kept.get(a, {}).get(SIBLING, ("", b""))[0] != tokens[a]]
+        waiting = set(todo)
+        results = {a: kept[a][SIBLING][1] for a, b in pairs if (a, b) not in waiting}
+        rows: list[Row] = []
+        for start in range(0, len(todo), CHUNK):
+            part = todo[start:start + CHUNK]
+            articles = self._articles(list(dict.fromkeys(r for pair in part for r in pair)), rows=rows)
+            for a, b in part:
+                cut = cut_by_sibling(articles[a], articles[b].text)
+                data = article_bytes(self.analyser.read(cut, fallback=self.fallback)) if cut is not None else b""
+                results[a] = data
+                rows.append((*a, SIBLING, tokens[a], data))
+        self.store.save_derived(rows)
+        for a, data in results.items():
+            if data:
+                article = article_from_bytes(data)
+                self._cut[a] = (article, f"{self._stamps[a]}~{hashlib.sha1(tokens[a].encode()).hexdigest()[:12]}")
+                self._sketches[a] = sketch(article.text)
+        return len(self._cut)
 
-    def _read(self, refs: Sequence[Ref]) -> dict[Ref, Article]:
-        """Return stored analyses of `refs` (analysed when they are not current)."""
-        found: dict[Ref, Article] = {}
-        unique = list(dict.fromkeys(refs))
-        for start in range(0, len(unique), CHUNK):
-            chunk = unique[start:start + CHUNK]
-            found.update(self._analyse(chunk, self.store.derived(chunk, (ARTICLE,))))
-        return found
+    # --- reading the week -------------------------------------------------------------------------
 
     def entries(self) -> Iterator[Entry]:
-        """Yield every candidate with text and its results, in order; results not current are stored."""
+        """Yield every candidate with text: its brief and sketch, its terms and scores when asked, in order.
+
+        Briefs are decoded, not articles; a candidate's article is read only when its terms or
+        scores must be computed. Results computed here are kept.
+        """
         readers = self.readers
         refs = list(self._sketches)
         for start in range(0, len(refs), CHUNK):
             chunk = refs[start:start + CHUNK]
-            kept = self.store.derived(chunk, (ARTICLE, TERMS, SCORES))
-            articles = self._analyse(chunk, kept)
-            rows: list[tuple[str, int, str, str, bytes]] = []
+            kept = self.store.derived(chunk, (BRIEF, TERMS, SCORES))
+            rows: list[Row] = []
+            loader = _Loader(self, [r for r in chunk if r not in self._cut], rows)
             for ref in chunk:
-                override = self._overrides.get(ref)
-                article = override or articles[ref]
-                yield _StoredEntry(article, self._sketches[ref], readers=readers, ref=ref, stamp=self._stamp(article),
-                                   stored=kept.get(ref, {}), keep=override is None, rows=rows)
+                cut = self._cut.get(ref)
+                if cut is not None:
+                    article, stamp = cut
+                    summary = brief(article)
+                else:
+                    stamp = self._stamps[ref]
+                    summary = article_from_bytes(kept[ref][BRIEF][1])
+                source = (lambda a=cut[0]: a) if cut else (lambda r=ref, load=loader: load.article(r))
+                results = _Results(ref, stamp, kept.get(ref, {}), rows, readers, article=source)
+                yield Entry(summary, self._sketches[ref], terms=results.terms, scores=results.scores)
             self.store.save_derived(rows)
 
     def fetch(self, ids: Sequence[str]) -> dict[str, Article]:
         """Return the analysed articles with these ids (sibling cuts applied)."""
         refs = [self._ids[i] for i in ids if i in self._ids]
-        found = self._read([r for r in refs if r not in self._overrides])
+        rows: list[Row] = []
+        found = self._articles([r for r in refs if r not in self._cut], rows=rows)
+        self.store.save_derived(rows)
         return {article.id: article for ref in refs
-                if (article := self._overrides.get(ref) or found.get(ref)) is not None}
+                if (article := self._cut[ref][0] if ref in self._cut else found.get(ref)) is not None}
 
-    def earlier(self) -> Iterator[Counter[str]]:
-        """Yield the term counts of the earlier weeks' articles (title and text as collected)."""
+    def earlier(self) -> Iterator[list[str]]:
+        """Yield the terms of the earlier weeks' articles (title and text as collected)."""
         code = self.readers.terms_code
         for start in range(0, len(self.background), CHUNK):
             chunk = self.background[start:start + CHUNK]
@@ -338,18 +334,57 @@ class StoredWeek:
             rows = []
             for ref in chunk:
                 if ref in texts:
-                    counts = self.readers.earlier(*texts[ref])
-                    rows.append((*ref, EARLIER, code, _counts_bytes(counts)))
-                    yield counts
+                    terms = self.readers.terms(*texts[ref])
+                    rows.append((*ref, EARLIER, code, _terms_bytes(terms)))
+                    yield terms
                 elif ref not in missing:
-                    yield _counts_from(kept[ref][EARLIER][1])
+                    yield _terms_from(kept[ref][EARLIER][1])
             self.store.save_derived(rows)
 
 
-def kept_analysis(article: Article, stamp: str) -> tuple[tuple[str, str, bytes], ...]:
-    """Return the results kept with a new version as collection analyses it: the article and its sketch."""
-    code = sketch_code()
-    return ((ARTICLE, stamp, article_bytes(article)), (SKETCH, f"{code}/{stamp}", sketch(article.text).to_bytes()))
+class _Loader:
+    """Reads the articles of a chunk, all at once, the first time one of them is needed."""
+
+    def __init__(self, week: StoredWeek, refs: list[Ref], rows: list[Row]) -> None:
+        self.week, self.refs, self.rows = week, refs, rows
+        self.articles: dict[Ref, Article] | None = None
+
+    def article(self, ref: Ref) -> Article:
+        if self.articles is None:
+            self.articles = self.week._articles(self.refs, rows=self.rows)
+        return self.articles[ref]
+
+
+class _Results:
+    """One candidate's terms and scores: kept ones when current, else computed from its article and kept."""
+
+    def __init__(self, ref: Ref, stamp: str, kept: dict[str, tuple[str, bytes]], rows: list[Row],
+                 readers: Readers, *, article: Callable[[], Article]) -> None:
+        self.ref, self.stamp, self.kept, self.rows = ref, stamp, kept, rows
+        self.readers, self.article = readers, article
+
+    def _result(self, stage: str, code: str, compute: Callable[[], bytes]) -> bytes:
+        fingerprint = f"{code}/{self.stamp}"
+        row = self.kept.get(stage)
+        if row is not None and row[0] == fingerprint:
+            return row[1]
+        data = compute()
+        self.rows.append((*self.ref, stage, fingerprint, data))
+        return data
+
+    def terms(self) -> list[str]:
+        def compute() -> bytes:
+            article = self.article()
+            return _terms_bytes(self.readers.terms(article.title, article.text))
+
+        return _terms_from(self._result(TERMS, self.readers.terms_code, compute))
+
+    def scores(self) -> list[SectionScore]:
+        return _scores_from(self._result(SCORES, self.readers.scores_code,
+                                         lambda: _scores_bytes(self.readers.scores(self.article()))))
+
+
+# --- one document, as `inspect` and `eval` read it ---------------------------------------------------
 
 
 def stored_analysis(store: Store, document: RawDocument, analyser: Analyser, *, fallback: date) -> tuple[

@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents
+from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents, brief
 from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .model import (
@@ -109,7 +109,7 @@ def build_issue(
             background=Window(**background_window(week, tz=config.tz)),
             readers=Readers(config, analyser, learned=learned), fallback=week.end)
         # Clean and extract what is not analysed yet; mirrors' pasted spam cut by their sibling copies.
-        candidates.sketches()
+        candidates.prepare()
         candidates.remove_sibling_spam()
         return digest_week(config, candidates, week=week, skipped=[*collection.skipped, *candidates.skipped],
                            seen=len(candidates.refs), now=now, learned=learned)
@@ -160,22 +160,15 @@ def digest_articles(
     return digest_week(config, listed, week=week, skipped=skipped, seen=seen, now=now, learned=learned)
 
 
-def _brief(article: Article) -> Article:
-    """Return the article without what only its quotation needs (text, removals, places, other officials)."""
-    return replace(article, text="", removed=(), cities=(),
-                   dates=tuple(d for d in article.dates if d.start == article.event_date)[:1],
-                   officials=tuple(o for o in article.officials if o.title in LEADER_TITLES))
-
-
 def digest_week(
     config: Config, articles: Week, *, week: IssueWeek, skipped: list[Skipped], seen: int,
     now: datetime | None = None, learned: Learned | None = None,
 ) -> Digest:
     """Select the week's articles, merge duplicates, assign sections and summarise by city.
 
-    One pass over the candidates (O(N)), dedupe (O(N log N)), classification of what is kept
-    (O(N log N), a sort), then summaries of at most QUOTED articles per item, read again by id.
-    Memory holds a short record and a sketch per article of the week, not the texts.
+    One pass over the candidates' briefs (O(N)), dedupe (O(N log N)), classification of what is
+    kept (O(N log N), a sort), then summaries of at most QUOTED articles per item, read again by
+    id. Memory holds a brief and a sketch per article of the week, not the texts.
     """
     unassigned: list[Unassigned] = []
     removed: Counter[str] = Counter()
@@ -191,7 +184,7 @@ def digest_week(
         if article.event_date is None:
             unassigned.append(Unassigned(article.id, article.title, "no date found"))
         elif week.contains(article.event_date):
-            in_week.append(_brief(article))
+            in_week.append(article)
             sketches.append(entry.sketch)
             scores[article.id] = entry.scores()
             terms.add_week(entry.terms())
@@ -268,14 +261,9 @@ def _dedupe(in_week: list[Article], sketches: list, articles: Week) -> tuple[lis
         return {i: full[in_week[i].id].text for i in positions}
 
     groups = duplicate_groups(in_week, sketches, texts=texts)
-    kept = []
-    for group in groups:
-        if len(group) == 1:
-            kept.append(in_week[group[0]])
-            continue
-        ids = [in_week[i].id for i in group]
-        read(ids)
-        kept.append(_brief(merge_group([full[i] for i in ids])))
+    read([in_week[i].id for group in groups if len(group) > 1 for i in group])
+    kept = [in_week[group[0]] if len(group) == 1 else brief(merge_group([full[in_week[i].id] for i in group]))
+            for group in groups]
     return kept, len(in_week) - len(groups)
 
 

@@ -239,12 +239,17 @@ class Digest:
                 }
                 for s in self.sections
             ],
-            "unassigned": [asdict(u) for u in self.unassigned],
-            "skipped": [asdict(s) for s in self.skipped],
+            "unassigned": [_flat(u) for u in self.unassigned],
+            "skipped": [_flat(s) for s in self.skipped],
             "stats": dict(self.stats),
             "commentary": asdict(self.commentary) if self.commentary else None,
         } | ({"lede": self.lede} if self.lede else {}) | (
             {"revision": self.revision, "correction": self.correction} if self.revision > 1 or self.correction else {})
+
+
+def _flat(record: Any) -> dict[str, Any]:
+    """Return a dataclass of plain values as a dict (`asdict` without its deep copies: many sources are many)."""
+    return dict(vars(record))
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -253,8 +258,8 @@ def _item_json(item: Item) -> dict[str, Any]:
         "officials": list(item.officials),
         "dates": list(item.dates),
         "summary": item.summary,
-        "sentences": [asdict(s) for s in item.sentences],
-        "sources": [asdict(s) for s in item.sources],
+        "sentences": [_flat(s) for s in item.sentences],
+        "sources": [_flat(s) for s in item.sources],
         "why": list(item.why),
         "score": item.score,
         "warnings": list(item.warnings),

@@ -149,7 +149,7 @@ def _collect_source(
     counts = {NEW: 0, UPDATED: 0, "seen": 0}
     skipped: list[Skipped] = []
     error = None
-    ledger = FileLedger(store) if source.kind == "folder" else None
+    ledger = FileLedger(store, source.path) if source.kind == "folder" and source.path is not None else None
     seen_again: list[str] = []
     try:
         for event in iter_source(source, tz=tz, fetcher=fetcher, memory=store, ledger=ledger):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..model import Skipped
 from ..store import FileRecord, Store
+from ..store.derived import file_record
 from ..understand.analysis import code_fingerprint
 from .events import Event, Unchanged
 
@@ -27,8 +28,9 @@ RECENT_NS = 2_000_000_000
 class FileLedger:
     """The store's record of one folder source's files."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, folder: Path) -> None:
         self.store = store
+        self._known = store.file_rows(os.path.abspath(folder))  # one query for the folder, not one per file
         # What a file delivers depends on the code that reads it: a new reader reads every file again.
         self.reader = code_fingerprint("collect.folder")
         self._pending: FileRecord | None = None
@@ -46,7 +48,8 @@ class FileLedger:
             stat = os.stat(name)
         except OSError:
             return None  # the reader says why it cannot be read
-        record = self.store.file_record(name)
+        row = self._known.pop(name, None)
+        record = file_record(row) if row is not None else None
         if record is not None and record.reader != self.reader:
             record = None
         fresh = time.time_ns() - stat.st_mtime_ns < RECENT_NS

@@ -39,9 +39,12 @@ def parse_published(value: object, *, tz: ZoneInfo) -> datetime | None:
                 return None
         else:
             try:
-                result = dateparser.parse(text)
-            except (ValueError, OverflowError):
-                return None
+                result = datetime.fromisoformat(text)  # ISO 8601, the usual case, without dateutil's guessing
+            except ValueError:
+                try:
+                    result = dateparser.parse(text)
+                except (ValueError, OverflowError):
+                    return None
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
     return result

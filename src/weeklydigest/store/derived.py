@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -76,6 +77,14 @@ class FileRecord:
     reader: str  # fingerprint of the code that read it
     keys: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
+
+
+def file_record(row: tuple[Any, ...]) -> FileRecord:
+    """Return the record of a `files` row (path, size, mtime_ns, sha1, reader, delivered)."""
+    delivered = json.loads(row[5])
+    return FileRecord(path=row[0], size=row[1], mtime_ns=row[2], sha1=row[3], reader=row[4],
+                      keys=tuple(delivered.get("keys", ())),
+                      skipped=tuple((where, reason) for where, reason in delivered.get("skipped", ())))
 
 
 def _iso(moment: datetime) -> str:
@@ -148,30 +157,23 @@ class DerivedTables:
 
     # --- derived results ------------------------------------------------------------------------
 
-    def derived(self, refs: Iterable[Ref], stages: Sequence[str]) -> dict[Ref, dict[str, tuple[str, bytes]]]:
-        """Return, per version, {stage: (fingerprint, data)} of the stages kept for it."""
+    def derived(self, refs: Iterable[Ref], stages: Sequence[str], *,
+                with_data: Sequence[str] | None = None) -> dict[Ref, dict[str, tuple[str, bytes]]]:
+        """Return, per version, {stage: (fingerprint, data)} of the stages kept for it.
+
+        The data of stages not in `with_data` (default: all) is not read and comes back empty.
+        """
         wanted = set(refs)
         found: dict[Ref, dict[str, tuple[str, bytes]]] = {}
-        marks = ",".join("?" * len(stages))
+        data_of = list(stages if with_data is None else with_data) or [""]
         for chunk in _chunks(sorted({key for key, _ in wanted})):
             rows = self._db.execute(
-                f"SELECT key, version, stage, fingerprint, data FROM derived WHERE key IN "
-                f"({','.join('?' * len(chunk))}) AND stage IN ({marks})", [*chunk, *stages])
+                f"SELECT key, version, stage, fingerprint, CASE WHEN stage IN ({','.join('?' * len(data_of))}) "
+                f"THEN data END FROM derived WHERE key IN ({','.join('?' * len(chunk))}) "
+                f"AND stage IN ({','.join('?' * len(stages))})", [*data_of, *chunk, *stages])
             for key, version, stage, fingerprint, data in rows:
                 if (key, version) in wanted:
-                    found.setdefault((key, version), {})[stage] = (fingerprint, bytes(data))
-        return found
-
-    def fingerprints(self, refs: Iterable[Ref], stage: str) -> dict[Ref, str]:
-        """Return the fingerprint of one stage's kept result, per version (without reading the result)."""
-        wanted = set(refs)
-        found: dict[Ref, str] = {}
-        for chunk in _chunks(sorted({key for key, _ in wanted})):
-            rows = self._db.execute(f"SELECT key, version, fingerprint FROM derived WHERE key IN "
-                                    f"({','.join('?' * len(chunk))}) AND stage = ?", [*chunk, stage])
-            for key, version, fingerprint in rows:
-                if (key, version) in wanted:
-                    found[key, version] = fingerprint
+                    found.setdefault((key, version), {})[stage] = (fingerprint, bytes(data or b""))
         return found
 
     def save_derived(self, rows: Iterable[tuple[str, int, str, str, bytes]]) -> None:
@@ -190,12 +192,14 @@ class DerivedTables:
     def file_record(self, path: str) -> FileRecord | None:
         row = self._db.execute("SELECT path, size, mtime_ns, sha1, reader, delivered FROM files WHERE path = ?",
                                (path,)).fetchone()
-        if row is None:
-            return None
-        delivered = json.loads(row[5])
-        return FileRecord(path=row[0], size=row[1], mtime_ns=row[2], sha1=row[3], reader=row[4],
-                          keys=tuple(delivered.get("keys", ())),
-                          skipped=tuple((where, reason) for where, reason in delivered.get("skipped", ())))
+        return None if row is None else file_record(row)
+
+    def file_rows(self, folder: str) -> dict[str, tuple[Any, ...]]:
+        """Return the rows of the files below `folder` (an absolute path) by path; see `file_record`."""
+        prefix = folder.rstrip("/\\") + os.sep
+        rows = self._db.execute("SELECT path, size, mtime_ns, sha1, reader, delivered FROM files "
+                                "WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + chr(ord(os.sep) + 1)))
+        return {row[0]: tuple(row) for row in rows}
 
     def save_file(self, record: FileRecord, *, now: datetime) -> None:
         delivered = json.dumps({"keys": list(record.keys), "skipped": [list(s) for s in record.skipped]},

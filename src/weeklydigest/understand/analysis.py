@@ -65,6 +65,7 @@ def digest_of(*parts: Any) -> str:
 # --- the code that decides ----------------------------------------------------------------------
 
 
+@cache
 def _module_file(name: str) -> Path | None:
     """Return the file of `weeklydigest.<name>` (dotted), or None if there is none."""
     base = PACKAGE.joinpath(*name.split(".")) if name else PACKAGE
@@ -74,7 +75,8 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, path: Path) -> set[str]:
+@cache
+def _imports(name: str, path: Path) -> frozenset[str]:
     """Return the package modules (dotted, without `weeklydigest.`) that module `name` imports."""
     parts = name.split(".") if name else []
     package = parts if path.name == "__init__.py" else parts[:-1]
@@ -92,7 +94,7 @@ def _imports(name: str, path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(a.name.removeprefix("weeklydigest").lstrip(".") for a in node.names
                          if a.name.startswith("weeklydigest"))
-    return {m for m in found if _module_file(m) is not None}
+    return frozenset(m for m in found if _module_file(m) is not None)
 
 
 @cache
@@ -109,8 +111,13 @@ def code_fingerprint(*roots: str) -> str:
         pending += sorted(_imports(name, path) - set(seen))
     digest = hashlib.sha1()
     for name in sorted(seen):
-        digest.update(name.encode() + b"\0" + seen[name].read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + _source(seen[name]) + b"\0")
     return digest.hexdigest()[:20]
+
+
+@cache
+def _source(path: Path) -> bytes:
+    return path.read_bytes()
 
 
 @cache
@@ -170,21 +177,22 @@ def _decoder(hint: Any) -> Callable[[Any], Any] | None:
 @cache
 def _dataclass_decoder(cls: type) -> Callable[[dict[str, Any]], Any]:
     hints = typing.get_type_hints(cls)
-    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
-    plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    converted = [(f.name, fn) for f in dataclasses.fields(cls) if (fn := _decoder(hints[f.name])) is not None]
+    plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__") and all(
+        f.init for f in dataclasses.fields(cls))
 
     def decode(data: dict[str, Any]) -> Any:
-        values = {}
-        for name, convert in fields:
-            if name in data:
-                value = data[name]
-                values[name] = value if convert is None or value is None else convert(value)
-        if plain and len(values) == len(fields):
-            # Every field is there: fill the instance directly (a frozen dataclass's __init__ is slow).
+        for name, convert in converted:
+            value = data.get(name)
+            if value is not None:
+                data[name] = convert(value)
+        if plain and data.keys() == names:
+            # Every field is there: the data becomes the instance (a frozen dataclass's __init__ is slow).
             made = object.__new__(cls)
-            made.__dict__.update(values)
+            object.__setattr__(made, "__dict__", data)
             return made
-        return cls(**values)
+        return cls(**{k: v for k, v in data.items() if k in names})
     return decode
 
 

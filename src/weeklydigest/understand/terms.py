@@ -32,9 +32,9 @@ def add_vocabulary(vocabulary: tuple[str, ...]) -> None:
             rjieba.add_word(word, None, None)
 
 
-def term_counts(text: str) -> Counter[str]:
-    """Return how often each candidate term occurs in one text."""
-    return Counter(_terms(text))
+def text_terms(text: str) -> list[str]:
+    """Return the candidate terms of one text, each as often as it occurs, in order."""
+    return _terms(text)
 
 
 def emerging_terms(
@@ -42,13 +42,13 @@ def emerging_terms(
 ) -> list[dict[str, object]]:
     """Return the week's most characteristic terms against `earlier` texts, best first (see `rank_terms`)."""
     add_vocabulary(vocabulary)
-    return rank_terms((term_counts(t) for t in week), (term_counts(t) for t in earlier), top=top)
+    return rank_terms((text_terms(t) for t in week), (text_terms(t) for t in earlier), top=top)
 
 
 def rank_terms(
-    week: Iterable[Counter[str]], earlier: Iterable[Counter[str]], *, top: int = 15,
+    week: Iterable[list[str]], earlier: Iterable[list[str]], *, top: int = 15,
 ) -> list[dict[str, object]]:
-    """Return the week's most characteristic terms from per-article term counts, best first (see `Tally`)."""
+    """Return the week's most characteristic terms from each article's terms, best first (see `Tally`)."""
     tally = Tally()
     for counts in week:
         tally.add_week(counts)
@@ -58,19 +58,19 @@ def rank_terms(
 
 
 class Tally:
-    """Term counts of the week's articles and of earlier ones, added one article at a time."""
+    """Term counts of the week's articles and of earlier ones, added one article's terms at a time."""
 
     def __init__(self) -> None:
         self.week_counts: Counter[str] = Counter()
         self.week_docs: Counter[str] = Counter()
         self.earlier_counts: Counter[str] = Counter()
 
-    def add_week(self, counts: Counter[str]) -> None:
-        self.week_counts.update(counts)
-        self.week_docs.update(counts.keys())
+    def add_week(self, terms: list[str]) -> None:
+        self.week_counts.update(terms)
+        self.week_docs.update(set(terms))
 
-    def add_earlier(self, counts: Counter[str]) -> None:
-        self.earlier_counts.update(counts)
+    def add_earlier(self, terms: list[str]) -> None:
+        self.earlier_counts.update(terms)
 
     def rank(self, *, top: int = 15) -> list[dict[str, object]]:
         """Return the week's most characteristic terms, best first.
