@@ -31,7 +31,7 @@ from typing import Protocol
 from . import store as store_module
 from .config import Config
 from .model import Article, RawDocument, SectionScore, Skipped
-from .store import Ref, Store, Window, delivery_hash
+from .store import Ref, Store, Window
 from .understand.analysis import (
     Analyser,
     article_bytes,
@@ -188,6 +188,7 @@ class StoredWeek:
         self._stamps: dict[Ref, str] = {}  # the fingerprint of each candidate's analysis
         self._cut: dict[Ref, tuple[Article, str]] = {}  # sibling cuts: the article and its stamp
         self._ids: dict[str, Ref] = {}
+        self.analysed = 0  # versions analysed by this run (not analysed before, or by other code or settings)
 
     # --- the analysis -----------------------------------------------------------------------------
 
@@ -212,6 +213,7 @@ class StoredWeek:
                 missing.append(ref)
         for ref, document in self.store.documents(missing).items():
             article = self.analyser.analyse(document, fallback=self.fallback)
+            self.analysed += 1
             stamp = self._stamps[ref] = self.analyser.stamp(document, self.fallback)
             found[ref] = article
             if fresh is not None:
@@ -254,6 +256,8 @@ class StoredWeek:
                 else:
                     self._sketches[ref] = ready[ref]
             self.store.save_derived(rows)
+        logger.info("%d candidates: %d analysed now, %d analyses kept from earlier runs", len(self.refs),
+                    self.analysed, len(self.refs) - self.analysed)
 
     def remove_sibling_spam(self) -> int:
         """Cut what a sibling copy shows was pasted into an article; return how many articles are cut.
@@ -394,13 +398,16 @@ def stored_analysis(store: Store, document: RawDocument, analyser: Analyser, *, 
     known = store.latest_delivery(key)
     if known is None:
         return None, "analysed now: not in the store (collect it to keep its analysis)"
-    version = store.find_delivery(key, delivery_hash(document))
+    version = store.find_delivery(document)
     if version is None:
         return None, f"analysed now: the store holds another text of it (version {known[0]})"
     row = store.derived([(key, version)], (ARTICLE,)).get((key, version), {}).get(ARTICLE)
     if row is None:
         return None, f"analysed now: version {version} in the store has no analysis yet (build keeps one)"
     if row[0] != analyser.stamp(document, fallback):
+        if row[0].startswith(f"{analyser.fingerprint}@"):
+            return None, (f"analysed now: undated, and the stored analysis of version {version} read its dates "
+                          f"against {row[0].partition('@')[2]}, not {fallback}")
         return None, (f"analysed now: the stored analysis of version {version} was made by other code or "
                       "settings (spam_words, officials, data files)")
     return article_from_bytes(row[1]), f"from the store: version {version}, analysed once and kept"
@@ -414,6 +421,17 @@ def analyse_documents(documents: list[RawDocument], analyser: Analyser, *, fallb
         found, how = stored_analysis(store, document, analyser, fallback=fallback) if store else (None, "")
         results.append((found or analyser.analyse(document, fallback=fallback), how))
     return results
+
+
+def analyses_of(config: Config, documents: list[RawDocument], *, fallback: date) -> list[tuple[Article, str]]:
+    """Return each document analysed as `build` would, from the config's store where it is kept, and how."""
+    analyser = Analyser(config)
+    store = open_store(config)
+    if store is None:
+        how = f"analysed now: the store {config.store} does not exist yet"
+        return [(analyser.analyse(d, fallback=fallback), how) for d in documents]
+    with store:
+        return analyse_documents(documents, analyser, fallback=fallback, store=store)
 
 
 def open_store(config: Config) -> Store | None:

@@ -31,8 +31,6 @@ from .model import SUBSCRIBER_STATUSES
 from .render import FORMATS
 from .store import Store, StoreError
 from .store.runlog import finish_run, start_run
-from .understand.clean import clean
-from .understand.extract import extract
 from .understand.sections import best_section, score_sections
 from .week import IssueWeek, last_complete_week, parse_week, week_of
 
@@ -426,13 +424,15 @@ def _progress_display() -> Iterator[_RichProgress | None]:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from .collect import collect_into
+    from .understand.analysis import Analyser
 
     config = load_config(args.config)
     sources = _folder_sources(args.source) or config.sources
     if not sources:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
     with Store(config.store) as store, _progress_display() as progress:
-        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
+        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress,
+                                  analyser=Analyser(config))
         counts = store.counts()
     for skipped in collection.skipped:
         print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
@@ -535,13 +535,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     documents, skipped = read_file(path, source="inspect", tz=config.tz)
     if not documents:
         raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
-    from .build import reading_aids
+    from .analysed import analyses_of
 
     fallback = args.date or date.today()
-    rules, roster = reading_aids(config)
     reports = []
-    for document in documents:
-        article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+    # The store's analysis when it holds this very file, analysed as the config says otherwise.
+    for document, (article, how) in zip(documents, analyses_of(config, documents, fallback=fallback), strict=True):
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
                                 set_patterns=config.set_patterns)
         best = best_section(scores, min_score=config.min_score)
@@ -562,6 +561,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
             "section": best.title if best else None,
             "warnings": list(article.warnings),
+            "analysis": how,
         })
     if args.json:
         payload = reports[0] if len(reports) == 1 else {"articles": reports}
@@ -641,6 +641,7 @@ def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print("officials: " + ("；".join(officials) or "-"))
     for warning in report["warnings"]:
         print(f"warning:   {warning}")
+    print(f"analysis:  {report['analysis']}")
     print("sections:")
     for s in report["sections"]:
         mark = "→" if s["title"] == report["section"] else " "

@@ -121,13 +121,20 @@ def evaluate(digest: Digest, gold: dict[str, Any]) -> Evaluation:
 def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tuple[Any, ...],
                    learned: Any = None) -> Evaluation:
     """Build the week from `sources` and score it; gold `spam` spans add the spam and kept measures."""
+    from .analysed import open_store
     from .build import digest_articles, understand
     from .collect import collect
     from .understand.clean import clean
     from .understand.spam import SpamRules
 
     documents, skipped = collect(sources, tz=config.tz)
-    articles, empty = understand(documents, week=week, config=config)
+    # The store's analyses of these very files are used where they are current.
+    store = open_store(config)
+    try:
+        articles, empty = understand(documents, week=week, config=config, store=store)
+    finally:
+        if store is not None:
+            store.close()
     digest = digest_articles(config, articles, week=week, skipped=[*skipped, *empty], seen=len(documents),
                              learned=learned)
     evaluation = evaluate(digest, gold)

@@ -121,9 +121,9 @@ def collect_into(
 ) -> Collection:
     """Collect every source into the store and record each source's health.
 
-    New versions are analysed by `analyser` (the build's, from the config) and kept with it.
+    New versions are analysed by `analyser` (the config's) and kept with it; without one they are
+    only cleaned (a build analyses them).
     """
-    analyser = analyser or Analyser()
     progress = progress or _Quiet()
     started = datetime.now(UTC)
     runs: list[SourceRun] = []
@@ -144,7 +144,7 @@ def collect_into(
 
 def _collect_source(
     store: Store, source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, progress: Progress,
-    analyser: Analyser,
+    analyser: Analyser | None,
 ) -> tuple[SourceRun, list[Skipped]]:
     counts = {NEW: 0, UPDATED: 0, "seen": 0}
     skipped: list[Skipped] = []
@@ -205,7 +205,7 @@ def _collect_source(
     return run, skipped
 
 
-def _keep(store: Store, document: RawDocument, analyser: Analyser) -> str | None:
+def _keep(store: Store, document: RawDocument, analyser: Analyser | None) -> str | None:
     """Analyse one document and put it in the store; return the outcome, None if it cannot be cleaned.
 
     The same delivery as the latest version's is not cleaned again. An undated document is only
@@ -220,8 +220,8 @@ def _keep(store: Store, document: RawDocument, analyser: Analyser) -> str | None
         store.touch(key, now=datetime.now(UTC))
         return UNCHANGED
     try:
-        if document.published is None:
-            article, derived = analyser.clean(document), ()
+        if analyser is None or document.published is None:
+            article, derived = (analyser or Analyser()).clean(document), ()
         else:
             article = analyser.analyse(document, fallback=document.published.date())
             derived = kept_analysis(article, analyser.stamp(document, None))

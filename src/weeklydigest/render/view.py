@@ -20,6 +20,7 @@ from .chart import coverage_chart
 logger = logging.getLogger(__name__)
 
 HIGHLIGHTS_PER_SECTION = 2
+PRINT_NOTES = 4  # source notes an item has in print at most; the others are counted (the web page lists all)
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定", "published": "已发布"}
 # Only these tags can come out of our own markup; everything article-derived is escaped first.
 _ALLOWED_TAGS = {"span", "mark", "strong"}
@@ -54,6 +55,7 @@ class ItemView:
     officials: list[str]
     dates: list[str]
     edited_by: str = ""
+    more_sources: int = 0  # sources of the item without a note here (print), listed on the web page
 
     @property
     def notes(self) -> list[Note]:
@@ -133,8 +135,12 @@ def edition_label(issue: str, first_issue: str | None) -> str:
     return f"第{number}期 · {issue_label(issue)}" if number else issue_label(issue)
 
 
-def build_view(digest: Digest, config: Config) -> dict[str, object]:
-    """Return the template context shared by the HTML, PDF and Markdown renderers."""
+def build_view(digest: Digest, config: Config, *, notes_per_item: int | None = None) -> dict[str, object]:
+    """Return the template context shared by the HTML, PDF and Markdown renderers.
+
+    With `notes_per_item` (print), an item keeps that many source notes at most, each quoted
+    article's own first; the others are counted in `more_sources`.
+    """
     terms = sorted({t for rule in config.sections for t in rule.terms}, key=len, reverse=True)
     term_re = re.compile("|".join(re.escape(html.escape(t, quote=False)) for t in terms)) if terms else None
     phrases = sorted(config.set_phrases, key=len, reverse=True)
@@ -148,6 +154,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         for i_index, item in enumerate(section.items, start=1):
             paragraphs = _paragraphs(item, term_re, phrase_re, highlight=i_index - 1 in highlighted,
                                      first_note=len(notes) + 1)
+            more = _bound_notes(paragraphs, notes_per_item, first=len(notes) + 1) if notes_per_item else 0
             notes += [note for paragraph in paragraphs for note in paragraph.notes]
             view.items.append(ItemView(
                 city=item.city,
@@ -156,6 +163,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
                 officials=list(item.officials),
                 dates=list(item.dates),
                 edited_by=item.edited_by,
+                more_sources=more,
             ))
         sections.append(view)
     coverage = _coverage(digest)
@@ -279,6 +287,22 @@ def _paragraphs(
     if leftover and paragraphs:
         paragraphs[-1].notes.extend(leftover)
     return paragraphs
+
+
+def _bound_notes(paragraphs: list[Paragraph], limit: int, *, first: int) -> int:
+    """Keep `limit` notes of an item at most (each paragraph's first, then the others in order), numbered
+    from `first`; return how many were left out."""
+    every = [(p, n) for p, paragraph in enumerate(paragraphs) for n, _ in enumerate(paragraph.notes)]
+    chosen = [(p, 0) for p, paragraph in enumerate(paragraphs) if paragraph.notes][:limit]
+    chosen += [at for at in every if at not in chosen][:limit - len(chosen)]
+    kept = set(chosen)
+    number = first
+    for p, paragraph in enumerate(paragraphs):
+        paragraph.notes = [note for n, note in enumerate(paragraph.notes) if (p, n) in kept]
+        for note in paragraph.notes:
+            note.number = number
+            number += 1
+    return len(every) - len(kept)
 
 
 def _notes_by_article(sources: tuple[SourceRef, ...], quoted: set[str], first: int) -> dict[str, list[Note]]:

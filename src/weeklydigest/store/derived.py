@@ -149,11 +149,23 @@ class DerivedTables:
             "SELECT a.version, v.body_hash, v.text_hash FROM articles a JOIN versions v ON v.key = a.key "
             "AND v.version = a.version WHERE a.key = ?", (key,)).fetchone()
 
-    def find_delivery(self, key: str, body_hash: str) -> int | None:
-        """Return the newest version of `key` that the same delivery made, or None."""
-        row = self._db.execute("SELECT max(version) FROM versions WHERE key = ? AND body_hash = ?",
-                               (key, body_hash)).fetchone()
-        return row[0] if row else None
+    def find_delivery(self, document: RawDocument) -> int | None:
+        """Return the newest version of the document's article that this same delivery made, or None."""
+        from .sqlite import delivery_hash
+
+        wanted = delivery_hash(document)
+        rows = self._db.execute("SELECT version, body_hash, origin, source, title, url, published, body, fmt, outlet "
+                                "FROM versions WHERE key = ? ORDER BY version DESC", (document.url or document.origin,))
+        for version, body_hash, origin, source, title, url, published, body, fmt, outlet in rows:
+            if body_hash == wanted:
+                return int(version)
+            if body_hash is None:  # kept before deliveries were hashed: compare what was delivered
+                stored = RawDocument(origin=origin, source=source, title=title, url=url, body=body, fmt=fmt,
+                                     published=datetime.fromisoformat(published) if published else None,
+                                     outlet=outlet)
+                if delivery_hash(stored) == wanted:
+                    return int(version)
+        return None
 
     # --- derived results ------------------------------------------------------------------------
 

@@ -302,6 +302,14 @@ class Store(DerivedTables):
             ).fetchone()
             if row is not None and row[1] == digest:
                 db.execute("UPDATE articles SET last_seen = ? WHERE key = ?", (seen, key))
+                if body_hash is not None:
+                    # This delivery cleans to the latest version: it is not cleaned again, and what was
+                    # analysed of it is kept if the version has nothing yet (a store from before analyses).
+                    db.execute("UPDATE versions SET body_hash = ? WHERE key = ? AND version = ?",
+                               (body_hash, key, row[0]))
+                    db.executemany("INSERT INTO derived (key, version, stage, fingerprint, data) VALUES "
+                                   "(?, ?, ?, ?, ?) ON CONFLICT (key, version, stage) DO NOTHING",
+                                   [(key, row[0], stage, fingerprint, data) for stage, fingerprint, data in derived])
                 return UNCHANGED
             version = 1 if row is None else row[0] + 1
             if row is None:
