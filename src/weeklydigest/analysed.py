@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -40,7 +41,7 @@ from .understand.analysis import (
     digest_of,
     library_versions,
 )
-from .understand.candidates import Sketch, sketch
+from .understand.candidates import Sketch, Sketches, sketch
 from .understand.siblings import cut_by_sibling, sibling_pairs
 
 logger = logging.getLogger(__name__)
@@ -118,26 +119,23 @@ def _terms_from(data: bytes) -> list[str]:
     return list(json.loads(data))
 
 
-def _article_id(key: str) -> str:
-    """Return the id of the article stored under `key` (as `understand.clean.article_id` makes it)."""
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
 class Entry:
-    """One candidate of the week: its brief and sketch; its terms and section scores when asked."""
+    """One candidate of the week: its brief and where its sketch is; its terms and section scores when asked."""
 
-    def __init__(self, article: Article, sketched: Sketch, *, terms: Callable[[], list[str]],
+    def __init__(self, article: Article, position: int, *, terms: Callable[[], list[str]],
                  scores: Callable[[], list[SectionScore]]) -> None:
-        self.article, self.sketch = article, sketched
+        self.article, self.position = article, position
         self.terms, self.scores = terms, scores
 
 
 class Week(Protocol):
     """The candidates of a week, analysed."""
 
+    def sketches(self) -> Sketches: ...
+
     def entries(self) -> Iterator[Entry]: ...
 
-    def fetch(self, ids: Sequence[str]) -> dict[str, Article]: ...
+    def fetch(self, positions: Sequence[int]) -> dict[int, Article]: ...
 
     def earlier(self) -> Iterator[list[str]]: ...
 
@@ -147,17 +145,22 @@ class ListedWeek:
 
     def __init__(self, articles: list[Article], readers: Readers, *, earlier: Sequence[str] = ()) -> None:
         self.articles, self.readers, self._earlier = articles, readers, earlier
-        self._by_id = {a.id: a for a in articles}
+        self._table: Sketches | None = None
+
+    def sketches(self) -> Sketches:
+        if self._table is None:
+            self._table = Sketches(sketch(a.text) for a in self.articles)
+        return self._table
 
     def entries(self) -> Iterator[Entry]:
         readers = self.readers
-        for article in self.articles:
-            yield Entry(brief(article), sketch(article.text),
+        for position, article in enumerate(self.articles):
+            yield Entry(brief(article), position,
                         terms=lambda a=article: readers.terms(a.title, a.text),  # type: ignore[misc]
                         scores=lambda a=article: readers.scores(a))  # type: ignore[misc]
 
-    def fetch(self, ids: Sequence[str]) -> dict[str, Article]:
-        return {i: self._by_id[i] for i in ids if i in self._by_id}
+    def fetch(self, positions: Sequence[int]) -> dict[int, Article]:
+        return {p: self.articles[p] for p in positions}
 
     def earlier(self) -> Iterator[list[str]]:
         for text in self._earlier:
@@ -184,10 +187,12 @@ class StoredWeek:
         self.refs = store.window_refs(window)
         self.background = store.window_refs(background) if background else []
         self.skipped: list[Skipped] = []
-        self._sketches: dict[Ref, Sketch] = {}  # candidates with text, in order
+        self._with_text: list[Ref] = []  # candidates with text, in order
+        self._table = Sketches()  # their sketches in the same order, then those of sibling cuts
+        self._at: list[Ref] = []  # the version each sketch is of
+        self._cut_at: dict[Ref, int] = {}  # where the sketch of a sibling cut is
         self._stamps: dict[Ref, str] = {}  # the fingerprint of each candidate's analysis
         self._cut: dict[Ref, tuple[Article, str]] = {}  # sibling cuts: the article and its stamp
-        self._ids: dict[str, Ref] = {}
         self.analysed = 0  # versions analysed by this run (not analysed before, or by other code or settings)
 
     # --- the analysis -----------------------------------------------------------------------------
@@ -208,7 +213,7 @@ class StoredWeek:
             row = kept.get(ref, {}).get(ARTICLE)
             if row is not None and self._current(row[0]):
                 found[ref] = article_from_bytes(row[1])
-                self._stamps[ref] = row[0]
+                self._stamps[ref] = sys.intern(row[0])
             else:
                 missing.append(ref)
         for ref, document in self.store.documents(missing).items():
@@ -237,14 +242,13 @@ class StoredWeek:
                 if (self._current(stamp) and stages.get(BRIEF, ("", b""))[0] == f"{code[BRIEF]}/{stamp}"
                         and stages.get(SKETCH, ("", b""))[0] == f"{code[SKETCH]}/{stamp}"):
                     ready[ref] = Sketch.from_bytes(stages[SKETCH][1])
-                    self._stamps[ref] = stamp
+                    self._stamps[ref] = sys.intern(stamp)
             # An empty sketch is decoded too: an article of punctuation alone still has text.
             rows: list[Row] = []
             fresh: set[Ref] = set()
             todo = [r for r in chunk if r not in ready or ready[r].size == 0]
             articles = self._articles(todo, rows=rows, fresh=fresh) if todo else {}
             for ref in chunk:
-                self._ids[_article_id(ref[0])] = ref
                 article = articles.get(ref)
                 if article is not None and ref not in ready:
                     if ref not in fresh:  # analysed before, brief or sketch out of date
@@ -254,7 +258,9 @@ class StoredWeek:
                 if article is not None and not article.text:
                     self.skipped.append(Skipped(article.origin, EMPTY))
                 else:
-                    self._sketches[ref] = ready[ref]
+                    self._with_text.append(ref)
+                    self._table.append(ready[ref])
+                    self._at.append(ref)
             self.store.save_derived(rows)
         logger.info("%d candidates: %d analysed now, %d analyses kept from earlier runs", len(self.refs),
                     self.analysed, len(self.refs) - self.analysed)
@@ -264,8 +270,8 @@ class StoredWeek:
 
         O(N log N) for N candidates; a pair is compared again only when either copy changed.
         """
-        refs = list(self._sketches)
-        pairs = [(refs[i], refs[j]) for i, j in sibling_pairs([self._sketches[r] for r in refs])]
+        refs = self._with_text
+        pairs = [(refs[i], refs[j]) for i, j in sibling_pairs(self._table)]
         if not pairs:
             return 0
         kept = self.store.derived([a for a, _ in pairs], (SIBLING,))
@@ -287,10 +293,16 @@ class StoredWeek:
             if data:
                 article = article_from_bytes(data)
                 self._cut[a] = (article, f"{self._stamps[a]}~{hashlib.sha1(tokens[a].encode()).hexdigest()[:12]}")
-                self._sketches[a] = sketch(article.text)
+                self._cut_at[a] = len(self._table)
+                self._table.append(sketch(article.text))
+                self._at.append(a)
         return len(self._cut)
 
     # --- reading the week -------------------------------------------------------------------------
+
+    def sketches(self) -> Sketches:
+        """Return the sketches of the candidates (with text) and of their sibling cuts (see `Entry.position`)."""
+        return self._table
 
     def entries(self) -> Iterator[Entry]:
         """Yield every candidate with text: its brief and sketch, its terms and scores when asked, in order.
@@ -299,13 +311,13 @@ class StoredWeek:
         scores must be computed. Results computed here are kept.
         """
         readers = self.readers
-        refs = list(self._sketches)
+        refs = self._with_text
         for start in range(0, len(refs), CHUNK):
             chunk = refs[start:start + CHUNK]
             kept = self.store.derived(chunk, (BRIEF, TERMS, SCORES))
             rows: list[Row] = []
             loader = _Loader(self, [r for r in chunk if r not in self._cut], rows)
-            for ref in chunk:
+            for offset, ref in enumerate(chunk):
                 cut = self._cut.get(ref)
                 if cut is not None:
                     article, stamp = cut
@@ -315,17 +327,16 @@ class StoredWeek:
                     summary = article_from_bytes(kept[ref][BRIEF][1])
                 source = (lambda a=cut[0]: a) if cut else (lambda r=ref, load=loader: load.article(r))
                 results = _Results(ref, stamp, kept.get(ref, {}), rows, readers, article=source)
-                yield Entry(summary, self._sketches[ref], terms=results.terms, scores=results.scores)
+                yield Entry(summary, self._cut_at.get(ref, start + offset), terms=results.terms, scores=results.scores)
             self.store.save_derived(rows)
 
-    def fetch(self, ids: Sequence[str]) -> dict[str, Article]:
-        """Return the analysed articles with these ids (sibling cuts applied)."""
-        refs = [self._ids[i] for i in ids if i in self._ids]
+    def fetch(self, positions: Sequence[int]) -> dict[int, Article]:
+        """Return the analysed articles whose sketches are at `positions` (sibling cuts applied)."""
+        refs = {p: self._at[p] for p in positions}
         rows: list[Row] = []
-        found = self._articles([r for r in refs if r not in self._cut], rows=rows)
+        found = self._articles([r for r in dict.fromkeys(refs.values()) if r not in self._cut], rows=rows)
         self.store.save_derived(rows)
-        return {article.id: article for ref in refs
-                if (article := self._cut[ref][0] if ref in self._cut else found.get(ref)) is not None}
+        return {p: self._cut[ref][0] if ref in self._cut else found[ref] for p, ref in refs.items()}
 
     def earlier(self) -> Iterator[list[str]]:
         """Yield the terms of the earlier weeks' articles (title and text as collected)."""

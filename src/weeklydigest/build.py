@@ -8,20 +8,22 @@ the week's sketches and short records, never every text.
 from __future__ import annotations
 
 import logging
+import sys
 from collections import Counter, defaultdict
-from dataclasses import replace
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents, brief
+from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents
 from .collect import Progress, collect, collect_into
 from .config import Config, SourceConfig
 from .model import (
     CITY_ORDER,
     PROVINCE,
     Article,
+    DateSpan,
     Digest,
     Item,
     Period,
@@ -31,6 +33,7 @@ from .model import (
     Section,
     SectionScore,
     Skipped,
+    SourceRef,
     Unassigned,
 )
 from .render import render_all
@@ -160,6 +163,39 @@ def digest_articles(
     return digest_week(config, listed, week=week, skipped=skipped, seen=seen, now=now, learned=learned)
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What the digest holds of each article of the week until it knows which ones it quotes."""
+
+    position: int  # of its sketch in the week's sketches; the article is fetched by it
+    id: str
+    title: str
+    url: str
+    published: datetime | None
+    outlet: str
+    origin: str
+    city: str
+    event_date: date | None
+    event_end: date | None
+    date_words: str | None  # the words its event date was read from
+    leader: bool  # names a 市委书记, 省委书记 or 省长
+    also: tuple[SourceRef, ...] = ()
+
+    @property
+    def dates(self) -> tuple[DateSpan, ...]:
+        if self.date_words is None or self.event_date is None:
+            return ()
+        return (DateSpan(self.date_words, self.event_date, self.event_date, 0),)
+
+
+def _held(article: Article, position: int) -> Held:
+    words = next((d.text for d in article.dates if d.start == article.event_date), None)
+    return Held(position=position, id=article.id, title=article.title, url=article.url, published=article.published,
+                outlet=sys.intern(article.outlet), origin=article.origin, city=sys.intern(article.city),
+                event_date=article.event_date, event_end=article.event_end, date_words=words,
+                leader=any(o.title in LEADER_TITLES for o in article.officials), also=article.also)
+
+
 def digest_week(
     config: Config, articles: Week, *, week: IssueWeek, skipped: list[Skipped], seen: int,
     now: datetime | None = None, learned: Learned | None = None,
@@ -172,9 +208,8 @@ def digest_week(
     """
     unassigned: list[Unassigned] = []
     removed: Counter[str] = Counter()
-    in_week: list[Article] = []
-    sketches = []
-    scores: dict[str, list[SectionScore]] = {}
+    in_week: list[Held] = []
+    verdicts: dict[str, SectionScore | str] = {}  # the best section, or why there is none
     notes: dict[str, tuple[Removed, ...]] = {}
     terms = Tally()
     for entry in articles.entries():
@@ -184,9 +219,9 @@ def digest_week(
         if article.event_date is None:
             unassigned.append(Unassigned(article.id, article.title, "no date found"))
         elif week.contains(article.event_date):
-            in_week.append(article)
-            sketches.append(entry.sketch)
-            scores[article.id] = entry.scores()
+            # Held for the whole week: what dedupe and classification read, no more.
+            in_week.append(_held(article, entry.position))
+            verdicts[article.id] = _verdict(entry.scores(), min_score=config.min_score)
             terms.add_week(entry.terms())
             shown = tuple(r for r in article.removed if r.reason != BOILERPLATE)
             if shown:
@@ -197,19 +232,16 @@ def digest_week(
     for counts in articles.earlier():
         terms.add_earlier(counts)
     # Dedupe: one article per event; the others stay as extra sources.
-    kept, duplicates = _dedupe(in_week, sketches, articles)
+    kept, duplicates = _dedupe(in_week, articles)
     # Classify: each article goes to its single best section, or to `unassigned`.
-    placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
+    placed: dict[str, dict[str, list[tuple[Held, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
-        article_scores = scores[article.id]
-        best = best_section(article_scores, min_score=config.min_score)
-        if best is None:
-            top = max(article_scores, key=lambda s: s.score)
-            reason = "no section keyword" if top.score == 0 else f"best section {top.title} scored {top.score:g}"
-            unassigned.append(Unassigned(article.id, article.title, reason))
+        best = verdicts[article.id]
+        if isinstance(best, str):
+            unassigned.append(Unassigned(article.id, article.title, best))
         elif not article.city:
             unassigned.append(Unassigned(article.id, article.title, "no city found"))
-        elif not any(o.title in LEADER_TITLES for o in article.officials):
+        elif not article.leader:
             unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
@@ -246,33 +278,47 @@ def digest_week(
     )
 
 
-def _dedupe(in_week: list[Article], sketches: list, articles: Week) -> tuple[list[Article], int]:
+def _verdict(scores: list[SectionScore], *, min_score: float) -> SectionScore | str:
+    """Return the article's best section, or why it has none."""
+    best = best_section(scores, min_score=min_score)
+    if best is not None:
+        return best
+    top = max(scores, key=lambda s: s.score)
+    return "no section keyword" if top.score == 0 else f"best section {top.title} scored {top.score:g}"
+
+
+def _dedupe(in_week: list[Held], articles: Week) -> tuple[list[Held], int]:
     """Return the week's articles with reports of one event merged, and how many were merged.
 
-    Only the articles of candidate pairs and of merged groups are read again (by id).
+    Only the articles of candidate pairs and of merged groups are read again.
     """
-    full: dict[str, Article] = {}
+    full: dict[int, Article] = {}
 
-    def read(ids: list[str]) -> None:
-        full.update(articles.fetch([i for i in ids if i not in full]))
+    def read(positions: list[int]) -> None:
+        full.update(articles.fetch([p for p in positions if p not in full]))
 
-    def texts(positions: list[int]) -> dict[int, str]:
-        read([in_week[i].id for i in positions])
-        return {i: full[in_week[i].id].text for i in positions}
+    def texts(indexes: list[int]) -> dict[int, str]:
+        read([in_week[i].position for i in indexes])
+        return {i: full[in_week[i].position].text for i in indexes}
 
-    groups = duplicate_groups(in_week, sketches, texts=texts)
-    read([in_week[i].id for group in groups if len(group) > 1 for i in group])
-    kept = [in_week[group[0]] if len(group) == 1 else brief(merge_group([full[in_week[i].id] for i in group]))
-            for group in groups]
+    groups = duplicate_groups(in_week, articles.sketches(), texts=texts, positions=[h.position for h in in_week])
+    read([in_week[i].position for group in groups if len(group) > 1 for i in group])
+    kept = []
+    for group in groups:
+        if len(group) == 1:
+            kept.append(in_week[group[0]])
+            continue
+        best = merge_group([full[in_week[i].position] for i in group])
+        kept.append(_held(best, next(in_week[i].position for i in group if in_week[i].id == best.id)))
     return kept, len(in_week) - len(groups)
 
 
-def _summary(city: str, pairs: list[tuple[Article, SectionScore]], articles: Week, *, budget: int) -> Item:
+def _summary(city: str, pairs: list[tuple[Held, SectionScore]], articles: Week, *, budget: int) -> Item:
     """Return the item of one city in one section: the best QUOTED articles summarised, the others as sources."""
     ranked = sorted(pairs, key=lambda p: (-p[1].score, p[0].event_date, p[0].id))
     quoted, rest = ranked[:QUOTED], sorted(ranked[QUOTED:], key=lambda p: (p[0].event_date, p[0].id))
-    full = articles.fetch([a.id for a, _ in quoted])
-    item = summarise(city, [(replace(full[a.id], also=a.also), score) for a, score in quoted], budget=budget)
+    full = articles.fetch([a.position for a, _ in quoted])
+    item = summarise(city, [(replace(full[a.position], also=a.also), score) for a, score in quoted], budget=budget)
     if not rest:
         return item
     return replace(item, sources=item.sources + tuple(r for a, _ in rest for r in (source_ref(a), *a.also)))

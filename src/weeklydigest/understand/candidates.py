@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -137,47 +137,114 @@ def estimate(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return common / (a.size + b.size - common), common / min(a.size, b.size)
 
 
-def rare_pairs(
-    samples: list[np.ndarray], *, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-    max_posting: int = MAX_POSTING, max_partners: int = MAX_PARTNERS, min_votes: int = MIN_VOTES,
-) -> list[tuple[int, int, int]]:
-    """Return (i, j, votes) with i < j for the pairs of samples that share at least `min_votes` rare hashes.
+class _Growing:
+    """A numpy array appended to, its capacity doubled as it fills (amortised O(1) per value)."""
 
-    `allowed(i, j)` (arrays of positions) may refuse pairs before votes are counted, e.g. two
-    cities. Each position keeps its `max_partners` best-voted pairs (ties: the earlier partner).
-    O(M log M) for M sampled hashes in all (about 1/8 of the characters); at most
-    `max_posting - 1` pairs per sampled hash and `max_partners` per position are kept.
+    def __init__(self, dtype: type, width: int = 1) -> None:
+        self.width = width
+        self.data = np.zeros((16, width) if width > 1 else 16, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        count = values.shape[0] if self.width > 1 else values.size
+        if self.size + count > self.data.shape[0]:
+            capacity = max(2 * self.data.shape[0], self.size + count)
+            grown = np.zeros((capacity, self.width) if self.width > 1 else capacity, dtype=self.data.dtype)
+            grown[:self.size] = self.data[:self.size]
+            self.data = grown
+        self.data[self.size:self.size + count] = values
+        self.size += count
+
+    def view(self) -> np.ndarray:
+        return self.data[:self.size]
+
+
+class Sketches:
+    """The sketches of many texts in a few flat arrays: no object per text, and the samples in one array."""
+
+    def __init__(self, sketches: Iterable[Sketch] = ()) -> None:
+        self._exact = bytearray()
+        self._sizes = _Growing(np.int64)
+        self._mins = _Growing(np.uint64, BINS)
+        self._samples = _Growing(np.uint64)
+        self._ends = _Growing(np.int64)
+        for sketched in sketches:
+            self.append(sketched)
+
+    def append(self, sketched: Sketch) -> None:
+        self._exact += sketched.exact
+        self._sizes.extend(np.array([sketched.size], dtype=np.int64))
+        self._mins.extend(sketched.mins.reshape(1, BINS))
+        self._samples.extend(sketched.sample)
+        self._ends.extend(np.array([self._samples.size], dtype=np.int64))
+
+    def __len__(self) -> int:
+        return self._sizes.size
+
+    def __getitem__(self, i: int) -> Sketch:
+        ends = self._ends.view()
+        start = int(ends[i - 1]) if i else 0
+        return Sketch(exact=bytes(self._exact[20 * i:20 * i + 20]), size=int(self._sizes.view()[i]),
+                      mins=self._mins.view()[i], sample=self._samples.view()[start:int(ends[i])])
+
+    def exact(self, i: int) -> bytes:
+        return bytes(self._exact[20 * i:20 * i + 20])
+
+    def samples(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return every sample in one array, and where each text's sample ends in it."""
+        return self._samples.view(), self._ends.view()
+
+    def min_table(self) -> np.ndarray:
+        """Return the min-hashes of every text: shape (texts, BINS)."""
+        return self._mins.view()
+
+    def subset(self, positions: Iterable[int]) -> Sketches:
+        return Sketches(self[i] for i in positions)
+
+
+def _table(sketches: Sketches | Sequence[Sketch]) -> Sketches:
+    return sketches if isinstance(sketches, Sketches) else Sketches(sketches)
+
+
+PARTS = 8  # the sampled hashes are grouped in this many ranges, one after the other, to bound memory
+
+
+def rare_pairs(
+    sketches: Sketches | Sequence[Sketch], *, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    among: np.ndarray | None = None, max_posting: int = MAX_POSTING, max_partners: int = MAX_PARTNERS,
+    min_votes: int = MIN_VOTES,
+) -> list[tuple[int, int, int]]:
+    """Return (i, j, votes) with i < j for the texts whose samples share at least `min_votes` rare hashes.
+
+    Only the texts `among` marks (a boolean per position; default all) take part, rarity counted
+    among them. `allowed(i, j)` (arrays of positions) may refuse pairs before votes are counted,
+    e.g. two cities. Each position keeps its `max_partners` best-voted pairs (ties: the earlier partner).
+    O(M log M) for M sampled hashes in all (about 1/8 of the characters), taken PARTS ranges of
+    hashes at a time; at most `max_posting - 1` pairs per sampled hash and `max_partners` per
+    position are kept.
     """
-    n = len(samples)
+    table = _table(sketches)
+    n = len(table)
     if n < 2:
         return []
-    lengths = np.fromiter((s.size for s in samples), dtype=np.int64, count=n)
-    keys = np.concatenate(samples) if lengths.sum() else np.zeros(0, dtype=np.uint64)
-    owners = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    order = np.argsort(keys, kind="stable")  # equal hashes keep their owners in ascending order
-    keys, owners = keys[order], owners[order]
-    del order
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else np.zeros(0, dtype=np.int64)
-    sizes = np.diff(np.r_[starts, keys.size])
-    rare = (sizes >= 2) & (sizes <= max_posting)
-    group = np.repeat(np.arange(starts.size), sizes)
-    positions = np.flatnonzero(rare[group])
-    ends = (starts + sizes)[group[positions]]
-    firsts, seconds = [], []
-    for distance in range(1, max_posting):
-        reach = positions + distance < ends
-        if not reach.any():
-            break
-        at = positions[reach]
-        firsts.append(owners[at])
-        seconds.append(owners[at + distance])
-    if not firsts:
-        return []
-    first, second = np.concatenate(firsts), np.concatenate(seconds)
-    if allowed is not None:
-        keep = allowed(first, second)
-        first, second = first[keep], second[keep]
-    codes, votes = np.unique(first * n + second, return_counts=True)
+    keys, ends = table.samples()
+    shift = np.uint64(64 - SAMPLE_BITS - PARTS.bit_length() + 1)
+    codes_found, votes_found = [], []
+    for part in range(PARTS):
+        at = np.flatnonzero((keys >> shift) == part)
+        owners = np.searchsorted(ends, at, side="right")
+        if among is not None:
+            taking = among[owners]
+            at, owners = at[taking], owners[taking]
+        first, second = _posting_pairs(keys[at], owners, max_posting=max_posting)
+        if allowed is not None and first.size:
+            keep = allowed(first, second)
+            first, second = first[keep], second[keep]
+        codes, votes = np.unique(first * n + second, return_counts=True)
+        codes_found.append(codes)
+        votes_found.append(votes)
+    codes, inverse = np.unique(np.concatenate(codes_found), return_inverse=True)
+    votes = np.bincount(inverse, weights=np.concatenate(votes_found)).astype(np.int64)
     enough = votes >= min_votes
     codes, votes = codes[enough], votes[enough]
     # Most votes first, then the earlier pair: each position's best partners come first.
@@ -193,19 +260,47 @@ def rare_pairs(
     return pairs
 
 
-def copy_pairs(mins: list[np.ndarray], *, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-               chain: int = CHAIN) -> list[tuple[int, int, int]]:
+def _posting_pairs(keys: np.ndarray, owners: np.ndarray, *, max_posting: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs of owners (first < second) that share a hash no more than `max_posting` owners share."""
+    empty = np.zeros(0, dtype=np.int64)
+    if keys.size < 2:
+        return empty, empty
+    order = np.argsort(keys, kind="stable")  # equal hashes keep their owners in ascending order
+    keys, owners = keys[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, keys.size])
+    rare = (sizes >= 2) & (sizes <= max_posting)
+    group = np.repeat(np.arange(starts.size), sizes)
+    positions = np.flatnonzero(rare[group])
+    ends = (starts + sizes)[group[positions]]
+    firsts, seconds = [empty], [empty]
+    for distance in range(1, max_posting):
+        reach = positions + distance < ends
+        if not reach.any():
+            break
+        at = positions[reach]
+        firsts.append(owners[at])
+        seconds.append(owners[at + distance])
+    return np.concatenate(firsts), np.concatenate(seconds)
+
+
+def copy_pairs(sketches: Sketches | Sequence[Sketch], *,
+               allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+               among: np.ndarray | None = None, chain: int = CHAIN) -> list[tuple[int, int, int]]:
     """Return (i, j, bands) with i < j for the min-hash sets that agree on all rows of some band.
 
-    A band with an empty bin is not indexed (short texts rely on rare 4-grams). Each bucket pairs
+    Only the texts `among` marks take part. A band with an empty bin is not indexed (short texts
+    rely on rare 4-grams). Each bucket pairs
     a member with its next `chain` members. O(N log N) for N sets; at most BANDS * chain pairs
     start at each position.
     """
-    n = len(mins)
+    n = len(sketches)
     if n < 2:
         return []
-    table = np.stack(mins).reshape(n, BANDS, ROWS)
+    table = _table(sketches).min_table().reshape(n, BANDS, ROWS)
     full = (table != _EMPTY).all(axis=2)
+    if among is not None:
+        full &= among[:, None]
     with np.errstate(over="ignore"):
         keys = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + np.uint64(1), (n, BANDS)).copy()
         for row in range(ROWS):
@@ -237,15 +332,17 @@ def copy_pairs(mins: list[np.ndarray], *, allowed: Callable[[np.ndarray, np.ndar
 
 
 def similar_pairs(
-    sketches: list[Sketch], *, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    sketches: Sketches | Sequence[Sketch], *, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    among: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
     """Return (i, j, votes) with i < j: the rare-4-gram pairs and the near-identical pairs, votes added.
 
     O(N log N) for N sketches; a bounded number of pairs per sketch (see the module).
     """
+    table = _table(sketches)
     votes: dict[tuple[int, int], int] = {}
-    for i, j, count in rare_pairs([s.sample for s in sketches], allowed=allowed):
+    for i, j, count in rare_pairs(table, allowed=allowed, among=among):
         votes[i, j] = count
-    for i, j, bands in copy_pairs([s.mins for s in sketches], allowed=allowed):
+    for i, j, bands in copy_pairs(table, allowed=allowed, among=among):
         votes[i, j] = votes.get((i, j), 0) + bands
     return [(i, j, count) for (i, j), count in sorted(votes.items())]

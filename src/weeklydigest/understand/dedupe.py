@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
+from typing import Protocol
 
 import numpy as np
 
-from ..model import Article, SourceRef
-from .candidates import Sketch, estimate, normalise, shingles, similar_pairs, sketch
+from ..model import Article, DateSpan, SourceRef
+from .candidates import Sketch, Sketches, estimate, normalise, shingles, similar_pairs, sketch
 
 __all__ = ["dedupe", "duplicate_groups", "merge_group", "normalise", "same_report", "shingles", "similarity",
            "source_ref"]
@@ -43,18 +45,18 @@ def source_ref(article: Article) -> SourceRef:
                      outlet=article.outlet, origin=article.origin)
 
 
-def _overlap(a: Article, b: Article) -> bool:
+def _overlap(a: Dated, b: Dated) -> bool:
     if a.event_date is None or b.event_date is None:
         return False
     return a.event_date <= (b.event_end or b.event_date) and b.event_date <= (a.event_end or a.event_date)
 
 
-def _date_words(article: Article) -> str | None:
+def _date_words(article: Dated) -> str | None:
     """Return the words the event date was read from ("11月13日", "日前"), if any."""
     return next((d.text for d in article.dates if d.start == article.event_date), None)
 
 
-def same_report(a: Article, b: Article, *, jaccard: float, containment: float) -> bool:
+def same_report(a: Dated, b: Dated, *, jaccard: float, containment: float) -> bool:
     """Decide whether two similar articles report one event.
 
     Near-identical texts are one report unless they name different cities or days (one template
@@ -103,7 +105,16 @@ def _quality(article: Article) -> tuple[int, int, float, str]:
     return (len(article.removed), -len(article.text), published, article.id)
 
 
-def _worth_measuring(a: Article, b: Article, sa: Sketch, sb: Sketch) -> bool:
+class Dated(Protocol):
+    """What dedupe reads of an article: where and when it happened (its text is asked for when needed)."""
+
+    city: str
+    event_date: date | None
+    event_end: date | None
+    dates: tuple[DateSpan, ...]
+
+
+def _worth_measuring(a: Dated, b: Dated, sa: Sketch, sb: Sketch) -> bool:
     """Return whether the samples of a candidate pair suggest a copy that `same_report` could accept."""
     if min(sa.sample.size, sb.sample.size) < SMALL_SAMPLE:
         return True
@@ -113,42 +124,59 @@ def _worth_measuring(a: Article, b: Article, sa: Sketch, sb: Sketch) -> bool:
     return jaccard >= LIKELY_MIRROR
 
 
-def candidate_pairs(articles: Sequence[Article], sketches: Sequence[Sketch]) -> list[tuple[int, int]]:
-    """Return the pairs of positions worth measuring: rare 4-grams shared, cities not different.
+def candidate_pairs(
+    articles: Sequence[Dated], sketches: Sketches | Sequence[Sketch], *, positions: Sequence[int] | None = None,
+) -> list[tuple[int, int]]:
+    """Return the pairs (x, y), x < y, of articles worth measuring: rare 4-grams shared, cities not different.
 
-    O(N log N) for N articles; at most MAX_PARTNERS pairs per article.
+    `articles[k]` is sketched at `sketches[positions[k]]` (default: k); other sketches take no
+    part. O(N log N) for N sketches; a bounded number of pairs per article.
     """
+    table = sketches if isinstance(sketches, Sketches) else Sketches(sketches)
+    at = np.arange(len(articles), dtype=np.int64) if positions is None else np.asarray(positions, dtype=np.int64)
+    index = np.full(len(table), -1, dtype=np.int64)
+    index[at] = np.arange(len(articles))
     cities = {city: n for n, city in enumerate(sorted({a.city for a in articles if a.city}), start=1)}
-    code = np.array([cities.get(a.city, 0) for a in articles], dtype=np.int64)
+    code = np.zeros(len(table), dtype=np.int64)
+    code[at] = [cities.get(a.city, 0) for a in articles]
 
     def compatible(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return (code[i] == 0) | (code[j] == 0) | (code[i] == code[j])
 
-    pairs = similar_pairs(list(sketches), allowed=compatible)
-    return [(i, j) for i, j, _votes in pairs if _worth_measuring(articles[i], articles[j], sketches[i], sketches[j])]
+    pairs = []
+    for i, j, _votes in similar_pairs(table, allowed=compatible, among=index >= 0):
+        x, y = sorted((int(index[i]), int(index[j])))
+        if _worth_measuring(articles[x], articles[y], table[i], table[j]):
+            pairs.append((x, y))
+    return pairs
 
 
 def duplicate_groups(
-    articles: Sequence[Article], sketches: Sequence[Sketch], *, texts: Callable[[list[int]], dict[int, str]],
+    articles: Sequence[Dated], sketches: Sketches | Sequence[Sketch], *,
+    texts: Callable[[list[int]], dict[int, str]], positions: Sequence[int] | None = None,
 ) -> list[list[int]]:
-    """Return the positions of the articles grouped by report, each group and the groups in position order.
+    """Return the indexes of the articles grouped by report, each group and the groups in index order.
 
-    `articles` need their city and dates only (their text may be left out); `texts(positions)`
-    returns the texts of the candidates to measure. O(N log N) for N articles.
+    `articles` need their city and dates only; `articles[k]` is sketched at
+    `sketches[positions[k]]` (default: k); `texts(indexes)` returns the texts of the candidates
+    to measure. O(N log N) for N articles.
     """
+    table = sketches if isinstance(sketches, Sketches) else Sketches(sketches)
+    at = list(range(len(articles))) if positions is None else list(positions)
     clusters = _Clusters(len(articles))
     # Exact copies: the same normalised text.
     first: dict[bytes, int] = {}
     distinct: list[int] = []
-    for i, sketched in enumerate(sketches):
-        if sketched.exact in first:
-            clusters.union(first[sketched.exact], i)
+    for i in range(len(articles)):
+        exact = table.exact(at[i])
+        if exact in first:
+            clusters.union(first[exact], i)
         else:
-            first[sketched.exact] = i
+            first[exact] = i
             distinct.append(i)
     # Near copies: candidates whose samples suggest a copy are measured exactly.
-    pairs = [(distinct[x], distinct[y]) for x, y in candidate_pairs([articles[i] for i in distinct],
-                                                                     [sketches[i] for i in distinct])]
+    found = candidate_pairs([articles[i] for i in distinct], table, positions=[at[i] for i in distinct])
+    pairs = [(distinct[x], distinct[y]) for x, y in found]
     known = texts(sorted({i for pair in pairs for i in pair}))
     for i, j in pairs:
         jaccard, containment = similarity(shingles(known[i]), shingles(known[j]))

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..model import Article, Removed
-from .candidates import Sketch, estimate, shingles, similar_pairs, sketch
+from .candidates import Sketch, Sketches, estimate, shingles, similar_pairs, sketch
 from .clean import SPAM, cut_spans
 from .spam import in_register, is_word, sibling_insertions
 
@@ -23,7 +23,7 @@ LIKELY = 0.4  # what the samples must suggest before the whole texts are compare
 SMALL_SAMPLE = 8  # samples this small suggest too little: compare the whole texts
 
 
-def sibling_pairs(sketches: list[Sketch]) -> list[tuple[int, int]]:
+def sibling_pairs(sketches: Sketches | list[Sketch]) -> list[tuple[int, int]]:
     """Return (article, sibling) positions: each article's best-voted candidate, if the samples suggest a copy.
 
     O(N log N) in the number of sketches; at most one pair per article.
