@@ -15,13 +15,15 @@ from pathlib import Path
 
 import yaml
 
+from weeklydigest.analysed import stored_analysis
 from weeklydigest.build import build_issue, understand
 from weeklydigest.collect import collect
 from weeklydigest.config import SourceConfig
 from weeklydigest.model import SourceRef
 from weeklydigest.render.html import render_html
 from weeklydigest.render.pdf import render_pdf
-from weeklydigest.understand.analysis import article_bytes, article_from_bytes, digest_of, model_fields
+from weeklydigest.store import Store
+from weeklydigest.understand.analysis import Analyser, article_bytes, article_from_bytes, digest_of, model_fields
 from weeklydigest.understand.candidates import sketch
 from weeklydigest.understand.extract import extract
 from weeklydigest.understand.siblings import sibling_pairs
@@ -288,3 +290,24 @@ def test_the_pdf_prints_a_few_source_notes_per_item_and_the_web_page_lists_them_
     printed = [n for n in range(1, 31) if f"转载报道第{n}篇" in text]
     assert len(first.sources) >= 1 and len(printed) == 4 - len(first.sources)
     assert f"另有{len(first.sources) + 30 - 4}篇来源报道，网页版列出全部来源。" in text
+
+
+def test_a_large_collection_is_analysed_by_workers_as_it_would_be_alone(tmp_path):
+    folder = tmp_path / "week"
+    reports = tuple(replace(base, slug=f"r{n:03d}", title=f"{base.title}（{n}）",
+                            paragraphs=(*base.paragraphs, f"当天共签约项目{n}个，总投资{n * 7}亿元。"))
+                    for n, base in ((n, REPORTS[n % len(REPORTS)]) for n in range(300)))
+    write_week(folder, reports)
+    config = write_config(tmp_path, [{"name": "本周", "kind": "folder", "path": str(folder)}])
+    log = run("-v", "collect", "--config", str(tmp_path / "digest.yaml"), cwd=tmp_path).stderr
+    assert "analysing with" in log and "worker processes" in log
+    assert collected(log) == (300, 0)
+    assert analysed_now(build(tmp_path / "digest.yaml")) == 0
+    analyser = Analyser(config)
+    with Store(config.store) as store:
+        documents = collect((SourceConfig(name="本周", kind="folder", path=folder),), tz=TZ)[0]
+        for report in reports[::50]:
+            (one,) = [d for d in documents if d.origin.endswith(f"{report.slug}.md")]
+            stored, how = stored_analysis(store, one, analyser, fallback=date(2025, 11, 16))
+            assert how.startswith("from the store")
+            assert stored == analyser.analyse(one, fallback=date(2025, 11, 16))

@@ -10,22 +10,24 @@ one-off reads).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..config import HttpSettings, SourceConfig
 from ..model import RawDocument, Skipped
-from ..store import NEW, UNCHANGED, UPDATED, SourceRun, Store, StoreError, Validators, delivery_hash
+from ..store import NEW, UPDATED, SourceRun, Store, StoreError, Validators
 from ..understand.analysis import Analyser
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
 from .files import FileLedger
 from .folder import iter_folder
+from .keep import Keeper
 
 if TYPE_CHECKING:
     from .fetch import Fetcher
@@ -150,7 +152,21 @@ def _collect_source(
     skipped: list[Skipped] = []
     error = None
     ledger = FileLedger(store, source.path) if source.kind == "folder" and source.path is not None else None
+    keeper = Keeper(store, analyser)
     seen_again: list[str] = []
+
+    def kept(results: Iterator[tuple[RawDocument, Any, str | None]]) -> None:
+        for document, reading, outcome in results:
+            if outcome is None:
+                skipped.append(Skipped(document.origin, "cannot be cleaned (see the log with -v)"))
+                FileLedger.failed(reading)
+            else:
+                counts[outcome] = counts.get(outcome, 0) + 1
+                FileLedger.delivered(reading, document.url or document.origin)
+            progress.advance(source.name)
+        if ledger is not None:
+            ledger.settle()
+
     try:
         for event in iter_source(source, tz=tz, fetcher=fetcher, memory=store, ledger=ledger):
             match event:
@@ -170,21 +186,18 @@ def _collect_source(
                         store.touch_many(seen_again, now=datetime.now(UTC))
                         seen_again.clear()
                 case RawDocument():
-                    outcome = _keep(store, event, analyser)
-                    if outcome is None:
-                        skipped.append(Skipped(event.origin, "cannot be cleaned (see the log with -v)"))
-                        if ledger is not None:
-                            ledger.failed(event.origin)
-                    else:
-                        counts[outcome] = counts.get(outcome, 0) + 1
-                        if ledger is not None:
-                            ledger.delivered(event.origin, event.url or event.origin)
+                    counts["seen"] += 1
+                    kept(keeper.add(event, ledger.receive(event.origin) if ledger is not None else None))
+                    continue
             counts["seen"] += 1
             progress.advance(source.name)
+        kept(keeper.flush())
+        keeper.close()
         if ledger is not None:
             ledger.finish()
     except SourceError as exc:
         error = str(exc)
+        kept(keeper.flush())
         skipped.append(Skipped(exc.where, error))
     except (StoreError, sqlite3.Error):
         raise
@@ -192,7 +205,10 @@ def _collect_source(
         logger.warning("source %s failed", source.name, exc_info=True)
         error = f"failed unexpectedly: {type(exc).__name__}: {exc}"
         skipped.append(Skipped(source.url or str(source.path or "") or source.name, error))
+        with contextlib.suppress(Exception):  # what was delivered before the failure is kept
+            kept(keeper.flush())
     finally:
+        keeper.stop()
         if seen_again:
             store.touch_many(seen_again, now=datetime.now(UTC))
     if error is None and skipped and counts["seen"] == len(skipped):
@@ -203,29 +219,3 @@ def _collect_source(
         logger.info("source %s: %d files read, %d unchanged and not read again", source.name, ledger.read,
                     ledger.replayed)
     return run, skipped
-
-
-def _keep(store: Store, document: RawDocument, analyser: Analyser | None) -> str | None:
-    """Analyse one document and put it in the store; return the outcome, None if it cannot be cleaned.
-
-    The same delivery as the latest version's is not cleaned again. An undated document is only
-    cleaned here: its dates are read against the week a build asks for.
-    """
-    from ..analysed import kept_analysis
-
-    key = document.url or document.origin
-    delivered = delivery_hash(document)
-    known = store.latest_delivery(key)
-    if known is not None and known[1] == delivered:
-        store.touch(key, now=datetime.now(UTC))
-        return UNCHANGED
-    try:
-        if analyser is None or document.published is None:
-            article, derived = (analyser or Analyser()).clean(document), ()
-        else:
-            article = analyser.analyse(document, fallback=document.published.date())
-            derived = kept_analysis(article, analyser.stamp(document, None))
-    except Exception:  # one odd document must not stop the collection; the traceback goes to the log
-        logger.warning("%s: cannot be cleaned", document.origin, exc_info=True)
-        return None
-    return store.put(document, text=article.text, now=datetime.now(UTC), body_hash=delivered, derived=derived)

@@ -3,8 +3,8 @@
 The ledger answers for each file of a folder source before it is read: if the store's record of it
 still matches (size and modification time, or else the content hash), what the file delivered
 then (its article keys, or why it could not be used) is replayed instead of reading it. Otherwise
-the file is read, and what it delivers is recorded once the next file is asked about. O(1) store
-queries per file.
+the file is read, and what it delivered is recorded once every document of it is in the store.
+One query for the folder's records, then O(1) per file.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,24 +26,34 @@ from .events import Event, Unchanged
 RECENT_NS = 2_000_000_000
 
 
+@dataclass
+class Reading:
+    """A file being read: what it has delivered so far."""
+
+    record: FileRecord
+    keys: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    outstanding: int = 0  # documents of it not in the store yet
+    complete: bool = True  # False when a document could not be kept: the file is read again next time
+    closed: bool = False  # every document of it has been delivered
+
+
 class FileLedger:
     """The store's record of one folder source's files."""
 
     def __init__(self, store: Store, folder: Path) -> None:
         self.store = store
-        self._known = store.file_rows(os.path.abspath(folder))  # one query for the folder, not one per file
         # What a file delivers depends on the code that reads it: a new reader reads every file again.
         self.reader = code_fingerprint("collect.folder")
-        self._pending: FileRecord | None = None
-        self._complete = True
-        self._keys: list[str] = []
-        self._skipped: list[tuple[str, str]] = []
+        self._known = store.file_rows(os.path.abspath(folder))  # one query for the folder, not one per file
+        self._current: Reading | None = None
+        self._closed: list[Reading] = []
         self.replayed = 0  # files not read again
         self.read = 0  # files read
 
     def unchanged(self, path: Path) -> list[Event] | None:
         """Return what an unchanged file delivered when last read, or None: the file is to be read."""
-        self.finish()
+        self._close()
         name = os.path.abspath(path)
         try:
             stat = os.stat(name)
@@ -64,7 +75,7 @@ class FileLedger:
             self.store.save_file(FileRecord(name, stat.st_size, stat.st_mtime_ns, digest, self.reader, record.keys,
                                             record.skipped), now=datetime.now(UTC))
             return self._replay(record)
-        self._pending = FileRecord(name, stat.st_size, stat.st_mtime_ns, digest, self.reader, (), ())
+        self._current = Reading(FileRecord(name, stat.st_size, stat.st_mtime_ns, digest, self.reader, (), ()))
         self.read += 1
         return None
 
@@ -72,30 +83,54 @@ class FileLedger:
         self.replayed += 1
         return [*(Unchanged(key) for key in record.keys), *(Skipped(where, reason) for where, reason in record.skipped)]
 
-    def delivered(self, origin: str, key: str) -> None:
-        """Note that the file being read delivered the article stored under `key`."""
-        if self._owns(origin):
-            self._keys.append(key)
+    def _owns(self, origin: str) -> bool:
+        return self._current is not None and origin.split("#", 1)[0] == self._current.record.path
+
+    def receive(self, origin: str) -> Reading | None:
+        """Note a document of the file being read; return what to report its fate to."""
+        if not self._owns(origin) or self._current is None:
+            return None
+        self._current.outstanding += 1
+        return self._current
 
     def refused(self, where: str, reason: str) -> None:
         """Note that (part of) the file being read could not be used."""
-        if self._owns(where):
-            self._skipped.append((where, reason))
+        if self._owns(where) and self._current is not None:
+            self._current.skipped.append((where, reason))
 
-    def failed(self, origin: str) -> None:
-        """Note that a document of the file being read could not be kept: the file is read again next time."""
-        if self._owns(origin):
-            self._complete = False
+    @staticmethod
+    def delivered(reading: Reading | None, key: str) -> None:
+        """Note that a document is in the store under `key`."""
+        if reading is not None:
+            reading.keys.append(key)
+            reading.outstanding -= 1
 
-    def _owns(self, origin: str) -> bool:
-        return self._pending is not None and origin.split("#", 1)[0] == self._pending.path
+    @staticmethod
+    def failed(reading: Reading | None) -> None:
+        """Note that a document could not be kept: its file is read again next time."""
+        if reading is not None:
+            reading.complete = False
+            reading.outstanding -= 1
+
+    def _close(self) -> None:
+        if self._current is not None:
+            self._current.closed = True
+            self._closed.append(self._current)
+            self._current = None
+
+    def settle(self) -> None:
+        """Record the files read whose documents are all in the store."""
+        waiting = []
+        for reading in self._closed:
+            if reading.outstanding > 0:
+                waiting.append(reading)
+            elif reading.complete:
+                record = reading.record
+                self.store.save_file(FileRecord(record.path, record.size, record.mtime_ns, record.sha1, self.reader,
+                                                tuple(reading.keys), tuple(reading.skipped)), now=datetime.now(UTC))
+        self._closed = waiting
 
     def finish(self) -> None:
-        """Record what the file last read delivered (called before the next file and at the end)."""
-        if self._pending is None:
-            return
-        record = self._pending
-        if self._complete:
-            self.store.save_file(FileRecord(record.path, record.size, record.mtime_ns, record.sha1, self.reader,
-                                            tuple(self._keys), tuple(self._skipped)), now=datetime.now(UTC))
-        self._pending, self._keys, self._skipped, self._complete = None, [], [], True
+        """Record what is left (after the last file)."""
+        self._close()
+        self.settle()
