@@ -15,7 +15,7 @@ from .marks import Mark, first_mentions, key_clause, markup, spans_of
 
 # Only these tags can come out of our own markup; everything article-derived is escaped first.
 _ALLOWED_TAGS = {"span", "mark", "strong"}
-_ALLOWED_ATTRIBUTES = {"span": {"class"}, "mark": {"class"}, "strong": {"class"}}
+_ALLOWED_ATTRIBUTES = {"span": {"class"}, "mark": {"class"}}
 
 
 @dataclass
@@ -157,7 +157,7 @@ def theme_view(theme: Theme, marking: Marking, *, anchor: str, first_note: int) 
             number += 1
         city = html.escape(sentence.city, quote=False)
         speaker = html.escape(sentence.speaker, quote=False)
-        paragraphs.append(Paragraph(html=_clean(f'<strong class="city">{city}</strong>{speaker}{body}'),
+        paragraphs.append(Paragraph(html=_clean(f'<strong>{city}</strong>{speaker}{body}'),
                                     notes=[note] if fresh else []))
     return ThemeView(title=theme.title, anchor=anchor, phrase=theme.phrase, cities=list(theme.cities),
                      paragraphs=paragraphs, accepted=theme.status == ACCEPTED)

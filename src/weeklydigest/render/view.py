@@ -26,7 +26,8 @@ from .marks import boilerplate_patterns, term_pattern
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Note", "build_view", "edition_label", "issue_label", "issue_number", "safe_url", "template_folder"]
+__all__ = ["Note", "build_view", "coverage", "edition_label", "issue_label", "issue_number", "safe_url",
+           "template_folder"]
 
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定", "published": "已发布"}
 PHRASES_SHOWN = 12  # the week's phrases on the overview (and red in the text)
@@ -154,7 +155,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
                 edited_by=item.edited_by,
             ))
         sections.append(view)
-    coverage = _coverage(digest)
+    covered = coverage(digest)
     items = sum(len(s.items) for s in digest.sections)
     articles = digest.stats.get("in_week")
     if not isinstance(articles, int):
@@ -177,11 +178,11 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         "themes": themes,
         "sections": sections,
         "notes": notes,
-        "counts": {"articles": articles, "items": items, "cities": coverage.covered,
-                   "province": coverage.province, "sources": len(notes),
+        "counts": {"articles": articles, "items": items, "cities": covered.covered,
+                   "province": covered.province, "sources": len(notes),
                    "duplicates": int(digest.stats.get("duplicates") or 0)},
-        "coverage": coverage,
-        "coverage_chart": coverage_chart(coverage.counts, title=f"各地市条目数（{label}）", missing=coverage.missing),
+        "coverage": covered,
+        "coverage_chart": coverage_chart(covered.counts, title=f"各地市条目数（{label}）", missing=covered.missing),
         "emerging_terms": emerging_terms(digest.stats.get("emerging_terms"), digest=digest)[:PHRASES_SHOWN],
         "commentary": _commentary(digest),
         "stats": digest.stats,
@@ -224,7 +225,8 @@ def emerging_terms(raw: Any, *, digest: Digest | None = None) -> list[dict[str, 
     return terms
 
 
-def _coverage(digest: Digest) -> Coverage:
+def coverage(digest: Digest) -> Coverage:
+    """Return items per city, and which cities had articles of the week (when the digest counted them)."""
     counts = dict.fromkeys(CITIES, 0)
     province = 0
     for section in digest.sections:

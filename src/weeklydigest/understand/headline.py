@@ -16,7 +16,7 @@ from .terms import bare
 
 ACTIONS = re.compile(
     r"召开|举行|主持|出席|实施|推进|落实|部署|谋划|编制|建设|打造|宣讲|学习|践行|对标|聚焦|壮大|融入|推动|提出|强调|"
-    r"做好|抓好|调研|检查|督导|深化|发展"
+    r"做好|抓好|调研|检查|督导|深化|发展|坚持|围绕|锚定|突出|抢抓|用好|培育|加快"
 )
 MEETING_ACTIONS = re.compile(r"召开|举行|主持|出席|参加|套开")
 MEETING_ENDS = ("会", "会议", "大会")
@@ -40,15 +40,20 @@ def shared_action(theme: Theme) -> tuple[str, list[str]]:
     one: 召开, 举行, 主持 …); ('', all cities) when fewer than half of the cities share one.
     """
     phrase = bare(theme.phrase)
-    actions = MEETING_ACTIONS if phrase.endswith(MEETING_ENDS) else ACTIONS  # a meeting is held, not 宣讲ed
+    meeting = phrase.endswith(MEETING_ENDS)
+    actions = MEETING_ACTIONS if meeting else ACTIONS  # a meeting is held, not 宣讲ed
     verbs: dict[str, list[str]] = {}
     for sentence in theme.sentences:
         at = sentence.text.find(phrase)
         if at < 0:
             continue
         ends = [m.end() for m in _CLAUSE_END.finditer(sentence.text, 0, at)]
-        clause = sentence.text[ends[-1] if ends else 0:at]
-        found = list(actions.finditer(clause))
+        found = list(actions.finditer(sentence.text[ends[-1] if ends else 0:at]))
+        if meeting and not found:
+            # 报告会…在梅城举行: a meeting's holding verb may come after it, in the same clause.
+            rest = sentence.text[at + len(phrase):]
+            stop = _CLAUSE_END.search(rest)
+            found = list(actions.finditer(rest[:stop.start() if stop else len(rest)]))[:1]
         if found:
             verbs.setdefault(found[-1][0], []).append(sentence.city)
     if verbs:

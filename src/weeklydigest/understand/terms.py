@@ -59,8 +59,11 @@ _INSIDE = _STARTS | {"v", "vd", "m", "ns", "f"}
 _NOT_FIRST = frozenset({
     "建设", "发展", "推进", "推动", "实施", "健全", "完善", "加快", "加强", "深化", "构建", "打造", "培育", "壮大",
     "提升", "优化", "促进", "时期", "阶段", "方面", "领域", "全域", "各地", "全市", "全省", "重点", "持续", "不断",
-    "积极", "主动", "高水平", "高标准", "全面", "大力", "全力", "着力", "进一步", "其中", "同时",
+    "积极", "主动", "高水平", "高标准", "全面", "大力", "全力", "着力", "进一步", "其中", "同时", "调研", "抓好",
+    "做好", "落实", "聚焦", "围绕", "坚持", "加力", "助力", "一体",
 })
+# Heads so broad that a two-character word before them is no phrase yet (乡镇建设, 项目建设, 特色产业).
+_WEAK_HEADS = frozenset({"建设", "发展", "改革", "振兴", "产业"})
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _QUOTED = re.compile(r"“([^“”\n，。；！？：,;!?:]{2,16})”")
@@ -129,7 +132,8 @@ def compounds(text: str) -> list[str]:
             words = [w for w, _ in span]
             if not all(_CJK.match(w) for w in words):
                 break
-            if any(t in _NAME_TAGS for _, t in span) or any(t not in _INSIDE for _, t in span[1:-1]):
+            inner = span[1:-1]
+            if any(t in _NAME_TAGS for _, t in span) or any(t not in _INSIDE or w in _NOT_FIRST for w, t in inner):
                 break
             first, tag = span[0]
             phrase = "".join(words)
@@ -137,8 +141,8 @@ def compounds(text: str) -> list[str]:
                 break
             if first in _NOT_FIRST or (tag not in _STARTS and not (tag == "m" and len(first) >= 3)):
                 continue
-            if (len(span) == 2 and first in GENERIC) or _broad(phrase):
-                continue  # 经济发展, 产业体系, 经济社会发展: generic words are not a phrase of the week
+            if (len(span) == 2 and (first in GENERIC or (len(first) == 2 and word in _WEAK_HEADS))) or _broad(phrase):
+                continue  # 经济发展, 乡镇建设, 经济社会发展: generic words are not a phrase of the week
             if len(phrase) >= 4:
                 found.append(phrase)
     return found

@@ -23,7 +23,8 @@ from .terms import bare
 MIN_CITIES = 3
 MAX_THEMES = 4
 MAX_SENTENCE = 100  # a longer carrying sentence is cut to the clauses around the phrase
-SAME_CITIES = 0.75  # a theme whose cities are mostly a stronger theme's adds little
+SAME_CITIES = 0.8  # a theme with nearly the same cities as a stronger one, or its phrase inside it, adds little
+MAX_SHARE = 0.6  # a phrase nearly every reporting city uses is the week's background, not a group of cities
 # What a kind of meeting ends in (a word ending in 会 alone may be 社会, 机会 or 全会).
 _MEETING_ENDS = (
     "会议", "大会", "务虚会", "座谈会", "报告会", "推进会", "动员会", "调度会", "现场会", "研讨会", "专题会", "学习会",
@@ -37,6 +38,7 @@ _NOT_MEETINGS = frozenset({
 })
 _NOUNS = frozenset({"n", "nz", "vn", "j", "l", "nt", "b"})
 _MEETING_VERBS_AS_KIND = frozenset({"扩大"})  # 常委会召开扩大会议: an enlarged meeting is a kind
+_HOLDING = frozenset({"主持", "召开", "举行", "出席", "参加", "列席", "套开"})  # 主持会议 says who, not which
 _CLAUSE = re.compile(r"[，；：,;:]")
 _KEY_VERBS = re.compile(r"强调|指出|要求|提出|表示")
 _PRONOUN = re.compile(r"^(?:他|她)(?=[\u4e00-\u9fff])")
@@ -66,7 +68,7 @@ def meeting_kinds(text: str) -> set[str]:
             kinds.add(word)
         before, tag = tokens[index - 1] if index else ("", "")
         if (2 <= len(before) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before + word not in _NOT_MEETINGS
-                and (tag in _NOUNS or before in _MEETING_VERBS_AS_KIND)):
+                and before not in _HOLDING and (tag in _NOUNS or before in _MEETING_VERBS_AS_KIND)):
             kinds.add(before + word)
     return kinds
 
@@ -94,19 +96,20 @@ def find_themes(
     themes: list[tuple[int, float, Theme]] = []
     for candidate in candidates:
         phrase = bare(candidate.phrase)
-        if any(w in phrase or phrase in w for w in excluded) or any(p.search(phrase) for p in boilerplate):
+        if any(_repeats(phrase, w) for w in excluded) or any(p.search(phrase) for p in boilerplate):
             continue
         theme = _theme(candidate, phrase, articles)
         if theme is not None:
             # Meetings are actions the cities took: they lead a tie with a phrase the same cities used.
             themes.append((len(theme.cities), candidate.score + (0.5 if candidate.meeting else 0), theme))
-    themes.sort(key=lambda t: (-t[0], -t[1], t[2].phrase))
+    # Most cities first; then the stronger phrase; then the more specific (工作务虚会 before 务虚会).
+    themes.sort(key=lambda t: (-t[0], -t[1], -len(t[2].phrase), t[2].phrase))
+    reporting = len({a.city for a in articles if a.city and a.city != PROVINCE})
     chosen: list[Theme] = []
-    for _count, _score, theme in themes:
-        if any(_overlap(theme, other) >= SAME_CITIES and (bare(other.phrase) in bare(theme.phrase)
-                                                            or bare(theme.phrase) in bare(other.phrase)
-                                                            or set(theme.cities) <= set(other.cities))
-               for other in chosen):
+    for count, _score, theme in themes:
+        if count > MAX_SHARE * reporting:
+            continue
+        if any(_same(theme, other) for other in chosen):
             continue
         chosen.append(theme)
         if len(chosen) == MAX_THEMES:
@@ -114,9 +117,17 @@ def find_themes(
     return chosen
 
 
-def _overlap(a: Theme, b: Theme) -> float:
+def _repeats(phrase: str, word: str) -> bool:
+    """Whether a theme on `phrase` would repeat a section keyed by `word` (百千万工程; not 产业 in 低空经济产业集群)."""
+    return phrase in word or (word in phrase and len(word) >= 4)
+
+
+def _same(a: Theme, b: Theme) -> bool:
+    """Whether two themes tell the same thing: nearly the same cities, or one phrase inside the other."""
     cities_a, cities_b = set(a.cities), set(b.cities)
-    return len(cities_a & cities_b) / min(len(cities_a), len(cities_b))
+    if bare(a.phrase) in bare(b.phrase) or bare(b.phrase) in bare(a.phrase):
+        return len(cities_a & cities_b) >= SAME_CITIES * min(len(cities_a), len(cities_b))
+    return len(cities_a & cities_b) >= SAME_CITIES * len(cities_a | cities_b)
 
 
 def _theme(candidate: _Candidate, phrase: str, articles: Sequence[Article]) -> Theme | None:
