@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from weeklydigest.config import Config, load_config
+from weeklydigest.model import Digest
 
 WEEK = "2025-W47"
 
@@ -136,3 +137,19 @@ def write_config(tmp_path: Path, *, week: Path) -> Config:
     path = tmp_path / "digest.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_config(path)
+
+
+def build(tmp_path: Path) -> tuple[Config, Digest, dict[str, str]]:
+    """Build the synthetic week from its folder; return the config, the digest and each article's cleaned text."""
+    from weeklydigest.build import build_issue, understand
+    from weeklydigest.collect import collect
+    from weeklydigest.week import parse_week
+
+    from .conftest import FIXED_NOW
+
+    week = write_week(tmp_path / "week")
+    config = write_config(tmp_path, week=week)
+    digest = build_issue(config, week=parse_week(WEEK), now=FIXED_NOW, sources=config.sources)
+    documents, _ = collect(config.sources, tz=config.tz)
+    articles, _ = understand(documents, week=parse_week(WEEK), config=config)
+    return config, digest, {a.id: a.text for a in articles}

@@ -69,11 +69,15 @@ def key_clause(ref: SentenceRef, *, boilerplate: Sequence[re.Pattern[str]] = ())
     """Return the key clause of a key sentence: an exact sub-span of it, about 10–40 characters.
 
     The clause after 强调/指出/要求 up to its clause end (with the next when it is short), skipping set
-    phrases; else a quoted phrase after the verb; else a later clause that fits; else nothing.
+    phrases; else a quoted phrase after the verb; else a later clause that fits; else the sentence itself
+    when it is that short; else nothing. A sentence whose key word is only a noun (`的要求`) has no key
+    clause but a quoted phrase.
     """
     text = ref.text
-    start = _after_verb(text)
-    clauses = [c for c in _clauses(text, start) if not _boring(text[c[0]:c[1]], boilerplate)]
+    verb = _after_verb(text)
+    # Without a key verb said as a verb nothing was said: only a quoted phrase can be the key.
+    start = verb or 0
+    clauses = [] if verb is None else [c for c in _clauses(text, start) if not _boring(text[c[0]:c[1]], boilerplate)]
 
     def fitting(index: int) -> tuple[int, int] | None:
         begin, end = clauses[index]
@@ -94,7 +98,7 @@ def key_clause(ref: SentenceRef, *, boilerplate: Sequence[re.Pattern[str]] = ())
             span = (quoted.start(), quoted.end())
     if span is None:
         span = next((s for s in (long_enough(fitting(i)) for i in range(1, len(clauses))) if s is not None), None)
-    if span is None:
+    if span is None and verb is not None:
         whole = len(text.rstrip("。！？!?"))
         if MIN_CLAUSE <= whole <= MAX_CLAUSE and not _boring(text, boilerplate):
             span = (0, whole)  # a short key sentence is its own key clause
@@ -104,8 +108,8 @@ def key_clause(ref: SentenceRef, *, boilerplate: Sequence[re.Pattern[str]] = ())
     return SentenceRef(text=text[begin:end], source=ref.source, start=ref.start + begin, end=ref.start + end)
 
 
-def _after_verb(text: str) -> int:
-    """Return where the key clause may start: after the first key verb used as a verb, else 0."""
+def _after_verb(text: str) -> int | None:
+    """Return where the key clause may start: after the first key verb used as a verb, else None."""
     for verb in KEY_VERBS.finditer(text):
         before, after = text[:verb.start()], text[verb.end():]
         if before.endswith(_NOUN_BEFORE) or after.startswith(_NOUN_AFTER) or not after.strip("。！？!?"):
@@ -114,7 +118,7 @@ def _after_verb(text: str) -> int:
         while start < len(text) and text[start] in _AFTER_VERB:
             start += 1
         return start
-    return 0
+    return None
 
 
 def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:

@@ -28,7 +28,7 @@ from ..model import CITIES, PROVINCE
 MIN_ARTICLES = 2  # a phrase must come from at least this many of the week's articles
 MIN_CITIES = 2  # … and from this many cities (the province counts as one)
 MIN_RATIO = 1.5  # this week's rate over the earlier rate a phrase needs
-BACKGROUND_PRIOR = 50  # pseudo-articles of the earlier weeks: with no history every phrase is as new
+BACKGROUND_PRIOR = 50  # the earlier weeks count as at least this many articles: with no history every phrase is new
 COVERED = 0.8  # a phrase whose longer form carries this share of its uses is shown in the longer form
 
 # Generic political vocabulary: never a phrase of the week on its own, nor with only one of these beside it.
@@ -213,7 +213,7 @@ def emerging_terms(
     scored = []
     for phrase in kept:
         share_week = articles[phrase] / len(texts)
-        share_earlier = (background[phrase] + 0.5) / (background_total + BACKGROUND_PRIOR)
+        share_earlier = (background[phrase] + 0.5) / max(background_total, BACKGROUND_PRIOR)
         ratio = share_week / share_earlier
         if ratio < MIN_RATIO:
             continue

@@ -25,6 +25,7 @@ MAX_THEMES = 4
 MAX_SENTENCE = 100  # a longer carrying sentence is cut to the clauses around the phrase
 SAME_CITIES = 0.8  # a theme with nearly the same cities as a stronger one, or its phrase inside it, adds little
 MAX_SHARE = 0.6  # a phrase nearly every reporting city uses is the week's background, not a group of cities
+SHARE_FROM = 10  # … once this many cities report at all
 # What a kind of meeting ends in (a word ending in 会 alone may be 社会, 机会 or 全会).
 _MEETING_ENDS = (
     "会议", "大会", "务虚会", "座谈会", "报告会", "推进会", "动员会", "调度会", "现场会", "研讨会", "专题会", "学习会",
@@ -62,7 +63,7 @@ def meeting_kinds(text: str) -> set[str]:
     tokens = rjieba.tag(text)
     kinds = set()
     for index, (word, _tag) in enumerate(tokens):
-        if word in _NOT_MEETINGS or not word.endswith(_MEETING_ENDS):
+        if word in _NOT_MEETINGS or not word.endswith(_MEETING_ENDS) or word.startswith(tuple(_HOLDING)):
             continue
         if word not in ("会议", "大会"):
             kinds.add(word)
@@ -107,7 +108,7 @@ def find_themes(
     reporting = len({a.city for a in articles if a.city and a.city != PROVINCE})
     chosen: list[Theme] = []
     for count, _score, theme in themes:
-        if count > MAX_SHARE * reporting:
+        if reporting >= SHARE_FROM and count > MAX_SHARE * reporting:
             continue
         if any(_same(theme, other) for other in chosen):
             continue
