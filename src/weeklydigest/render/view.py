@@ -133,7 +133,9 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
     notes: list[Note] = []
     # Themes first: an accepted theme is a section above the keyword sections; a draft shows proposals too.
     themes: list[ThemeView] = []
-    for t_index, theme in enumerate(digest.themes, start=1):
+    # Accepted themes lead, the proposals follow them.
+    ordered = sorted(enumerate(digest.themes, start=1), key=lambda pair: pair[1].status != ACCEPTED)
+    for t_index, theme in ordered:
         if theme.status != ACCEPTED and not (theme.status == PROPOSED and digest.status == "draft"):
             continue
         view = theme_view(theme, marks, anchor=f"t{t_index}", first_note=len(notes) + 1)
