@@ -1,4 +1,4 @@
-"""Marks like the desk's: a term red where it first appears in an item; the key clause, not the sentence, highlighted."""
+"""Marks like the desk's: a term red at its first mention in an item; the key clause highlighted, not the sentence."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def test_a_highlight_is_never_a_whole_long_sentence():
     sentence = ("他表示，这是一项需要各方面长期共同努力才能够最终完成好的系统性工作任务而且时间非常紧迫责任非常重大"
                 "所以必须提前谋划统筹安排层层压实责任。")
     assert _clause(sentence) is None
-    assert _clause("张书记代表市委市政府，对客人一行到访表示热烈欢迎。") == "张书记代表市委市政府，对客人一行到访表示热烈欢迎"
+    short = "张书记代表市委市政府，对客人一行到访表示热烈欢迎。"
+    assert _clause(short) == short[:-1], "a short key sentence is its own clause"
 
 
 def test_a_term_is_marked_where_it_first_appears_and_not_again():
@@ -99,7 +100,8 @@ def test_every_format_highlights_the_key_clause_digest_json_records(built):
         articles = tree.cssselect("main section.section:not(.theme) article.item")
         items = [i for s in digest.sections for i in s.items]
         assert [_marks(a) for a in articles] == [[i.highlight.text] if i.highlight else [] for i in items]
-    spans = re.findall(r'<span style="background:#fff88f">(.*?)</span>', markdown)
+    keyword_part = markdown[markdown.index("#### 关键词："):]
+    spans = re.findall(r'<span style="background:#fff88f">(.*?)</span>', keyword_part)
     assert [re.sub(r"<[^>]+>", "", s) for s in spans] == [i.highlight.text for i in highlighted]
 
 
@@ -117,10 +119,36 @@ def test_no_term_is_red_twice_in_one_item_in_any_format(built):
         assert len(terms) == len(set(terms)), terms
     markdown = render_markdown(digest, config)
     for block in markdown.split("<strong>")[1:]:
-        terms = [t.strip("“”") for t in re.findall(r'<font color="#ff0000">(.*?)</font>', block.split("\n\n<strong>")[0])]
+        terms = [t.strip("“”") for t in re.findall(r'<font color="#ff0000">(.*?)</font>', block)]
         assert len(terms) == len(set(terms)), terms
 
 
 def test_a_sentence_whose_key_word_is_only_a_noun_gets_no_clause_of_it():
     sentence = "在港区码头，他了解航线拓展和集装箱运输情况，讲解扩大开放的要求。"
     assert _clause(sentence) is None
+
+
+def test_the_drafted_lede_highlights_its_key_line_and_an_editors_lede_does_not(built):
+    from dataclasses import replace
+
+    from weeklydigest.model import EDITED, Draft
+
+    config, digest, _texts = built
+    lede = parse_html(render_html(digest, config)).cssselect("section.lede")[0]
+    assert [m.text_content() for m in lede.cssselect("mark.key")] == ["要以“五链融合”为牵引"]
+    assert [t.text_content() for t in lede.cssselect("span.term")].count("“五链融合”") == 1
+    own = replace(digest, lede="编辑写的导语，也谈“五链融合”。", drafts={"lede": Draft(status=EDITED, by="王编辑")})
+    lede = parse_html(render_html(own, config)).cssselect("section.lede")[0]
+    assert lede.cssselect("mark.key") == [] and lede.text_content().strip() == "编辑写的导语，也谈“五链融合”。"
+
+
+def test_a_theme_sentence_opening_with_its_city_prints_the_city_once_in_bold():
+    from weeklydigest.model import Theme, ThemeSentence
+    from weeklydigest.render.body import Marking, theme_view
+
+    text = "汕头聚焦深化关键领域改革，加快建设现代化产业体系"
+    theme = Theme(title="t", phrase="现代化产业体系", cities=("汕头",),
+                  sentences=(ThemeSentence(city="汕头", text=text, source="a", start=10, end=10 + len(text)),))
+    view = theme_view(theme, Marking(terms=term_pattern(["现代化产业体系"])), anchor="t1", first_note=1)
+    assert str(view.paragraphs[0].html) == ('<strong>汕头</strong>聚焦深化关键领域改革，加快建设'
+                                            '<span class="term">现代化产业体系</span>。')

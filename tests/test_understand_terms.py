@@ -1,4 +1,4 @@
-"""The week's phrases: slogans and compounds this week says far more than earlier weeks, never generic words or names."""
+"""The week's phrases: slogans and compounds this week says far more than before; never generic words or names."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import nh3
 from markupsafe import Markup
 
-from ..model import ACCEPTED, DROPPED, Item, SentenceRef, SourceRef, Theme, display
+from ..model import ACCEPTED, DROPPED, EDITED, Digest, Item, SentenceRef, SourceRef, Theme, display
 from .marks import Mark, first_mentions, key_clause, markup, spans_of
 
 # Only these tags can come out of our own markup; everything article-derived is escaped first.
@@ -136,6 +136,30 @@ def item_paragraphs(item: Item, marking: Marking, *, first_note: int) -> list[Pa
     return paragraphs
 
 
+def lede_paragraphs(digest: Digest, marking: Marking) -> list[Markup]:
+    """Return the lede's paragraphs as safe HTML: terms red once; the drafted key line's clause highlighted.
+
+    The highlight is the key clause of the provincial line the machine drafted the lede from, while the
+    lede is still that draft (or an editor accepted it); an editor's own lede has no source clause.
+    """
+    draft = digest.drafts.get("lede")
+    clause = None
+    if draft is not None and draft.status != EDITED and draft.sentences:
+        found = key_clause(draft.sentences[0], boilerplate=marking.boilerplate)
+        clause = found.text if found is not None else None
+    marked: set[str] = set()
+    paragraphs = []
+    for text in (p.strip() for p in digest.lede.split("\n")):
+        if not text:
+            continue
+        at = text.find(clause) if clause else -1
+        key = (at, at + len(clause)) if clause and at >= 0 else None
+        if key is not None:
+            clause = None  # one highlight
+        paragraphs.append(_clean(_marked(text, marking, marked=marked, key=key)))
+    return paragraphs
+
+
 def theme_view(theme: Theme, marking: Marking, *, anchor: str, first_note: int) -> ThemeView | None:
     """Return a theme as printed: each city in bold with the sentence that carries the phrase; None if dropped."""
     if theme.status == DROPPED or not theme.sentences:
@@ -146,7 +170,10 @@ def theme_view(theme: Theme, marking: Marking, *, anchor: str, first_note: int) 
     numbered: dict[str, Note] = {}
     for sentence in theme.sentences:
         marked: set[str] = set()
-        ref = SentenceRef(text=sentence.text, source=sentence.source, start=sentence.start, end=sentence.end)
+        text = sentence.text
+        if not sentence.speaker and text.startswith(sentence.city):
+            text = text[len(sentence.city):]  # `汕头聚焦…` prints as 汕头 in bold, then 聚焦…, not 汕头汕头
+        ref = SentenceRef(text=text, source=sentence.source, start=sentence.end - len(text), end=sentence.end)
         body = _marked(display(ref), marking, marked=marked)
         note = numbered.get(sentence.source)
         fresh = note is None

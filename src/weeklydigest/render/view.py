@@ -18,6 +18,7 @@ from .body import (
     SectionView,
     ThemeView,
     item_paragraphs,
+    lede_paragraphs,
     safe_url,
     theme_view,
 )
@@ -193,6 +194,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         "status": digest.status,
         "status_label": STATUS_LABELS.get(digest.status, digest.status),
         "lede": [p.strip() for p in digest.lede.split("\n") if p.strip()],
+        "lede_html": lede_paragraphs(digest, marks),
         # A machine draft of the headline or lede is marked as such until an editor accepts or rewrites it.
         "drafted": _drafted_label(drafted, digest) if digest.status == "draft" else "",
         "revision": digest.revision,

@@ -183,9 +183,9 @@ def _spoken(sentence: Sentence, article: Article, leader: Official | None) -> Th
 
 def _cut(sentence: Sentence, at: int, size: int) -> Sentence:
     """Return the sentence, or for a long one the whole clauses around the phrase, as an exact sub-span."""
-    text = sentence.text
+    text = sentence.text.rstrip("，；：,;:")  # a sentence the splitter ended at a semicolon ends before it
     if len(text) <= MAX_SENTENCE:
-        return sentence
+        return Sentence(text=text, start=sentence.start, end=sentence.start + len(text))
     bounds = [0, *(m.end() for m in _CLAUSE.finditer(text)), len(text)]
     begin = max(b for b in bounds if b <= at)
     end = min(b for b in bounds if b >= at + size)
