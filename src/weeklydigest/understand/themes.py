@@ -3,7 +3,8 @@
 A theme is proposed to editors as a section of its own: a short title built from the shared phrase, the
 cities, and for each city the sentence of its report that carries the phrase (an exact span of the
 source). Candidates are the week's phrases (`terms.py`) and the kinds of meeting the reports name
-(`务虚会`, `干部大会`, `扩大会议`). Linear in the week's text: each article is split and tagged once.
+(`务虚会`, `干部大会`, `扩大会议`). Linear in the week's text: each article is tagged and split once, and
+searched once for each candidate phrase (a few dozen a week).
 """
 
 from __future__ import annotations
@@ -95,11 +96,12 @@ def find_themes(
     candidates += [_Candidate(kind, float(len(cities)), True) for kind, cities in by_kind.items()
                    if len(cities) >= MIN_CITIES]
     themes: list[tuple[int, float, Theme]] = []
+    sentences: dict[str, list[Sentence]] = {}  # each article is split once, for whichever phrase needs it
     for candidate in candidates:
         phrase = bare(candidate.phrase)
         if any(_repeats(phrase, w) for w in excluded) or any(p.search(phrase) for p in boilerplate):
             continue
-        theme = _theme(candidate, phrase, articles)
+        theme = _theme(candidate, phrase, articles, sentences)
         if theme is not None:
             # Meetings are actions the cities took: they lead a tie with a phrase the same cities used.
             themes.append((len(theme.cities), candidate.score + (0.5 if candidate.meeting else 0), theme))
@@ -131,14 +133,18 @@ def _same(a: Theme, b: Theme) -> bool:
     return len(cities_a & cities_b) >= SAME_CITIES * len(cities_a | cities_b)
 
 
-def _theme(candidate: _Candidate, phrase: str, articles: Sequence[Article]) -> Theme | None:
+def _theme(
+    candidate: _Candidate, phrase: str, articles: Sequence[Article], split: dict[str, list[Sentence]],
+) -> Theme | None:
     """Return the theme of one phrase: each city's best carrying sentence, in the column's city order."""
     best: dict[str, tuple[tuple[int, int, int], Article, ThemeSentence]] = {}
     for article in articles:
         if not article.city or article.city == PROVINCE or phrase not in article.text:
             continue  # the province's line opens the issue; themes are what the cities did
         leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
-        for sentence in split_sentences(article.text):
+        if article.id not in split:
+            split[article.id] = split_sentences(article.text)
+        for sentence in split[article.id]:
             at = sentence.text.find(phrase)
             if at < 0:
                 continue
