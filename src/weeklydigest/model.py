@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -112,6 +112,7 @@ class SectionRule:
     regex: tuple[str, ...] = ()
     budget: int = 260
     terms: tuple[str, ...] = ()  # shown in red in the digest; the keywords when not configured
+    topic: tuple[str, ...] = ()  # words of the section's topic: they say how far it runs through an article
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,31 @@ class SectionScore:
     title: str
     score: float
     why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SectionWeights:
+    """What each kind of evidence adds to a section's score (fitted by `python -m weeklydigest.understand.calibrate`).
+
+    Counts enter as log2(1 + n): the second mention adds less than the first. Shares are 0..1.
+    """
+
+    title: float = 2.0  # a keyword in the title
+    lead: float = 1.49  # a keyword in the lead sentence
+    activity: float = 1.85  # per log2(1 + n) where the report tells the activity: an opening sentence before the
+    # leader's first act, a sentence where the acting leader acts or speaks, one saying what the visited place is
+    body: float = 0.7  # per log2(1 + n) elsewhere in the body
+    listed: float = -0.14  # per log2(1 + n) as one of several listed topics
+    spread: float = 0.63  # times the share of sentences carrying a keyword
+    topic: float = 0.87  # times the share of sentences carrying a keyword or a topic word
+    learned: float = 3.0  # times the learned likeness (0..1) to the editors' corrections
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+FITTED_WEIGHTS = SectionWeights()
 
 
 @dataclass(frozen=True)
