@@ -103,6 +103,11 @@ def _mask(text: str, phrases: tuple[str, ...], patterns: tuple[str, ...] = DEFAU
     return text
 
 
+@lru_cache(maxsize=8)
+def _values(weights: SectionWeights) -> tuple[float, ...]:
+    return astuple(weights)
+
+
 def _occurrences(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
     """Return (start, word) of every occurrence of the words in `text`."""
     if not words or not text:
@@ -122,7 +127,7 @@ class _Reading:
         self.leader = [self._is_leader(s.text, names) for s in self.sentences]
         # Sentences before the leader's first act set the scene: the event the leader takes part in.
         self.first_leader = self.leader.index(True) if True in self.leader else 0
-        said = article.title + "".join(s.text for s, lead in zip(self.sentences, self.leader, strict=True) if lead)
+        said = [article.title, *(s.text for s, lead in zip(self.sentences, self.leader, strict=True) if lead)]
         self.place = [self._is_place(s.text, said) for s in self.sentences]
 
     @staticmethod
@@ -132,11 +137,12 @@ class _Reading:
         return any(title in sentence for title in LEADER_TITLES)
 
     @staticmethod
-    def _is_place(sentence: str, said: str) -> bool:
+    def _is_place(sentence: str, said: list[str]) -> bool:
+        """Whether the sentence says what something named where the leader acts is (`X镇是…`, `作为…`)."""
         if sentence.startswith("作为"):
             return True
         match = _IS.match(sentence)
-        return bool(match) and match.group(1) in said.replace(sentence, "")
+        return bool(match) and any(match.group(1) in other for other in said if other != sentence)
 
     def sentence_of(self, offset: int) -> int:
         """Return the index of the sentence holding `offset`, or -1 between sentences."""
@@ -252,7 +258,7 @@ def weigh(rule: SectionRule, found: Evidence, raw: str, *, weights: SectionWeigh
         masked = [w for w in rule.keywords if w in raw]
         why = f"keyword {'、'.join(masked)} only in set phrases" if masked else "no section keyword"
         return SectionScore(rule.title, 0.0, (why,))
-    contributions = [w * x for w, x in zip(astuple(weights), found.values(), strict=True)]
+    contributions = [w * x for w, x in zip(_values(weights), found.values(), strict=True)]
     score = max(0.0, round(sum(contributions), 2))
     why: list[str] = []
     if found.title:
