@@ -1,4 +1,4 @@
-"""Sections as a desk reads them: the activity decides, a passing mention does not; weights fitted on labelled reports."""
+"""Sections as a desk reads them: the activity decides, a passing mention does not; weights fitted on labels."""
 
 from __future__ import annotations
 

@@ -95,6 +95,7 @@ class Article:
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
     warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
+    flagged: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of sentences an editor must check
 
     @property
     def paragraphs(self) -> list[str]:
@@ -156,14 +157,15 @@ class SentenceRef:
     start: int
     end: int
     key: bool = False  # the 强调/指出/要求 sentence of the item
+    cut: bool = False  # a run of the sentence's first clauses; printed with the cut mark
 
 
-SENTENCE_ENDS = "。！？!?”’」』）)"
+CUT_MARK = "……"  # shows where a sentence was cut: nothing of our own is ever made to read as the source's
 
 
 def display(ref: SentenceRef) -> str:
-    """Return the sentence as printed: a trimmed clause run ends with a full stop."""
-    return ref.text if ref.text.endswith(tuple(SENTENCE_ENDS)) else ref.text + "。"
+    """Return the sentence as printed: exactly the source's text, and the cut mark after a cut sentence."""
+    return ref.text + CUT_MARK if ref.cut else ref.text
 
 
 @dataclass(frozen=True)
