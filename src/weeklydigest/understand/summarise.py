@@ -34,6 +34,9 @@ _SUPERIOR = re.compile(r"总书记|习近平|中央")
 _DATE = re.compile(r"[0-9〇零一二三四五六七八九十]{1,3}月(?:[0-9〇零一二三四五六七八九十]{1,3}[日号])?"
                    r"|(?<![0-9月])[0-9]{1,2}(?:[、，][0-9]{1,2})*[日号]|[二三]?十[一二三四五六七八九]?日"
                    r"|昨天|昨日|前天|今天|今日|日前|近日|上周|本周|周[一二三四五六日]|星期[一二三四五六日天]")
+# What a leader does at an event: the clause of the lead that must survive a cut.
+_ACTIVITY = re.compile(r"调研|检查|督导|宣讲|考察|出席|主持|召开|看望|慰问|察看|参加|观看|视察|开展|部署|会见|座谈"
+                       r"|听取|研究")
 _LEADER = re.compile(r"(?<!副)(?:市委书记|省委书记|省长)")
 # A dateline or byline opening a sentence: `本报讯（记者 张三）`, `XX新闻网2025年3月21日讯`, `新华社广州11月13日电`,
 # `（记者 张三）`, `…记者张三报道：`.
@@ -51,6 +54,7 @@ MIN_LEAD = 12  # shorter lines are headings, not leads
 SPEAKER_TAIL = 8  # at most this much between the speaker and the verb (`郭永航在讲话中强调`, `他还指出`)
 HEADING = 40  # a paragraph this short without a sentence end is a heading
 LEAD_WINDOW = 4  # the leader's first act is looked for in this many opening sentences
+MAX_DETAILS = 2  # sentences telling what the leader did, before further key lines
 PLACE_LIMIT = 90  # a longer sentence about the place is background, not why it matters
 MIN_SHARE = 110  # characters each article of a many-article item may use at least
 REDUNDANT = 0.5  # bigram overlap above which a sentence repeats one already picked
@@ -136,7 +140,8 @@ def pick_sentences(article: Article, *, limit: int, leaders: tuple[str, ...] = (
     if place_at is not None:
         extras.append(place_at)
     later = [i for i in range(lead_at + 1, len(sentences)) if i not in parts and i != place_at]
-    extras += [i for i in later if _acts(sentences[i].text, names) and not STRONG_VERBS.search(sentences[i].text)]
+    extras += [i for i in later if _acts(sentences[i].text, names)
+               and not STRONG_VERBS.search(sentences[i].text)][:MAX_DETAILS]
     extras += [i for i in later if _speaks(sentences[i].text, names, STRONG_VERBS)]
     for index in extras:
         sentence = sentences[index]
@@ -255,11 +260,16 @@ def _place_index(sentences: list[Sentence], lead_at: int, lead: Sentence) -> int
 
 
 def _lead_floor(sentence: Sentence, names: tuple[str, ...]) -> int:
-    """Return the shortest cut of the lead that still says who acts and what: the leader's clause and the next."""
+    """Return the shortest cut of the lead that still says who acts and what: through the activity's first clause."""
     text = sentence.text
     at = min((text.find(n) for n in names if n in text), default=-1)
     if at < 0:
-        at = min((text.find(t) for t in LEADER_TITLES if t in text), default=0)
+        at = min((m.start() for m in [_LEADER.search(text)] if m), default=0)
+    start = at
+    for end in [m.start() for m in _CLAUSE_END.finditer(text) if m.start() >= at] + [len(text)]:
+        if _ACTIVITY.search(text, start, end):
+            return end
+        start = end
     return _clause_end_after(text, at, clauses=2)
 
 
