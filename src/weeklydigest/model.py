@@ -160,6 +160,7 @@ class SentenceRef:
     cut: bool = False  # a run of the sentence's first clauses; printed with the cut mark
 
 
+_SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…", "”", "’", "」", "』", "）", ")")
 CUT_MARK = "……"  # shows where a sentence was cut: nothing of our own is ever made to read as the source's
 
 
@@ -322,7 +323,7 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         officials=tuple(data.get("officials", ())),
         dates=tuple(data.get("dates", ())),
         summary=data.get("summary", ""),
-        sentences=tuple(SentenceRef(**s) for s in data.get("sentences", ())),
+        sentences=tuple(_sentence_from_json(s) for s in data.get("sentences", ())),
         sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
         why=tuple(data.get("why", ())),
         score=float(data.get("score", 0.0)),
@@ -330,6 +331,13 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         edited_by=data.get("edited_by", ""),
         removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
     )
+
+
+def _sentence_from_json(data: dict[str, Any]) -> SentenceRef:
+    """Return a summary sentence; one saved before `cut` was recorded is a cut when it ends mid-sentence."""
+    if "cut" not in data:
+        data = data | {"cut": not data.get("text", "").endswith(_SENTENCE_ENDS)}
+    return SentenceRef(**data)
 
 
 ACTIVE, UNSUBSCRIBED, BOUNCING = "active", "unsubscribed", "bouncing"

@@ -35,8 +35,7 @@ _DATE = re.compile(r"[0-9〇零一二三四五六七八九十]{1,3}月(?:[0-9〇
                    r"|(?<![0-9月])[0-9]{1,2}(?:[、，][0-9]{1,2})*[日号]|[二三]?十[一二三四五六七八九]?日"
                    r"|昨天|昨日|前天|今天|今日|日前|近日|上周|本周|周[一二三四五六日]|星期[一二三四五六日天]")
 # What a leader does at an event: the clause of the lead that must survive a cut.
-_ACTIVITY = re.compile(r"调研|检查|督导|宣讲|考察|出席|主持|召开|看望|慰问|察看|参加|观看|视察|开展|部署|会见|座谈"
-                       r"|听取|研究")
+_ACTIVITY = re.compile(r"调研|检查|督导|宣讲|考察|出席|主持|召开|看望|慰问|察看|参加|观看|开展|会见|座谈|听取")
 _LEADER = re.compile(r"(?<!副)(?:市委书记|省委书记|省长)")
 # A dateline or byline opening a sentence: `本报讯（记者 张三）`, `XX新闻网2025年3月21日讯`, `新华社广州11月13日电`,
 # `（记者 张三）`, `…记者张三报道：`.
@@ -48,12 +47,12 @@ _DATELINE = re.compile(
 _DATELINE_WORD = re.compile(r"本报|本台|网|报|台|社|融媒|记者|\d+日")
 _CAPTION = re.compile(r"^图为|^图片来源|^[（(]?图[/：:]|(?:记者|摄影|通讯员|图)[^，。]{0,20}摄[）)]?$|\s摄[）)]?$"
                       r"|^[（(][^（）()]{0,40}[）)]$")
-_META = re.compile(r"来源[:：]|发布时间|责任编辑|编辑[:：]|浏览次数|字号|分享到")
+_META = re.compile(r"来源[:：]|发布时间|责任编辑|编辑[:：]|浏览次数|字号|分享到|>.*>|当前位置|您的位置")
 _IS = re.compile(r"^(?:位于[^，。；]{1,20}?的)?([\u4e00-\u9fff]{2,12}?)[，,]?(?:是|为|系|属于)")
 MIN_LEAD = 12  # shorter lines are headings, not leads
 SPEAKER_TAIL = 8  # at most this much between the speaker and the verb (`郭永航在讲话中强调`, `他还指出`)
 HEADING = 40  # a paragraph this short without a sentence end is a heading
-LEAD_WINDOW = 4  # the leader's first act is looked for in this many opening sentences
+LEAD_WINDOW = 6  # the leader's first act is looked for in this many opening sentences
 MAX_DETAILS = 2  # sentences telling what the leader did, before further key lines
 PLACE_LIMIT = 90  # a longer sentence about the place is background, not why it matters
 MIN_SHARE = 110  # characters each article of a many-article item may use at least
@@ -113,26 +112,34 @@ def pick_sentences(article: Article, *, limit: int, leaders: tuple[str, ...] = (
         or tuple(o.name for o in find_officials(article.text, home_city="") if o.title in LEADER_TITLES and o.name)
     lead_at = _lead_index(sentences, names)
     lead = sentences[lead_at]
-    opening = sentences[lead_at - 1] if lead_at > 0 and not _dated(lead) else None
+    opening_at = _opening_index(sentences, lead_at) if not _dated(lead) else None
+    opening = sentences[opening_at] if opening_at is not None else None
     key_at = _key_index(sentences, names, after=lead_at)
     lead_is_key = key_at == lead_at
     key = sentences[key_at] if key_at is not None and not lead_is_key else None
     # The essentials: the opening, the lead and the key line, cut at clause boundaries only if they must be.
     parts: dict[int, tuple[Sentence, bool]] = {}
     if opening is not None:
-        parts[lead_at - 1] = (opening, False)
+        parts[opening_at] = (opening, False)
     parts[lead_at] = (lead, False)
     if key is not None:
         parts[key_at] = (key, False)
-    over = sum(len(s.text) for s, _ in parts.values()) - limit
-    for index, floor in ((key_at, _key_floor), (lead_at, lambda s: _lead_floor(s, names)),
-                         (lead_at - 1, _opening_floor)):
-        if over <= 0 or index is None or index not in parts:
-            continue
-        sentence = parts[index][0]
-        cut = trim(sentence, len(sentence.text) - over, floor=floor(sentence))
-        over -= len(sentence.text) - len(cut.text)
-        parts[index] = (cut, cut.end < sentence.end)
+    floors = {lead_at: _lead_floor(lead, names)}
+    if opening is not None:
+        floors[opening_at] = _opening_floor(opening)
+    if key is not None:
+        floors[key_at] = _key_floor(key)
+    # Over the budget, the longest of them loses its last clause, until they fit or each is at its floor.
+    while sum(len(s.text) for s, _ in parts.values()) > limit:
+        longest = sorted(parts, key=lambda i: -len(parts[i][0].text))
+        for index in longest:
+            current = parts[index][0]
+            shorter = trim(current, len(current.text) - 1, floor=floors[index])
+            if len(shorter.text) < len(current.text):
+                parts[index] = (shorter, True)
+                break
+        else:
+            break
     used = sum(len(s.text) for s, _ in parts.values())
     # Then whole sentences while they fit: why the place matters, what the leader did there, further key lines.
     extras = []
@@ -200,11 +207,17 @@ def _lead_index(sentences: list[Sentence], names: tuple[str, ...]) -> int:
         text = sentences[i].text
         if any(name in text for name in names) or _names_a_leader(text):
             return i
-    return full[0]
+    return next((i for i in full[:LEAD_WINDOW] if _dated(sentences[i])), full[0])
 
 
 def _names_a_leader(text: str) -> bool:
     return bool(_LEADER.search(text))
+
+
+def _opening_index(sentences: list[Sentence], lead_at: int) -> int | None:
+    """Return the sentence that dates and names the event of an undated lead: the nearest dated one before it."""
+    before = range(lead_at - 1, max(-1, lead_at - LEAD_WINDOW), -1)
+    return next((i for i in before if _dated(sentences[i])), lead_at - 1 if lead_at > 0 else None)
 
 
 def _dated(sentence: Sentence) -> bool:
@@ -216,7 +229,8 @@ def _key_index(sentences: list[Sentence], names: tuple[str, ...], *, after: int)
     """Return the leader's key line from the lead on (see KEY_VERBS), else the meeting's own 强调/指出/要求 line."""
     for verbs in KEY_VERBS:
         for i in range(after, len(sentences)):
-            if _speaks(sentences[i].text, names, verbs, lead=i == after):
+            follows = i > after and _acts(sentences[i - 1].text, names)
+            if _speaks(sentences[i].text, names, verbs, lead=i == after, after_leader=follows):
                 return i
     for i in range(after + 1, len(sentences)):
         if STRONG_VERBS.search(sentences[i].text) and _MEETING.match(sentences[i].text):
@@ -224,9 +238,16 @@ def _key_index(sentences: list[Sentence], names: tuple[str, ...], *, after: int)
     return None
 
 
-def _speaks(text: str, names: tuple[str, ...], verbs: re.Pattern[str], *, lead: bool = False) -> bool:
-    """Whether the sentence is the leader's own line: the leader (or 他/她) says it, not a superior or another."""
+def _speaks(text: str, names: tuple[str, ...], verbs: re.Pattern[str], *, lead: bool = False,
+            after_leader: bool = False) -> bool:
+    """Whether the sentence is the leader's own line: the leader (or 他/她) says it, not a superior or another.
+
+    `lead`: the sentence is the lead, whose subject is the leader; `after_leader`: the sentence before it
+    is the leader's, so a line opening with the verb (`强调要…`) is theirs too.
+    """
     for match in verbs.finditer(text):
+        if match.start() == 0 and after_leader:
+            return True
         before = text[:match.start()]
         subject = _CLAUSE_END.split(before)[-1].strip()
         if _SUPERIOR.search(subject) or subject.endswith("的"):
