@@ -186,3 +186,10 @@ def test_section_weights_in_the_config_replace_the_fitted_ones_key_by_key(tmp_pa
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert any("section_weights.body" in p and "expected a number, got str 'many'" in p for p in caught.value.problems)
+
+
+def test_calibrate_names_an_unreadable_labels_file_in_one_line(tmp_path, capsys):
+    root = Path(__file__).resolve().parents[1]
+    assert main(["--config", str(root / "config" / "digest.yaml"), "--pages", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {tmp_path}/labels.json: cannot be read")

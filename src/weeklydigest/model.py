@@ -127,7 +127,9 @@ class SectionScore:
 class SectionWeights:
     """What each kind of evidence adds to a section's score (fitted by `python -m weeklydigest.understand.calibrate`).
 
-    Counts enter as log2(1 + n): the second mention adds less than the first. Shares are 0..1.
+    Counts enter as log2(1 + n): the second mention adds less than the first. Shares are 0..1. The defaults
+    were fitted on 152 labelled reports (real city pages, a published column's city paragraphs cut into
+    reports, the two bundled weeks); `title` and `learned` are held by rule at 1 and 1.5 times `min_score`.
     """
 
     title: float = 2.0  # a keyword in the title

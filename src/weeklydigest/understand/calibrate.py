@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +27,8 @@ import numpy as np
 
 from ..collect.folder import SUFFIXES, read_file
 from ..config import Config, load_config
+from ..errors import DigestError
+from ..evaluate import load_gold
 from ..model import Article
 from .clean import clean
 from .extract import extract
@@ -64,7 +66,12 @@ def read_articles(paths: list[Path], config: Config) -> dict[str, Article]:
 
 def from_pages(folder: Path, config: Config) -> list[Example]:
     """Return the examples of a folder of pages labelled in its `labels.json`."""
-    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    try:
+        labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DigestError(f"{folder}/labels.json: cannot be read: {exc}") from None
+    if not isinstance(labels, dict) or not all(isinstance(v, dict) for v in labels.values()):
+        raise DigestError(f"{folder}/labels.json: expected an object of {{stem: {{\"section\": …}}}}")
     files = {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in SUFFIXES}
     wanted = [files[stem] for stem in labels if stem in files]
     articles = read_articles(wanted, config)
@@ -78,10 +85,12 @@ def from_pages(folder: Path, config: Config) -> list[Example]:
 
 def from_gold(path: Path, config: Config) -> list[Example]:
     """Return the examples of a gold file: entries with a section, and those left out for having none."""
-    gold = json.loads(path.read_text(encoding="utf-8"))
+    gold = load_gold(path)
+    if not gold.get("source"):
+        raise DigestError(f"gold file {path}: no 'source' folder")
     folder = Path(gold["source"])
-    if not folder.is_absolute():
-        folder = path.parent.parent.parent / folder if not folder.exists() else folder
+    if not (folder.is_absolute() or folder.exists()):
+        folder = path.resolve().parents[2] / folder  # relative to the project, as `weeklydigest eval` reads it
     names = {entry["file"].split("#")[0] for entry in gold["articles"]}
     articles = read_articles([folder / n for n in sorted(names) if (folder / n).is_file()], config)
     examples = []
@@ -203,14 +212,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cross-validate", action="store_true",
                         help="also fit without each article in turn and score it: the accuracy to expect on new text")
     args = parser.parse_args(argv)
-    config = load_config(args.config)
-    sets = [(str(p), from_pages(p, config)) for p in args.pages] + [(str(g), from_gold(g, config)) for g in args.gold]
-    if not sets:
+    if not args.pages and not args.gold:
         parser.error("give at least one --pages folder or --gold file")
+    try:
+        config = load_config(args.config)
+        sets = [(str(p), from_pages(p, config)) for p in args.pages]
+        sets += [(str(g), from_gold(g, config)) for g in args.gold]
+    except DigestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     examples = [e for _, data in sets for e in data]
     x, y, _ = design(examples, config)
     weights, intercept = fit(x, y, penalty=args.penalty)
-    fitted = scaled(weights, intercept, min_score=config.min_score)
+    try:
+        fitted = scaled(weights, intercept, min_score=config.min_score)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for name, data in sets:
         for label, current in (("current", config.section_weights), ("fitted", fitted)):
             right, misses = accuracy(data, config, current)
@@ -232,5 +250,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-
-__all__ = ["Example", "accuracy", "design", "fit", "from_gold", "from_pages", "main", "replace", "scaled"]
