@@ -30,6 +30,7 @@ SUBJECT_SHARE = 0.4  # keywords in this share of the sentences: the article's su
 LIST_ITEMS = 3  # a clause of this many 、-items, most of them off the section's topic, lists topics in passing
 _CLAUSE = re.compile(r"[，。；：！？,;:!?\n]")
 _PRONOUN = re.compile(r"^(?:他|她)")
+_LEADER = re.compile(r"(?<!副)(?:市委书记|省委书记|省长)")
 # `X是/为/系…` or `位于…的X，是…`: a sentence saying what a place (or thing) the leader visits is.
 _IS = re.compile(r"^(?:位于[^，。；]{1,20}?的)?([\u4e00-\u9fff]{2,12}?)[，,]?(?:是|为|系|属于|作为)")
 
@@ -134,7 +135,7 @@ class _Reading:
     def _is_leader(sentence: str, names: list[str]) -> bool:
         if names:
             return any(name in sentence for name in names) or bool(_PRONOUN.match(sentence))
-        return any(title in sentence for title in LEADER_TITLES)
+        return bool(_LEADER.search(sentence))
 
     @staticmethod
     def _is_place(sentence: str, said: list[str]) -> bool:
