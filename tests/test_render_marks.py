@@ -150,5 +150,5 @@ def test_a_theme_sentence_opening_with_its_city_prints_the_city_once_in_bold():
     theme = Theme(title="t", phrase="现代化产业体系", cities=("汕头",),
                   sentences=(ThemeSentence(city="汕头", text=text, source="a", start=10, end=10 + len(text)),))
     view = theme_view(theme, Marking(terms=term_pattern(["现代化产业体系"])), anchor="t1", first_note=1)
-    assert str(view.paragraphs[0].html) == ('<strong>汕头</strong>聚焦深化关键领域改革，加快建设'
-                                            '<span class="term">现代化产业体系</span>。')
+    printed = '<strong>汕头</strong>聚焦深化关键领域改革，加快建设<span class="term">现代化产业体系</span>……'
+    assert str(view.paragraphs[0].html) == printed, "the city once, in bold; a cut sentence shows the cut mark"

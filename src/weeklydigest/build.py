@@ -172,7 +172,7 @@ def digest_articles(
         if article.city and any(o.title in LEADER_TITLES for o in article.officials):
             leaders.append(article)
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns, learned=learned)
+                                set_patterns=config.set_patterns, learned=learned, weights=config.section_weights)
         best = best_section(scores, min_score=config.min_score)
         if best is None:
             top = max(scores, key=lambda s: s.score)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..model import ACCEPTED, DROPPED, EDITED, Digest, Item, SentenceRef, SourceRef, Theme, display
 from .marks import Mark, first_mentions, key_clause, markup, spans_of
 
+SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…", "”", "’", "」", "』", "）", ")")  # a sentence that ends here is whole
 # Only these tags can come out of our own markup; everything article-derived is escaped first.
 _ALLOWED_TAGS = {"span", "mark", "strong"}
 _ALLOWED_ATTRIBUTES = {"span": {"class"}, "mark": {"class"}}
@@ -173,7 +174,9 @@ def theme_view(theme: Theme, marking: Marking, *, anchor: str, first_note: int) 
         text = sentence.text
         if not sentence.speaker and text.startswith(sentence.city):
             text = text[len(sentence.city):]  # `汕头聚焦…` prints as 汕头 in bold, then 聚焦…, not 汕头汕头
-        ref = SentenceRef(text=text, source=sentence.source, start=sentence.end - len(text), end=sentence.end)
+        # A sentence cut to the clauses around the phrase shows the cut mark, as summary sentences do.
+        ref = SentenceRef(text=text, source=sentence.source, start=sentence.end - len(text), end=sentence.end,
+                          cut=not text.endswith(SENTENCE_ENDS))
         body = _marked(display(ref), marking, marked=marked)
         note = numbered.get(sentence.source)
         fresh = note is None

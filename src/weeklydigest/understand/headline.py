@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ..model import PROVINCE, Article, Draft, Item, Section, SentenceRef, Theme
+from ..model import CUT_MARK, PROVINCE, Article, Draft, Item, Section, SentenceRef, Theme
 from .terms import bare
 
 ACTIONS = re.compile(
@@ -133,10 +133,16 @@ def _provincial_line(sections: Sequence[Section], articles: Mapping[str, Article
         if subject or named:
             skip = subject.end() if subject else len(name)
             span = _clauses(key, skip)
-            return f"{title}{name}{span.text}。", span
+            return f"{title}{name}{span.text}{_end(key, span)}", span
     lead = item.sentences[0]
     span = _clauses(lead, 0)
-    return span.text + "。", span
+    return span.text + _end(lead, span), span
+
+
+def _end(sentence: SentenceRef, span: SentenceRef) -> str:
+    """Return how the lede ends a line it took from `sentence`: a full stop, or the cut mark after a cut."""
+    whole = sentence.text.rstrip("。！？")
+    return CUT_MARK if sentence.cut or span.end < sentence.start + len(whole) else "。"
 
 
 def _leader(item: Item, article: Article | None) -> tuple[str, str] | None:
