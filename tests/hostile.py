@@ -107,7 +107,7 @@ def _same_file(folder: Path, outside: Path) -> None:
 
 
 def _hard_link(folder: Path, outside: Path) -> None:
-    os.link(folder / "good-01.md", folder / "zz-hard.md")
+    os.link(folder / "good-00.md", folder / "zz-hard.md")
 
 
 def _unreadable_dir(folder: Path, outside: Path) -> None:

@@ -79,7 +79,14 @@ def understand(
         cleaned.append(article)
     # Mirrors paste spam into copies of a report: another copy shows what was pasted.
     cleaned = remove_sibling_spam(cleaned)
-    return [extract(a, fallback=week.end, roster=roster) for a in cleaned], skipped
+    extracted = []
+    for article in cleaned:
+        (read,) = guarded(article.origin, lambda article=article: [extract(article, fallback=week.end, roster=roster)])
+        if isinstance(read, Skipped):
+            skipped.append(Skipped(read.path_or_url, f"cannot be understood: {read.reason}"))
+        else:
+            extracted.append(read)
+    return extracted, skipped
 
 
 def build_issue(

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from . import __version__, clock
 from .collect.folder import SUFFIXES, read_file
-from .collect.guard import one_line
+from .collect.guard import describe, one_line
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .evaluate import MEASURES
@@ -574,9 +574,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     rules, roster = reading_aids(config)
     reports = []
     for document in documents:
-        article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
-        scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns)
+        try:
+            article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+            scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
+                                    set_patterns=config.set_patterns)
+        except Exception as exc:  # e.g. a date no calendar holds: one line, as for a file that cannot be read
+            raise DigestError(f"{one_line(document.origin)}: cannot be understood: {describe(exc)}") from None
         best = best_section(scores, min_score=config.min_score)
         reports.append({
             "origin": document.origin,

@@ -52,10 +52,11 @@ def printable(name: str) -> str:
 
 
 def walk(folder: Path, *, suffixes: frozenset[str]) -> Iterator[Entry | Refused]:
-    """Yield the files below `folder` whose suffix is in `suffixes`, in path order, and every refused entry.
+    """Yield the files below `folder` whose suffix is in `suffixes`, and every refused entry.
 
-    Names starting with "." are left out, as are files of other types (only logged). An entry is
-    refused only when it could be an article: its name has an article suffix, or it is a folder.
+    The tree is walked in path order, then the links found in it. Names starting with "." are left
+    out, as are files of other types. An entry is refused (rather than passed over) only when it
+    could be an article: its name has an article suffix, or it is a folder.
     """
     try:
         root = os.path.realpath(folder, strict=True)
@@ -72,15 +73,23 @@ def walk(folder: Path, *, suffixes: frozenset[str]) -> Iterator[Entry | Refused]
     except OSError as exc:
         raise FolderError(f"cannot read folder: {exc.strerror or exc}") from None
     stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", iter(first))]
-    while stack:
-        prefix, entries = stack[-1]
-        entry = next(entries, None)
-        if entry is None:
-            stack.pop()
-            continue
-        if entry.name.startswith("."):
-            continue
-        rel = prefix + printable(entry.name)
+    # Links come after the whole tree: a file or folder is named by its real path, whatever links to it.
+    links: list[tuple[str, os.DirEntry[str]]] = []
+    while stack or links:
+        if stack:
+            prefix, entries = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                stack.pop()
+                continue
+            if entry.name.startswith("."):
+                continue
+            rel = prefix + printable(entry.name)
+            if entry.is_symlink():
+                links.append((rel, entry))
+                continue
+        else:
+            rel, entry = links.pop(0)
         wanted = os.path.splitext(entry.name)[1].lower() in suffixes
         found = _check(entry, root=root, rel=rel)
         if isinstance(found, Refused):

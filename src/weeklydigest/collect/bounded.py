@@ -172,6 +172,7 @@ def _cap_text(origin: str, body: str, *, limits: LimitSettings) -> str:
         _warn(origin, "a paragraph", limits.line_chars, "line_chars")
     if short_text:
         _warn(origin, "the text", limits.text_chars, "text_chars")
+        return "\n".join(lines).rstrip("\n")
     return "\n".join(lines)
 
 

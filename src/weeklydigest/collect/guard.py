@@ -79,8 +79,13 @@ def reason(exc: BaseException) -> str:
         return "nested too deeply to read"
     if isinstance(exc, MemoryError):
         return "too large to read (out of memory)"
+    return f"cannot be read: {describe(exc)}"
+
+
+def describe(exc: BaseException) -> str:
+    """Return an unforeseen exception as one line: its type and message."""
     detail = one_line(str(exc), limit=160)
-    return f"cannot be read: {type(exc).__name__}" + (f": {detail}" if detail else "")
+    return type(exc).__name__ + (f": {detail}" if detail else "")
 
 
 def guarded(origin: str, work: Callable[[], list[T]], *, seconds: float | None = None) -> list[T | Skipped]:
