@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from weeklydigest.collect import Collection, collect_into
-from weeklydigest.collect import netpolicy
+from weeklydigest.collect import Collection, collect_into, netpolicy
 from weeklydigest.config import Config
 from weeklydigest.store import Store
 

@@ -18,7 +18,8 @@ import pytest
 from weeklydigest.cli import main
 from weeklydigest.collect import collect_into
 from weeklydigest.collect.folder import collect_folder
-from weeklydigest.config import LimitSettings
+from weeklydigest.config import LimitSettings, load_config
+from weeklydigest.errors import ConfigError
 from weeklydigest.model import RawDocument
 from weeklydigest.store import Store
 from weeklydigest.understand.clean import clean
@@ -168,11 +169,25 @@ def test_jsonl_lines_past_twenty_skipped_are_counted_in_one_line(tmp_path):
     ]
 
 
-def test_limit_settings_are_checked_with_key_path_and_line(tmp_path):
+def test_limit_and_network_settings_are_checked_with_key_path_and_line(tmp_path, caplog):
     path = tmp_path / "digest.yaml"
     path.write_text("sections: [{title: a, keywords: [b]}]\nlimits:\n  file_bytes: 10\n  json_depth: deep\n"
-                    "  typo: 1\nhttp:\n  allow_private: yes please\n  deadline: 0\n", encoding="utf-8")
-    assert main(["collect", "--config", str(path)]) == 2
+                    "http:\n  allow_private: yes please\n  deadline: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert error.value.problems == [
+        "Config value 'http.deadline' (line 7): expected a number >= 0.01, got int 0",
+        "Config value 'http.allow_private' (line 6): expected true or false, got str 'yes please'",
+        "Config value 'limits.file_bytes' (line 3): expected a whole number >= 1024, got int 10",
+        "Config value 'limits.json_depth' (line 4): expected a whole number >= 2, got str 'deep'",
+    ]
+    path.write_text("sections: [{title: a, keywords: [b]}]\nlimits:\n  typo: 1\n  file_seconds: 2.5\n"
+                    "sources: [{name: s, kind: folder, path: x, allow_private: true}]\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        config = load_config(path)
+    assert config.limits == LimitSettings(file_seconds=2.5)
+    assert "Config value 'limits.typo' (line 3): unknown key, ignored" in caplog.messages
+    assert "Config value 'sources[0].allow_private' (line 5): not used by kind 'folder', ignored" in caplog.messages
 
 
 def test_the_build_exits_0_with_skipped_files_and_1_when_a_source_failed_writing_the_issue_either_way(
@@ -201,5 +216,5 @@ def test_inspect_of_an_impossible_date_prints_one_line_and_no_traceback(tmp_path
     assert main(["inspect", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["published"] is None
     assert main(["inspect", str(path), "--date", "9999-12-31"]) == 1
-    out, err = capsys.readouterr()
-    assert err.splitlines() == [f"error: {path}: cannot be understood: OverflowError: date value out of range"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {path}: cannot be understood: OverflowError: date value out of range"]
