@@ -11,7 +11,7 @@ from weeklydigest.collect import Collection, collect_into, netpolicy
 from weeklydigest.config import Config
 from weeklydigest.store import Store
 
-from .content import REPORTS, by_slug, rss2, write_config
+from .content import EPOCH, FAR, REPORTS, by_slug, rss2, write_config
 from .servers import Reply, Site
 
 pytest_plugins = ("tests.http_fixture",)
@@ -124,3 +124,19 @@ def test_non_public_addresses_are_refused_and_private_ones_only_when_allowed(add
 @pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "2001:4860:4860::8888"])
 def test_public_addresses_are_allowed(address):
     assert netpolicy.allowed(ipaddress.ip_address(address), allow_private=False) is True
+
+
+def test_feed_entries_with_dates_no_calendar_holds_are_read_undated_beside_the_others(tmp_path, site):
+    whole = rss2(list(REPORTS[:2]), site=site.url("")).decode()
+    odd = "".join(f"<item><title>日期{n}</title><link>{site.url(f'/odd-{n}.html')}</link><pubDate>{when}</pubDate>"
+                  f"<description><![CDATA[<p>{REPORTS[2].text}</p>]]></description></item>"
+                  for n, when in enumerate(["0000-00-00T00:00:00Z", "9999-12-31T23:59:59-12:00",
+                                            "Mon, 99 Foo 2025 99:99:99 +0800"]))
+    site.serve("/feed.xml", whole.replace("</channel>", odd + "</channel>"), content_type=FEED)
+    config = write_config(tmp_path, [{"name": "怪日期", "kind": "feed", "url": site.url("/feed.xml")}])
+    collection = collect(config)
+    (run,) = collection.runs
+    assert (run.seen, run.new, run.error) == (5, 5, None)
+    with Store(config.store) as store:
+        undated = store.candidates(published_from=FAR, published_to=FAR, seen_from=EPOCH)
+    assert sorted(d.title for d in undated) == ["日期0", "日期1", "日期2"]

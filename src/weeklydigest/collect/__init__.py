@@ -2,7 +2,9 @@
 
 `collect_into` is the pipeline's collection: every source's articles go into the store, one
 transaction each, and a failing source is recorded in its health and never stops the others.
-`collect` reads the sources once into memory, without a store (for tests and one-off reads).
+`read_sources` (and `collect`, its documents and skipped entries) reads the sources once into
+memory, without a store (for one-off builds and tests). Each document is cut to the limits and
+cleaned in its own guard (see `guard`); the time for all of it is linear in the number of entries.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from .bounded import within_limits
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
 from .fetch import Fetcher, FetchError
 from .guard import guarded
-from .meta import parse_published
+from .meta import EARLIEST, LATEST, parse_published
 from .web import fetch_article
 
 logger = logging.getLogger(__name__)
@@ -133,8 +133,11 @@ def _text(value: object) -> str:
 
 
 def _struct_time(entry: Any) -> datetime | None:
+    """Return the entry's time as feedparser read it; None when there is none or no calendar holds it."""
     parsed = entry.get("published_parsed") or dict.get(entry, "updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC) if parsed else None
+    if not parsed or not EARLIEST <= parsed.tm_year <= LATEST:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
 
 
 def _problem(parsed: Any) -> str:
