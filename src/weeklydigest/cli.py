@@ -577,7 +577,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         try:
             article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
             scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                    set_patterns=config.set_patterns)
+                                    set_patterns=config.set_patterns, weights=config.section_weights)
         except Exception as exc:  # e.g. a date no calendar holds: one line, as for a file that cannot be read
             raise DigestError(f"{one_line(document.origin)}: cannot be understood: {describe(exc)}") from None
         best = best_section(scores, min_score=config.min_score)
