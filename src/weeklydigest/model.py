@@ -95,6 +95,7 @@ class Article:
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
     warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
+    flagged: tuple[tuple[int, int], ...] = ()  # offsets of sentences an editor must check (text lost in a garble)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -15,6 +15,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..model import Article, RawDocument, Removed
+from . import pinyin
+from .furniture import line_furniture, strip_furniture
+from .pinyin import FLAG
 from .spam import SpamRules, find_spam, in_register, is_word, sibling_insertions
 
 logger = logging.getLogger(__name__)
@@ -35,39 +38,15 @@ _HIDDEN_STYLE = re.compile(
 _MAIN_HINT = re.compile(r"article|content|main|detail|text|body|zoom|TRS_Editor", re.I)
 _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar|related|comment|copyright)", re.I)
 
-# Page furniture that is not part of any report (checked on Simplified text, at line start).
-_BOILERPLATE_LINE = re.compile(
-    r"^[【\[（(]?(?:分享到|分享至|责任编辑|责编|编辑[:：]|审核[:：]|校对[:：]|来源[:：]|稿源[:：]|作者[:：]|记者[:：]"
-    r"|版权所有|copyright|©|打印本页|【?打印】?|关闭窗口|【?关闭】?|字体[:：]|【字体|字号[:：]|扫一扫|扫码"
-    r"|点击进入|发布留言|发表留言|发表评论|网友评论|上一篇|下一篇|相关阅读|相关新闻|相关链接|返回顶部|返回首页|原标题[:：]"
-    r"|阅读原文|点赞|在看|收藏本页|本文来源|requestid\b|request_id\b|traceid\b|window\.|var\s)",
-    re.I,
-)
-_TRACKING_LINE = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]\s*[0-9a-fA-F-]{8,}$")
-_NAV_LINE = re.compile(r"^(?:[^|｜>»]{1,8}\s*[|｜>»]\s*){2,}[^|｜>»]{0,8}$")
-# A pinyin annotation after a character or word on mirror sites: 书(shū)记, 会议(huì yì), 书(shu1).
-_PINYIN_SYLLABLE = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,6}[1-5]?"
-_PINYIN = re.compile(
-    rf"(?<=[\u3400-\u9fff])[（(]\s*{_PINYIN_SYLLABLE}(?:\s+{_PINYIN_SYLLABLE}){{0,5}}\s*[)）]"
-)
-_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]|[a-zü][1-5]\b")
-# Image captions and photo credits.
-_CAPTION = re.compile(
-    r"^(?:图为|图：|图:|图片[:：]|图片来源|▲|△|↑|（图|\(图)"
-    r"|^[（(]?(?:[^。！？]{0,30}(?:记者|通讯员|摄影)[^。！？]{0,12}|[\u4e00-\u9fff]{2,4})\s*摄[)）]?$"
-    r"|^[（(]?[^。！？]{0,20}供图[)）]?$"
-)
-# Page furniture glued to the end of the last paragraph: "…顺利。分享到：微信 微博".
-_TRAILER = re.compile(
-    r"(?<=[。！？”])\s*[【\[（(]?(?:分享到|分享至|责任编辑|责编[:：]|编辑[:：]|发布留言|发表留言|发表评论|打印本页"
-    r"|关闭窗口|字体[:：]|扫一扫|点击进入|返回顶部)[\s\S]*$"
-)
+_SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)+")
 _MD_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+_WRAPPED = 24  # characters: a shorter line is a unit of its own (a menu item, a caption, a subhead)
+_LINE_ENDS = tuple("。！？!?；;：:…”\"」』）)】]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b\ufeff]+")
 
 
@@ -118,29 +97,18 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
     else:
         pieces.paragraphs = document.body.split("\n")
     # Only Traditional text is converted: t2s would also rewrite Simplified names (乾务镇 → 干务镇).
-    convert = is_traditional(document.title + "".join(pieces.paragraphs))
-    title = _clean_line(document.title, _Pieces(), convert=convert)
-    lines = []
-    spaced = [line for line in (_clean_line(raw, pieces, keep_spaces=True, convert=convert)
-                                for raw in pieces.paragraphs) if line]
-    for line in _drop_keyword_lines(spaced, pieces):
-        line = _join_cjk(line)
-        if line == title or line.lstrip("#").strip() == title:
-            continue
-        # Page furniture is recognised in Simplified form even where the text is kept as it is.
-        probe = line if convert else to_simplified(line)
-        if _is_boilerplate(probe):
-            pieces.drop(line, BOILERPLATE)
-            continue
-        if _CAPTION.search(probe) and len(line) <= 120:
-            pieces.drop(line, BOILERPLATE, "image caption")
-            continue
-        trailer = _TRAILER.search(probe) if len(probe) == len(line) else _TRAILER.search(line)
-        if trailer:
-            pieces.drop(line[trailer.start():], BOILERPLATE, "page furniture after the text")
-            line = line[: trailer.start()].rstrip()
-        lines.append(line)
+    raw = "\n".join(pieces.paragraphs)
+    convert = is_traditional(document.title + raw)
+    title = _clean_line(document.title, _Pieces(), convert=convert, context=raw).replace(FLAG, "")
+    spaced = [line for line in (_clean_line(line, pieces, keep_spaces=True, convert=convert, context=raw)
+                                for line in pieces.paragraphs) if line.replace(FLAG, "").strip()]
+    # Page furniture is recognised in Simplified form even where the text is kept as it is.
+    probe = None if convert else to_simplified
+    lines = [_join_cjk(line) for line in _drop_keyword_lines(spaced, pieces, convert=convert)]
+    lines, furniture = strip_furniture(lines, title=title, probe=probe)
+    pieces.removed += furniture
     paragraphs = _drop_spam(lines, title=title, rules=spam or SpamRules(), pieces=pieces)
+    text, flagged = _flagged_sentences("\n".join(paragraphs))
     return Article(
         id=article_id(document),
         title=title,
@@ -148,17 +116,39 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
         source=document.source,
         origin=document.origin,
         published=document.published,
-        text="\n".join(paragraphs),
+        text=text,
         removed=tuple(pieces.removed),
         outlet=(to_simplified(document.outlet) if convert else document.outlet).strip(),
+        flagged=flagged,
     )
 
 
-def _drop_keyword_lines(lines: list[str], pieces: _Pieces) -> list[str]:
+def _flagged_sentences(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Return the text without garble marks, and the offsets of the sentences that held one."""
+    if FLAG not in text:
+        return text, ()
+    marks: list[int] = []
+    parts: list[str] = []
+    for piece in text.split(FLAG)[:-1]:
+        parts.append(piece)
+        marks.append(sum(len(p) for p in parts))
+    clean_text = text.replace(FLAG, "")
+    spans: list[tuple[int, int]] = []
+    for match in _SENTENCE_SPAN.finditer(clean_text):
+        start, end = match.span()
+        if any(start <= mark <= end for mark in marks) and (not spans or spans[-1] != (start, end)):
+            spans.append((start, end))
+    return clean_text, tuple(spans)
+
+
+def _drop_keyword_lines(lines: list[str], pieces: _Pieces, *, convert: bool) -> list[str]:
     """Drop keyword-stuffed SEO lines (many short terms, no sentence) unrelated to the rest of the text."""
     kept = []
     for index, line in enumerate(lines):
         terms = [t for t in _KEYWORD_SPLIT.split(line) if t]
+        if line_furniture(line if convert else to_simplified(line)):
+            kept.append(line)  # a menu or a breadcrumb: furniture, not spam
+            continue
         stuffed = len(terms) >= 4 and all(len(t) <= 10 for t in terms) and re.search(r"[\u4e00-\u9fff]", line)
         if stuffed and not re.search(r"[。！？；：:]", line):
             rest = "".join(lines[:index] + lines[index + 1:])
@@ -194,6 +184,17 @@ def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def shift_spans(kept: tuple[tuple[int, int], ...], cuts: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Return offsets into a text as they stand after `cut_spans` took out `cuts` (sorted, not overlapping)."""
+    if not kept or not cuts:
+        return kept
+
+    def moved(offset: int) -> int:
+        return offset - sum(min(end, offset) - start for start, end in cuts if start < offset)
+
+    return tuple((moved(start), moved(end)) for start, end in kept if moved(end) > moved(start))
+
+
 def remove_sibling_spam(articles: list[Article]) -> list[Article]:
     """Return the articles with text cut that a near-identical sibling copy of the same report lacks.
 
@@ -226,7 +227,8 @@ def remove_sibling_spam(articles: list[Article]) -> list[Article]:
             continue
         removed = [Removed(article.text[s.start:s.end], SPAM, s.why) for s in spans]
         text = cut_spans(article.text, [(s.start, s.end) for s in spans])
-        result[i] = replace(article, text=text, removed=(*article.removed, *removed))
+        result[i] = replace(article, text=text, removed=(*article.removed, *removed),
+                            flagged=shift_spans(article.flagged, [(s.start, s.end) for s in spans]))
     return result
 
 
@@ -244,12 +246,14 @@ def _shingle_set(text: str, size: int = 4) -> set[str]:
     return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
-def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True) -> str:
+def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True,
+                context: str = "") -> str:
     line = _SPACES.sub(" ", raw).strip()
     if not line:
         return ""
-    if "(" in line or "（" in line:
-        line = _PINYIN.sub(lambda m: _drop_pinyin(m, pieces), line)
+    line, taken = pinyin.clean_line(line, context=context)
+    for piece in taken:
+        pieces.drop(piece.text, PINYIN, piece.detail)
     if convert:
         line = to_simplified(line)
     return line if keep_spaces else _join_cjk(line)
@@ -260,22 +264,6 @@ def _join_cjk(line: str) -> str:
     return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", line)
 
 
-def _drop_pinyin(match: re.Match[str], pieces: _Pieces) -> str:
-    """Drop a pinyin annotation (it has tone marks or tone numbers); keep other bracketed Latin text."""
-    if not _TONED.search(match.group(0)):
-        return match.group(0)
-    pieces.drop(match.group(0), PINYIN)
-    return ""
-
-
-def _is_boilerplate(line: str) -> bool:
-    return bool(
-        _BOILERPLATE_LINE.match(line)
-        or _TRACKING_LINE.match(line)
-        or (len(line) <= 60 and _NAV_LINE.match(line))
-    )
-
-
 def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
     for block in re.split(r"\n\s*\n", body):
         lines = []
@@ -284,15 +272,32 @@ def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
             if not line or _MD_RULE.match(line):
                 continue
             lines.append(_MD_PREFIX.sub("", line))
-        text = "".join(lines) if _is_cjk_block(lines) else " ".join(lines)
-        if not text:
+        if not lines:
             continue
-        if "<" in text and re.search(r"</?[a-zA-Z][^>]*>", text):
-            _html_paragraphs(text, pieces)
+        joined = "\n".join(lines)
+        if "<" in joined and re.search(r"</?[a-zA-Z][^>]*>", joined):
+            _html_paragraphs(joined, pieces)
             continue
-        text = _MD_IMAGE.sub("", text)
-        text = _MD_LINK.sub(r"\1", text)
-        pieces.paragraphs.append(_MD_MARK.sub("", text))
+        # A scraped page keeps one thing per line (a menu, a date, a caption); only a line broken inside
+        # a sentence is joined to the next.
+        texts = _unwrap(lines) if _is_cjk_block(lines) else [" ".join(lines)]
+        for text in texts:
+            text = _MD_IMAGE.sub("", text)
+            text = _MD_LINK.sub(r"\1", text)
+            pieces.paragraphs.append(_MD_MARK.sub("", text))
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Return the lines with hard-wrapped sentences joined: a long line that stops mid-sentence goes on."""
+    result: list[str] = []
+    for line in lines:
+        previous = result[-1] if result else ""
+        if (len(previous) >= _WRAPPED and re.search("[，,、]", previous) and not previous.endswith(_LINE_ENDS)
+                and re.match(r"[\u3400-\u9fff]", line)):
+            result[-1] = previous + line
+        else:
+            result.append(line)
+    return result
 
 
 def _is_cjk_block(lines: list[str]) -> bool:
