@@ -18,6 +18,7 @@ from ..model import Article, RawDocument, Removed
 from . import pinyin
 from .furniture import line_furniture, strip_furniture
 from .pinyin import FLAG
+from .seo import reworded, seo_line, stuffed_line
 from .spam import SpamRules, find_spam, in_register, is_word, sibling_insertions
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ _HIDDEN_STYLE = re.compile(
 _MAIN_HINT = re.compile(r"article|content|main|detail|text|body|zoom|TRS_Editor", re.I)
 _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar|related|comment|copyright)", re.I)
 
+_SENTENCE_STOP = re.compile(r"[。！？!?]|$")
 _SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -142,20 +144,16 @@ def _flagged_sentences(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 
 def _drop_keyword_lines(lines: list[str], pieces: _Pieces, *, convert: bool) -> list[str]:
-    """Drop keyword-stuffed SEO lines (many short terms, no sentence) unrelated to the rest of the text."""
+    """Drop SEO headers and keyword-stuffed lines (many short terms, no sentence) unrelated to the rest."""
     kept = []
     for index, line in enumerate(lines):
-        terms = [t for t in _KEYWORD_SPLIT.split(line) if t]
-        if line_furniture(line if convert else to_simplified(line)):
-            kept.append(line)  # a menu or a breadcrumb: furniture, not spam
+        probe = line if convert else to_simplified(line)
+        why = seo_line(probe)
+        if not why and not line_furniture(probe):  # a menu or a breadcrumb is furniture, not spam
+            why = stuffed_line(probe, "".join(lines[:index] + lines[index + 1:]))
+        if why:
+            pieces.drop(line, SPAM, why)
             continue
-        stuffed = len(terms) >= 4 and all(len(t) <= 10 for t in terms) and re.search(r"[\u4e00-\u9fff]", line)
-        if stuffed and not re.search(r"[。！？；：:]", line):
-            rest = "".join(lines[:index] + lines[index + 1:])
-            shared = sum(1 for t in terms if len(t) >= 2 and t in rest)
-            if shared <= len(terms) // 4:
-                pieces.drop(line, SPAM, "keyword-stuffed line unrelated to the text")
-                continue
         kept.append(line)
     return kept
 
@@ -165,6 +163,8 @@ def _drop_spam(paragraphs: list[str], *, title: str, rules: SpamRules, pieces: _
     if not paragraphs:
         return paragraphs
     kept = []
+    if rules.enabled:
+        paragraphs = [_put_back_stock_words(p, pieces) for p in paragraphs]
     for paragraph, spans in zip(paragraphs, find_spam(paragraphs, title=title, rules=rules), strict=True):
         for span in spans:
             pieces.drop(paragraph[span.start:span.end], SPAM, span.why)
@@ -172,6 +172,24 @@ def _drop_spam(paragraphs: list[str], *, title: str, rules: SpamRules, pieces: _
         if text.strip():
             kept.append(text.strip())
     return kept
+
+
+def _put_back_stock_words(paragraph: str, pieces: _Pieces) -> str:
+    """Return the paragraph with a rewording tool's odd synonyms replaced by the stock word, the sentence flagged."""
+    found = reworded(paragraph)
+    if not found:
+        return paragraph
+    parts, last = [], 0
+    for start, end, stock in found:
+        pieces.drop(paragraph[start:end], SPAM, f"reworded mirror: {paragraph[start:end]} stands for {stock}")
+        stop = _SENTENCE_STOP.search(paragraph, end)
+        parts += [paragraph[last:start], stock]
+        last = end
+        if stop:  # the mark goes at the end of the sentence, where it breaks no word
+            parts.append(paragraph[end:stop.start()] + FLAG)
+            last = stop.start()
+    parts.append(paragraph[last:])
+    return "".join(parts)
 
 
 def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -64,7 +64,7 @@ _IMAGE_FILE = re.compile(r"^[^\s。，]{0,60}\.(?:jpe?g|png|gif|bmp|webp|tiff?)$
 _LABEL = (r"(?:发布时间|发布日期|发表时间|发稿时间|更新时间|更新日期|时间|日期|信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处"
           r"|作者|撰稿|执笔|文字|文|图|摄影|编辑|责任编辑|责编|值班编辑|审核|审校|校对|终审|浏览次数|浏览|阅读|点击|访问|字数"
           r"|分类|栏目|所属栏目|类别|标签|关键词|转载|供稿|发布者|发布人|发布机构|索引号|文号)")
-_LABELLED = re.compile(rf"[【\[（(]?\s*{_LABEL}\s*[:：|｜]\s*[^【\[（(:：]*?[】\]）)]?(?=\s*[【\[（(]?\s*{_LABEL}\s*[:：|｜]|$)")
+_LABELLED = re.compile(rf"[【\[（(]?\s*{_LABEL}\s*[:：|｜]\s*(?:[^【\[（(:：]|(?<=\d)[:：](?=\d))*?[】\]）)]?(?=\s*[【\[（(]?\s*{_LABEL}\s*[:：|｜]|$)")
 _PUBLICATION_LABEL = re.compile(r"发布|发表|发稿|更新|时间|日期")
 # An outlet's own text before a date: `转载2025-12-24 23:31`, `深圳特区报2022-04-22 11:02:46`.
 _BARE_STAMP = re.compile(rf"^[^\s。，,]{{0,12}}?\s*{_DATE}\s*{_TIME}?(?:\s*[A-Z]{{2,4}})?$")
@@ -87,7 +87,7 @@ _BYLINE_LINE = re.compile(
 _CREDIT = re.compile(
     rf"(?:[\u4e00-\u9fff&＆·+]{{0,16}}?(?:{_BYLINE_ROLE}|摄影记者)\s*[\u4e00-\u9fff·?]{{2,4}}(?:[\s、，,]+[\u4e00-\u9fff·?]{{2,4}}){{0,3}}"
     r"|[\u4e00-\u9fff·]{2,4})\s*[?？]?\s*摄(?![\u4e00-\u9fff])[)）]?"
-    r"|(?:图片来源|图源|图片|供图|来源)\s*[:：]\s*[^。！？\s]{1,20}$|[^。！？\s]{1,16}供图"
+    r"|(?:图片来源|图源|图片|供图|摄影)\s*[:：]\s*[^。！？\s]{1,20}$|[^。！？\s]{1,16}供图"
 )
 _CAPTION_START = re.compile(r"^(?:图为|图[:：]|图片[:：]|▲|△|↑|[（(]图|上图|下图|左图|右图)")
 _CAPTION_MAX = 160
@@ -128,7 +128,8 @@ class _Cuts:
 
 def is_sentence(line: str) -> bool:
     """Return whether a line holds a sentence of report text (sentence punctuation and enough words)."""
-    return bool(_SENTENCE_END.search(line)) and len(_CJK.findall(line)) >= 12 or len(_CJK.findall(line)) >= 50
+    cjk = len(_CJK.findall(line))
+    return (bool(_SENTENCE_END.search(line)) and cjk >= 8) or cjk >= 50
 
 
 def line_furniture(line: str) -> str:
@@ -234,7 +235,8 @@ def _credit_prefix_ok(text: str, start: int) -> bool:
 def _title_parts(title: str) -> tuple[str, bool]:
     norm = _norm(title)
     # A title that is a whole lead sentence (the page had no headline) is report text when repeated.
-    lead_like = bool(_SENTENCE_END.search(title.rstrip("。！？!? "))) or len(norm) > 70
+    lead_like = (bool(_SENTENCE_END.search(title.strip()[:-1] if title.strip() else ""))
+                 or title.strip().endswith(("。", "！", "？")) or len(re.findall("[，,]", title)) >= 2 or len(norm) > 60)
     return norm, lead_like
 
 
@@ -247,8 +249,11 @@ def strip_furniture(
     probes = [_aligned(line, probe) for line in lines]
     title_norm, lead_title = _title_parts(probe(title))
     headline = title_norm if not lead_title else ""
-    body = [i for i, p in enumerate(probes) if is_sentence(p) and not line_furniture(p)]
-    first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    body = [i for i, p in enumerate(probes)
+            if is_sentence(p) and not line_furniture(p) and not (headline and _headline_line(_norm(p), headline, p))]
+    # The page's head ends at the report's first sentence, its foot starts after the last line that reads as one.
+    tail = [i for i, p in enumerate(probes) if _sentence_like(p) and not line_furniture(p)]
+    first, last = (body[0], max(tail)) if body else (0, len(lines))  # no sentence at all: no head, no foot
     kept: list[str] = []
     kept_norms: list[str] = []
     ended = False
@@ -257,7 +262,9 @@ def strip_furniture(
         norm = _norm(seen)
         if not norm:
             continue
-        if headline and _repeats_title(norm, headline, head=head):
+        sentence = bool(_SENTENCE_END.search(seen) and re.search("[，,]", seen))  # a lead may hold the headline
+        if headline and (norm == headline or not sentence and (
+                _repeats_title(norm, headline, head=head) or _headline_line(norm, headline, seen))):
             cuts.add(line, "headline repeated")
             continue
         if headline and norm.startswith(headline) and len(norm) > len(headline):
@@ -267,7 +274,7 @@ def strip_furniture(
             line, seen = line[at:].strip(), seen[at:].strip()
         if _END_MARK.match(seen) and not is_sentence(seen):
             cuts.add(line, "editor line")
-            ended = True
+            ended = ended or index > first
             continue
         kind = line_furniture(seen)
         if kind:
@@ -314,6 +321,17 @@ def _repeats_title(norm: str, title_norm: str, *, head: bool) -> bool:
         return True
     # The headline with a few characters of site name or SEO tag glued on.
     return title_norm in norm and len(norm) - len(title_norm) <= 16 and len(title_norm) >= 8
+
+
+def _headline_line(norm: str, headline: str, line: str) -> bool:
+    """Return whether the line is the headline with page furniture or a site's tags around it, no sentence."""
+    at = norm.find(headline)
+    if at < 0 or len(headline) < 8 or len(norm) - len(headline) > 80:
+        return False
+    start = _offset_after(line, norm[:at]) if at else 0
+    end = _offset_after(line, norm[:at + len(headline)])
+    before, after = line[:start], line[end:].strip("。！？!? ")
+    return not any(_sentence_like(piece) for piece in (before, after) if piece)
 
 
 def _offset_after(line: str, norm_prefix: str) -> int:
