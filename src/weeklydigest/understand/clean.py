@@ -105,9 +105,10 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
     spaced = [line for line in (_clean_line(line, pieces, keep_spaces=True, convert=convert, context=raw)
                                 for line in pieces.paragraphs) if line.replace(FLAG, "").strip()]
     # Page furniture is recognised in Simplified form even where the text is kept as it is.
-    probe = None if convert else to_simplified
-    lines = [_join_cjk(line) for line in _drop_keyword_lines(spaced, pieces, convert=convert)]
-    lines, furniture = strip_furniture(lines, title=title, probe=probe)
+    probes = spaced if convert else [to_simplified(line) for line in spaced]
+    kept = _drop_keyword_lines(spaced, probes, pieces)
+    lines, furniture = strip_furniture([_join_cjk(line) for line, _ in kept], title=title if convert else
+                                       to_simplified(title), probes=[_join_cjk(probe) for _, probe in kept])
     pieces.removed += furniture
     paragraphs = _drop_spam(lines, title=title, rules=spam or SpamRules(), pieces=pieces)
     text, flagged = _flagged_sentences("\n".join(paragraphs))
@@ -143,18 +144,19 @@ def _flagged_sentences(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return clean_text, tuple(spans)
 
 
-def _drop_keyword_lines(lines: list[str], pieces: _Pieces, *, convert: bool) -> list[str]:
-    """Drop SEO headers and keyword-stuffed lines (many short terms, no sentence) unrelated to the rest."""
+def _drop_keyword_lines(lines: list[str], probes: list[str], pieces: _Pieces) -> list[tuple[str, str]]:
+    """Drop SEO headers and keyword-stuffed lines; return the other lines with their Simplified forms."""
     kept = []
-    for index, line in enumerate(lines):
-        probe = line if convert else to_simplified(line)
+    for index, (line, probe) in enumerate(zip(lines, probes, strict=True)):
         why = seo_line(probe)
-        if not why and not line_furniture(probe):  # a menu or a breadcrumb is furniture, not spam
-            why = stuffed_line(probe, "".join(lines[:index] + lines[index + 1:]))
+        if not why:
+            why = stuffed_line(probe, lambda i=index: "".join(lines[:i] + lines[i + 1:]))
+            if why and line_furniture(probe):
+                why = ""  # a menu or a breadcrumb is furniture, not spam
         if why:
             pieces.drop(line, SPAM, why)
             continue
-        kept.append(line)
+        kept.append((line, probe))
     return kept
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Removed
@@ -33,6 +32,7 @@ DATELINE, PUBLICATION, DATE_WIDGET = "dateline", "publication line", "date widge
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_8, _CJK_10, _CJK_50 = (re.compile(rf"(?:[^\u3400-\u9fff]*[\u3400-\u9fff]){{{n}}}") for n in (8, 10, 50))
 _DATE = r"(?:\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}-\d{1,2}\b)"
 _TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?)"
 _HAS_DATE = re.compile(_DATE)
@@ -48,6 +48,7 @@ _WIDGET = re.compile(
 )
 _WIDGET_LINE_MAX = 60  # characters: widget lines are short; a sentence that names a widget is not one
 _SEPARATOR = re.compile(r"\s*(?:>{1,2}|»|›|→|＞{1,2}|\|{1,2}|｜|\s-\s|·|•|/)\s*")
+_SEPARATOR_HINT = re.compile(r"[>»›→＞|｜·•/]|\s-\s")
 _BREADCRUMB = re.compile(r"(?:您|你)?(?:当前|现在|所在)的?(?:位置|位置是)|首页\s*(?:>|»|›|＞|→)")
 _BULLET = re.compile(r"^[•·●○◆◇■□▪▶►~\-—–_=*\s]+")
 # A line of today's date (a widget of the page, not the publication date).
@@ -65,6 +66,7 @@ _LABEL = (r"(?:发布时间|发布日期|发表时间|发稿时间|更新时间|
           r"|作者|撰稿|执笔|文字|文|图|摄影|编辑|责任编辑|责编|值班编辑|审核|审校|校对|终审|浏览次数|浏览|阅读|点击|访问|字数"
           r"|分类|栏目|所属栏目|类别|标签|关键词|转载|供稿|发布者|发布人|发布机构|索引号|文号)")
 _LABELLED = re.compile(rf"[【\[（(]?\s*{_LABEL}\s*[:：|｜]\s*(?:[^【\[（(:：]|(?<=\d)[:：](?=\d))*?[】\]）)]?(?=\s*[【\[（(]?\s*{_LABEL}\s*[:：|｜]|$)")
+_LABEL_HINT = re.compile(r"[:：|｜]|\d")
 _PUBLICATION_LABEL = re.compile(r"发布|发表|发稿|更新|时间|日期")
 # An outlet's own text before a date: `转载2025-12-24 23:31`, `深圳特区报2022-04-22 11:02:46`.
 _BARE_STAMP = re.compile(rf"^[^\s。，,]{{0,12}}?\s*{_DATE}\s*{_TIME}?(?:\s*[A-Z]{{2,4}})?$")
@@ -74,6 +76,7 @@ _DATELINE = re.compile(
     rf"\s*[【\[]?(?:本报|本网|本台|本刊|{_OUTLET}(?:[\u4e00-\u9fff]{{2,4}})?\s*(?:{_DATE})?)\s*(?:讯|电)[】\]]?"
 )
 _BYLINE_ROLE = r"(?:首席记者|融媒记者|特约记者|见习记者|实习记者|记者|通讯员|实习生|特约通讯员|编辑|报道员|摄影|撰文|文/图|文图)"
+_ROLE_HINT = re.compile(r"记者|通讯员|实习生|编辑|报道员|摄影|撰文|文/图|文图")
 _BYLINE_BRACKET = re.compile(rf"\s*[（(][^（）()]{{0,24}}?{_BYLINE_ROLE}[^（）()]{{0,60}}[)）]")
 _BYLINE_REPORTS = re.compile(
     rf"\s*[\u4e00-\u9fff]{{0,16}}?{_BYLINE_ROLE}\s*[\u4e00-\u9fff·]{{2,4}}(?:[\s、，,]+[\u4e00-\u9fff·]{{2,4}}){{0,4}}\s*报道\s*[:：]?"
@@ -110,10 +113,14 @@ _OLD_LINES = re.compile(
 )
 _TRACKING = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]\s*[0-9a-fA-F-]{8,}$")
 _PUNCT = re.compile(r"[\s\W_]+")
+_PUNCT_CHAR = re.compile(r"[\s\W_]")
+_WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # full-width letters and digits
 
 
 def _norm(text: str) -> str:
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
+    if not text.isascii() and _WIDE.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _PUNCT.sub("", text)
 
 
 @dataclass
@@ -128,8 +135,7 @@ class _Cuts:
 
 def is_sentence(line: str) -> bool:
     """Return whether a line holds a sentence of report text (sentence punctuation and enough words)."""
-    cjk = len(_CJK.findall(line))
-    return (bool(_SENTENCE_END.search(line)) and cjk >= 8) or cjk >= 50
+    return (bool(_SENTENCE_END.search(line)) and bool(_CJK_8.match(line))) or bool(_CJK_50.match(line))
 
 
 def line_furniture(line: str) -> str:
@@ -139,7 +145,7 @@ def line_furniture(line: str) -> str:
         return ""
     if _TRACKING.match(text) or _OLD_LINES.match(text):
         return "page furniture"
-    if _IMAGE_FILE.match(text):
+    if "." in text[-6:] and _IMAGE_FILE.match(text):
         return "image file name"
     sentence = bool(_SENTENCE_END.search(text))
     length = len(text)
@@ -165,7 +171,7 @@ def line_furniture(line: str) -> str:
 
 def _chain(text: str) -> bool:
     """Return whether the line is a chain of short items joined by separators (menus, breadcrumbs)."""
-    if len(text) > 160:
+    if len(text) > 160 or not _SEPARATOR_HINT.search(text):
         return False
     parts = [p for p in _SEPARATOR.split(text) if p.strip()]
     separators = len(_SEPARATOR.findall(text))
@@ -187,7 +193,7 @@ def _widget_line(text: str) -> bool:
 
 def _metadata(text: str) -> str:
     """Return `publication line` or `source line` when label:value pairs (or a bare stamp) fill the line."""
-    if len(text) > 160:
+    if len(text) > 160 or not _LABEL_HINT.search(text):
         return ""
     pairs = list(_LABELLED.finditer(text))
     rest = _LABELLED.sub("", text)
@@ -218,6 +224,8 @@ def _caption(text: str) -> bool:
 
 def _credit_at_end(text: str) -> int | None:
     """Return where a photo credit that ends the line starts, or None."""
+    if "摄" not in text and "图" not in text:
+        return None
     for match in _CREDIT.finditer(text):
         if match.end() >= len(text.rstrip()) - 1 and (match.start() == 0 or not _CJK.match(text[match.start() - 1])
                                                       or text[match.start() - 1] in "。！？"
@@ -241,21 +249,25 @@ def _title_parts(title: str) -> tuple[str, bool]:
 
 
 def strip_furniture(
-    lines: list[str], *, title: str, probe: Callable[[str], str] | None = None,
+    lines: list[str], *, title: str, probes: list[str] | None = None,
 ) -> tuple[list[str], list[Removed]]:
-    """Return the report's lines without the page furniture, and the pieces taken out."""
+    """Return the report's lines without the page furniture, and the pieces taken out.
+
+    `probes` are the lines in Simplified form, where furniture is recognised (the lines stay as written).
+    """
     cuts = _Cuts()
-    probe = probe or (lambda s: s)
-    probes = [_aligned(line, probe) for line in lines]
-    title_norm, lead_title = _title_parts(probe(title))
+    probes = [p if len(p) == len(line) else line for line, p in zip(lines, probes or lines, strict=True)]
+    kinds = [line_furniture(p) for p in probes]
+    title_norm, lead_title = _title_parts(title)
     headline = title_norm if not lead_title else ""
     body = [i for i, p in enumerate(probes)
-            if is_sentence(p) and not line_furniture(p) and not (headline and _headline_line(_norm(p), headline, p))]
+            if not kinds[i] and is_sentence(p) and not (headline and _headline_line(_norm(p), headline, p))]
     # The page's head ends at the report's first sentence, its foot starts after the last line that reads as one.
-    tail = [i for i, p in enumerate(probes) if _sentence_like(p) and not line_furniture(p)]
+    tail = [i for i, p in enumerate(probes) if not kinds[i] and _sentence_like(p)]
     first, last = (body[0], max(tail)) if body else (0, len(lines))  # no sentence at all: no head, no foot
     kept: list[str] = []
     kept_norms: list[str] = []
+    seen_norms: set[str] = set()
     ended = False
     for index, (line, seen) in enumerate(zip(lines, probes, strict=True)):
         head, foot = index < first, index > last
@@ -272,13 +284,13 @@ def strip_furniture(
             at = _offset_after(seen, headline)
             cuts.add(line[:at], "headline repeated")
             line, seen = line[at:].strip(), seen[at:].strip()
+            kinds[index] = line_furniture(seen)
         if _END_MARK.match(seen) and not is_sentence(seen):
             cuts.add(line, "editor line")
             ended = ended or index > first
             continue
-        kind = line_furniture(seen)
-        if kind:
-            cuts.add(line, kind)
+        if kinds[index]:
+            cuts.add(line, kinds[index])
             continue
         if ended and len(seen) <= 80:
             cuts.add(line, "related links")
@@ -290,7 +302,7 @@ def strip_furniture(
         norm = _norm(seen)
         if not norm:
             continue
-        if norm in kept_norms:
+        if norm in seen_norms:
             cuts.add(line, "repeated paragraph")
             continue
         if kept_norms and len(kept_norms[-1]) >= 20 and norm.startswith(kept_norms[-1]):
@@ -300,17 +312,13 @@ def strip_furniture(
             kept_norms.pop()
         kept.append(line)
         kept_norms.append(norm)
+        seen_norms.add(norm)
     return kept, cuts.removed
 
 
 def _sentence_like(text: str) -> bool:
     """Return whether a line reads as (part of) a sentence: sentence punctuation, or clauses with commas."""
-    return bool(_SENTENCE_END.search(text)) or ("，" in text or "," in text) and len(_CJK.findall(text)) >= 10
-
-
-def _aligned(line: str, probe: Callable[[str], str]) -> str:
-    seen = probe(line)
-    return seen if len(seen) == len(line) else line
+    return bool(_SENTENCE_END.search(text)) or (("，" in text or "," in text) and bool(_CJK_10.match(text)))
 
 
 def _repeats_title(norm: str, title_norm: str, *, head: bool) -> bool:
@@ -336,12 +344,12 @@ def _headline_line(norm: str, headline: str, line: str) -> bool:
 
 def _offset_after(line: str, norm_prefix: str) -> int:
     """Return the offset in `line` just after the characters forming `norm_prefix`."""
-    count = 0
+    count, want = 0, len(norm_prefix)
     for i, char in enumerate(line):
-        if _norm(char):
+        if not _PUNCT_CHAR.match(char):
             count += 1
-        if count >= len(norm_prefix):
-            return i + 1
+            if count >= want:
+                return i + 1
     return len(line)
 
 
@@ -352,22 +360,24 @@ def _strip_glued(line: str, seen: str, cuts: _Cuts) -> tuple[str, str]:
     if label and label.end() < len(seen):
         cuts.add(line[: label.end()], "summary label")
         start = label.end()
-    dateline = _DATELINE.match(seen, start)
+    dateline = _DATELINE.match(seen, start) if ("讯" in seen[:64] or "电" in seen[:64]) else None
     if dateline and _dateline_ok(seen, dateline):
         cuts.add(line[start:dateline.end()], DATELINE)
         start = dateline.end()
     for pattern, detail in ((_BYLINE_BRACKET, "byline"), (_BYLINE_REPORTS, "byline")):
+        if not _ROLE_HINT.search(seen, start, start + 48):
+            break
         match = pattern.match(seen, start)
         if match and match.end() < len(seen):
             cuts.add(line[start:match.end()], detail)
             start = match.end()
     # A photo credit glued to the front of the text that follows it: `记者 XX 摄11月15日，…`.
-    credit = _CREDIT.match(seen, start)
+    credit = _CREDIT.match(seen, start) if "摄" in seen[start:start + 40] else None
     if credit and credit.end() < len(seen) and "摄" in credit.group(0):
         cuts.add(line[start:credit.end()], "image caption")
         start = credit.end()
     end = len(seen)
-    tail = _SOURCE_TAIL.search(seen, start)
+    tail = _SOURCE_TAIL.search(seen, start) if seen.rstrip().endswith((")", "）", "】", "]")) else None
     if tail:
         cuts.add(line[tail.start():], "source line")
         end = tail.start()

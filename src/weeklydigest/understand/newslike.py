@@ -43,6 +43,7 @@ _SELLING = re.compile(
 )
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_RUN = re.compile("[^" + "".join(sorted(_STOP)) + r"\W\da-zA-Z_]{2,}")
 SHARED_PAIRS = 2  # a sentence sharing this many of its character pairs with the report belongs to it
 COMMON_PAIR = 20000  # a pair this frequent as a word of the dictionary says nothing about the topic
 
@@ -57,11 +58,9 @@ class Verdict:
 
 def pairs(text: str) -> list[str]:
     """Return the character pairs of `text` that can carry its topic (no function characters, not punctuation)."""
-    found = []
-    for i in range(len(text) - 1):
-        a, b = text[i], text[i + 1]
-        if _CJK.match(a) and _CJK.match(b) and a not in _STOP and b not in _STOP:
-            found.append(a + b)
+    found: list[str] = []
+    for run in _RUN.findall(text):
+        found += [run[i:i + 2] for i in range(len(run) - 1)]
     return found
 
 

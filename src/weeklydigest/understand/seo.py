@@ -18,15 +18,17 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import rjieba
 
 _SEO = re.compile(
-    r"官方网站|官网|官方入口|登录入口|最新入口|备用网址|永久网址|网页版|注册即送|注册送|APP下载|客户端下载|棋牌|电竞|投注|下注"
-    r"|彩金|首存|开户|真人视讯|存款|提款|赔率|即时比分|比分直播|竞彩|博彩|娱乐城|娱乐平台|体育平台|集团旗下|福利|老虎机",
-    re.I,
+    r"官方网站|官网|官方入口|登录入口|最新入口|备用网址|永久网址|网页版|注册即送|注册送|APP下载|app下载|客户端下载|棋牌|电竞"
+    r"|投注|下注|彩金|首存|开户|真人视讯|存款|提款|赔率|即时比分|比分直播|竞彩|博彩|娱乐城|娱乐平台|体育平台|集团旗下|福利|老虎机"
 )
+_SEO_HINT = re.compile("[官登最备永网注Aa客棋电投下彩首开真存提赔即比竞博娱体集福老]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_\-—·]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -43,7 +45,7 @@ class Cut:
 
 def seo_line(line: str) -> str:
     """Return why a whole line is an SEO header or promotion, or ""."""
-    found = {m.group(0).lower() for m in _SEO.finditer(line)}
+    found = {m.group(0).lower() for m in _SEO.finditer(line)} if _SEO_HINT.search(line) else set()
     if len(found) >= 3:
         return f"SEO promotion ({'、'.join(sorted(found)[:3])})"
     if found and not _SENTENCE_END.search(line) and len(line) <= 160:
@@ -51,7 +53,7 @@ def seo_line(line: str) -> str:
     return ""
 
 
-def stuffed_line(line: str, rest: str) -> str:
+def stuffed_line(line: str, rest: Callable[[], str]) -> str:
     """Return why a line without a sentence is keyword stuffing (one term again and again, or unrelated terms)."""
     if _SENTENCE_END.search(line) or not _CJK.search(line):
         return ""
@@ -62,7 +64,8 @@ def stuffed_line(line: str, rest: str) -> str:
         if count >= 3 and count * len(word) >= 0.25 * len(_CJK.findall(line)):
             return f"keyword-stuffed line ({word} {count} times)"
     if len(terms) >= 4 and all(len(t) <= 10 for t in terms):
-        shared = sum(1 for t in terms if len(t) >= 2 and t in rest)
+        others = rest()
+        shared = sum(1 for t in terms if len(t) >= 2 and t in others)
         if shared <= len(terms) // 4:
             return "keyword-stuffed line unrelated to the text"
     return ""
@@ -70,60 +73,119 @@ def stuffed_line(line: str, rest: str) -> str:
 
 # --- title stuffing -----------------------------------------------------------------------------
 
+_FUNCTION = frozenset("的了和与及在是有为对把被将就也都而或之于以从向到并等这那着过")
 MIN_FRAGMENTS = 2  # distinct fragments that skip over headline characters
 MIN_PASTES = 5  # occurrences of fragments on the page
 
 
-def title_stuffing(paragraphs: list[str], title: str) -> list[list[Cut]]:
+def title_stuffing(
+    paragraphs: list[str], title: str, *, tokens: list[list[tuple[str, int, int]]] | None = None,
+) -> list[list[Cut]]:
     """Return, per paragraph, the headline fragments stuffed between its words (empty unless the page is stuffed)."""
     result: list[list[Cut]] = [[] for _ in paragraphs]
     head = "".join(_CJK.findall(title))
     if len(head) < 8:
         return result
     chars = set(head)
-    counts: Counter[str] = Counter()
-    for paragraph in paragraphs:
-        for run in re.finditer(f"[{''.join(sorted(chars))}]+", paragraph):
-            text = run.group(0)
-            for n in range(2, 7):
-                counts.update(text[i:i + n] for i in range(len(text) - n + 1))
+    tokens = tokens if tokens is not None else [rjieba.tokenize(p) for p in paragraphs]
+    # A chopped headline leaves pieces the dictionary does not know (two single characters in a row, or an
+    # unknown word) made of its characters: a page without one is not read further.
     title_tokens = rjieba.tokenize(head)
     bounds = {t[1] for t in title_tokens} | {t[2] for t in title_tokens}
-    fragments = sorted((g for g, n in counts.items()
-                        if n >= 2 and not rjieba.has_word(g) and _fragment(g, head) and not _phrase_of(g, head, bounds)),
-                       key=lambda g: (-len(g), g))
+    if not _odd_pieces(tokens, chars, head, bounds):
+        return result
+    inside: dict[str, bool] = {}
+    flagged = []
+    for words in tokens:
+        flags = []
+        for word, _s, _e in words:
+            flag = inside.get(word)
+            if flag is None:
+                flag = inside[word] = set(word) <= chars
+            flags.append(flag)
+        flagged.append(flags)
+    spans, counts = _windows(tokens, flagged)
+    if not any(n >= 2 for n in counts.values()):
+        return result
+    fragments = {g for g, n in counts.items()
+                 if n >= 2 and not rjieba.has_word(g) and _fragment(g, head) and not _phrase_of(g, head, bounds)}
     if not fragments:
         return result
-    found: list[list[Cut]] = [[] for _ in paragraphs]
-    gapped: set[str] = set()
-    for index, paragraph in enumerate(paragraphs):
-        tokens = rjieba.tokenize(paragraph)
-        starts = {t[1] for t in tokens}
-        ends = {t[2] for t in tokens}
-        taken: list[tuple[int, int]] = []
-        for fragment in fragments:
-            for match in re.finditer(re.escape(fragment), paragraph):
-                start, end = match.span()
-                if start not in starts or end not in ends or any(s < end and start < e for s, e in taken):
-                    continue
-                # Part of a longer piece of the headline is the report quoting it, not a paste.
-                if paragraph[max(0, start - 1):end] in head and start > 0 or paragraph[start:end + 1] in head and \
-                        end < len(paragraph):
-                    continue
-                taken.append((start, end))
-                why = f"headline fragment {fragment} stuffed into the text"
-                found[index].append(Cut(start, end, why))
-                if fragment not in head:
-                    gapped.add(fragment)
-    pastes = sum(len(cuts) for cuts in found)
-    if len(gapped) < MIN_FRAGMENTS or pastes < MIN_PASTES:
+    gapped = {g for g in fragments if g not in head}
+    if len(gapped) < MIN_FRAGMENTS:
         return result
-    return [sorted(cuts, key=lambda c: c.start) for cuts in found]
+    found_cuts: list[list[Cut]] = []
+    for paragraph, found in zip(paragraphs, spans, strict=True):
+        cuts: list[Cut] = []
+        for start, end, text in sorted(found, key=lambda f: (f[0], -(f[1] - f[0]))):
+            if text not in fragments or (cuts and start < cuts[-1].end):
+                continue
+            # Part of a longer piece of the headline is the report quoting it, not a paste.
+            if (start > 0 and paragraph[start - 1:end] in head) or (end < len(paragraph) and paragraph[start:end + 1]
+                                                                     in head):
+                continue
+            cuts.append(Cut(start, end, f"headline fragment {text} stuffed into the text"))
+        found_cuts.append(cuts)
+    if sum(len(c) for c in found_cuts) < MIN_PASTES:
+        return result
+    return found_cuts
+
+
+def _odd_pieces(tokens: list[list[tuple[str, int, int]]], chars: set[str], head: str, bounds: set[int]) -> bool:
+    """Return whether the text has a piece of the headline the dictionary does not know, not a headline word."""
+    for words in tokens:
+        single = False
+        for word, _s, _e in words:
+            if word[0] not in chars:
+                single = False
+                continue
+            if len(word) == 1:
+                if single and word not in _FUNCTION:
+                    return True
+                single = word not in _FUNCTION
+                continue
+            single = False
+            if set(word) <= chars and not _known(word) and not _phrase_of(word, head, bounds):
+                return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    return rjieba.has_word(word)
+
+
+def _windows(
+    tokens: list[list[tuple[str, int, int]]], flagged: list[list[bool]],
+) -> tuple[list[list[tuple[int, int, str]]], Counter[str]]:
+    """Return the runs of one to three tokens made of headline characters."""
+    spans: list[list[tuple[int, int, str]]] = []
+    counts: Counter[str] = Counter()
+    for words, flags in zip(tokens, flagged, strict=True):
+        found = []
+        for i, (word, start, end) in enumerate(words):
+            if not flags[i]:
+                continue
+            text = word
+            if 2 <= len(text) <= 6:
+                found.append((start, end, text))
+            for j in range(i + 1, min(i + 3, len(words))):
+                if not flags[j]:
+                    break
+                text += words[j][0]
+                if len(text) > 6:
+                    break
+                found.append((start, words[j][2], text))
+        spans.append(found)
+        counts.update(text for _s, _e, text in found)
+    return spans, counts
 
 
 def _phrase_of(gram: str, head: str, bounds: set[int]) -> bool:
-    """Return whether `gram` stands in the headline as whole words (a term of the report, like 残特奥会)."""
+    """Return whether `gram` stands in the headline as whole words or a longer run (a term or name: 残特奥会)."""
     at = head.find(gram)
+    if at >= 0 and len(gram) >= 3:
+        return True
     while at >= 0:
         if at in bounds and at + len(gram) in bounds:
             return True
@@ -152,9 +214,13 @@ _REWORDED = (
     (re.compile(r"高水平质量(?=的?发展)"), "高质量"),
 )
 
+_REWORDED_WORDS = ("官方", "习大大", "高水平质量")
+
 
 def reworded(paragraph: str) -> list[tuple[int, int, str]]:
     """Return (start, end, stock word) for the odd synonyms a rewording tool put into the paragraph."""
+    if not any(word in paragraph for word in _REWORDED_WORDS):
+        return []
     found = []
     for pattern, stock in _REWORDED:
         found += [(m.start(), m.end(), stock) for m in pattern.finditer(paragraph)]

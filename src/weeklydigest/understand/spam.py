@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -126,10 +126,10 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
             if _is_content(word) and not (candidates and any(c.start < end and start < c.end for c in candidates)):
                 counts[word] = counts.get(word, 0) + 1
     # Headline fragments and made-up brands pasted all over a page need no further evidence.
-    for cuts in (title_stuffing(paragraphs, title), repeated_brands(paragraphs, known=ACRONYMS)):
+    for cuts in (title_stuffing(paragraphs, title, tokens=tokenized), repeated_brands(paragraphs, known=ACRONYMS)):
         for candidates, paragraph_cuts in zip(found, cuts, strict=True):
             candidates += [_Candidate(c.start, c.end, c.why, strong=True) for c in paragraph_cuts]
-    pair_counts = report_pairs([title, *paragraphs])
+    pair_counts = _Lazy(lambda: report_pairs([title, *paragraphs]))  # only sentences outside the register need them
     result: list[list[Spam]] = []
     for paragraph, candidates in zip(paragraphs, found, strict=True):
         spans = [
@@ -336,15 +336,29 @@ def _repeated_products(paragraph: str, products: set[str], taken: list[_Candidat
 
 # --- whole sentences ----------------------------------------------------------------------------
 
+class _Lazy:
+    """A value computed on first use."""
+
+    def __init__(self, make: Callable[[], Counter[str]]) -> None:
+        self._make, self._value = make, None
+
+    def get(self) -> Counter[str]:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+
 def _incoherent_sentences(
-    paragraph: str, counts: Counter[str], block: re.Pattern[str] | None, rules: SpamRules,
+    paragraph: str, counts: _Lazy, block: re.Pattern[str] | None, rules: SpamRules,
 ) -> list[Spam]:
     """Return sentences foreign to the report that read like another register (see `newslike`)."""
     spans = []
     context = rules.context_pattern()
     for match in _SENTENCE.finditer(paragraph):
         text = match.group(0)
-        verdict = judge(text, counts, context=context, blocked=bool(block and block.search(text)))
+        if in_register(text) or (context is not None and context.search(text)):
+            continue
+        verdict = judge(text, counts.get(), context=context, blocked=bool(block and block.search(text)))
         if verdict.injected:
             spans.append(Spam(*match.span(), verdict.why))
     return spans
