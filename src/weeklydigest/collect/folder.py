@@ -94,8 +94,9 @@ def _read_text(path: Path) -> str:
 
 
 def _document(path: Path, text: str, *, fmt: str, source: str, tz: ZoneInfo) -> RawDocument:
-    if fmt == "markdown":
-        return _markdown(path, text, source=source, tz=tz)
+    if fmt == "markdown" or (fmt == "text" and text.lstrip("\ufeff").startswith("---\n")):
+        # A .txt file that opens with YAML front matter is read like Markdown.
+        return _markdown(path, text.lstrip("\ufeff"), source=source, tz=tz)
     if fmt == "html":
         head = html_head(text)
         title = head.get("title", "")

@@ -136,12 +136,13 @@ def _flagged_sentences(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         parts.append(piece)
         marks.append(sum(len(p) for p in parts))
     clean_text = text.replace(FLAG, "")
-    spans: list[tuple[int, int]] = []
-    for match in _SENTENCE_SPAN.finditer(clean_text):
-        start, end = match.span()
-        if any(start <= mark <= end for mark in marks) and (not spans or spans[-1] != (start, end)):
-            spans.append((start, end))
-    return clean_text, tuple(spans)
+    sentences = [m.span() for m in _SENTENCE_SPAN.finditer(clean_text)]
+    spans: set[tuple[int, int]] = set()
+    for mark in marks:
+        # A mark belongs to the sentence it stands in; one at a paragraph's end to the sentence it ends.
+        inside = [s for s in sentences if s[0] <= mark < s[1]] or [s for s in sentences if s[1] == mark]
+        spans.update(inside[:1])
+    return clean_text, tuple(sorted(spans))
 
 
 def _drop_keyword_lines(lines: list[str], probes: list[str], pieces: _Pieces) -> list[tuple[str, str]]:
@@ -181,17 +182,19 @@ def _put_back_stock_words(paragraph: str, pieces: _Pieces) -> str:
     found = reworded(paragraph)
     if not found:
         return paragraph
-    parts, last = [], 0
+    parts, last, stops = [], 0, set()
     for start, end, stock in found:
         pieces.drop(paragraph[start:end], SPAM, f"reworded mirror: {paragraph[start:end]} stands for {stock}")
-        stop = _SENTENCE_STOP.search(paragraph, end)
         parts += [paragraph[last:start], stock]
         last = end
-        if stop:  # the mark goes at the end of the sentence, where it breaks no word
-            parts.append(paragraph[end:stop.start()] + FLAG)
-            last = stop.start()
+        stops.add(len("".join(parts)))
     parts.append(paragraph[last:])
-    return "".join(parts)
+    text = "".join(parts)
+    # The mark goes at the end of each sentence concerned, where it breaks no word.
+    marks = {stop.start() for at in stops if (stop := _SENTENCE_STOP.search(text, at))}
+    for at in sorted(marks, reverse=True):
+        text = text[:at] + FLAG + text[at:]
+    return text
 
 
 def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
