@@ -103,7 +103,8 @@ def test_sample_week_reads_every_format_and_skips_the_three_bad_files():
 
 def test_txt_file_with_front_matter_is_read_like_markdown(tmp_path):
     (tmp_path / "a.txt").write_text(
-        "---\ntitle: 陈少荣宣讲四中全会精神\ndate: 2025-11-13T18:00:00+08:00\nsource: 韶关日报\n---\n\n" + REPORT + "\n",
+        "---\ntitle: 陈少荣宣讲四中全会精神\ndate: 2025-11-13T18:00:00+08:00\nsource: 韶关日报\n---\n\n"
+        + REPORT + "\n",
         encoding="utf-8")
     (doc,), skipped = collect_folder(tmp_path, source="t", tz=TZ)
     assert skipped == []

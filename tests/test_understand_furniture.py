@@ -27,7 +27,8 @@ def _removed(article) -> dict[str, str]:
 
 def test_page_head_lines_of_a_scraped_page_are_furniture_and_the_report_stays():
     page = "\n".join([
-        "• 白沙镇人民政府门户网站", "今天是2025年3月13日 星期四 欢迎访问本站！", "您当前的位置：首页 > 镇务公开 > 工作动态",
+        "• 白沙镇人民政府门户网站", "今天是2025年3月13日 星期四 欢迎访问本站！",
+        "您当前的位置：首页 > 镇务公开 > 工作动态",
         TITLE, "发布日期：2025-03-13 09:30", "来源：白沙镇融媒体中心", "【打印】 【字体：大 中 小】", "",
         LEAD, "", BODY, "", LAST,
     ])
@@ -122,3 +123,11 @@ def test_scraped_markdown_keeps_one_thing_per_line_and_joins_a_broken_sentence()
     body = "首页 > 要闻\n3月12日，市委书记林志远到白沙镇调研乡村产业发展，察看茶叶\n加工厂和村集体合作社。\n" + BODY
     article = clean(_doc(body))
     assert article.paragraphs == [LEAD, BODY]
+
+
+def test_publication_line_outside_the_article_container_keeps_its_detail():
+    page = (f"<html><body><div class='top'><p>您当前的位置：首页 > 工作动态</p><p>发布时间：2025-03-13 09:30</p></div>"
+            f"<div class='content'><p>{LEAD}</p><p>{BODY}</p><p>{LAST}</p></div></body></html>")
+    article = clean(_doc(page, fmt="html"))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert ("发布时间：2025-03-13 09:30", PUBLICATION) in [(r.text, r.detail) for r in article.removed]

@@ -48,7 +48,7 @@ def test_a_pasted_story_sentence_is_cut_with_the_evidence_that_found_it():
 
 def test_verbs_and_place_words_between_two_characters_are_not_taken_for_pasted_products():
     body = "\n\n".join([
-        LEAD, "全省上下要凝心聚力，全市上下要真抓实干，推动乡村产业提质增效。",
+        LEAD, "全县上下要凝心聚力，全镇上下要真抓实干，推动乡村产业提质增效。",
         "林志远走进古塘村党群服务中心，又走进高岭村茶叶合作社，了解集体经济发展情况。", LAST,
     ])
     article = clean(_doc(body), spam=NO_BLOCKLIST)
@@ -68,17 +68,17 @@ def test_seo_header_and_a_keyword_stuffed_brand_line_are_spam():
 
 
 def test_headline_fragments_stuffed_between_the_words_are_cut():
-    title = "林志远三天调研一县，聚焦乡村产业发展"
+    title = "林志远两日走访四镇，聚焦茶叶产业振兴"
     body = "\n\n".join([
-        "3月10日至12日，林产发市委书记林志远到白沙县调研。林志远用三天时间走访五个镇，天调赶赴茶园和加工厂。",
-        "他先后来到茶叶加工厂、研县村集体合作社和林产发种植基地，天调察看春茶生产情况。",
-        "林志远强调，研县要把特色产业做强做优，林产发带动更多村民增收，天调推动各项工作落地见效。",
+        "3月10日至12日，远日访市委书记林志远到白沙县调研。林志远用两天时间走访四个镇，日走赶赴茶园和加工厂。",
+        "他先后来到茶叶加工厂、茶产振村集体合作社和远日访种植基地，日走察看春茶生产情况。",
+        "林志远强调，茶产振要把特色产业做强做优，远日访带动更多村民增收，日走推动各项工作落地见效。",
     ])
     article = clean(_doc(body, title=title), spam=NO_BLOCKLIST)
-    for fragment in ("林产发", "天调", "研县"):
+    for fragment in ("远日访", "日走", "茶产振"):
         assert fragment not in article.text
     assert all(detail.startswith("headline fragment") for _t, detail in _spam(article))
-    assert "市委书记林志远到白沙县调研" in article.text and "林志远用三天时间走访五个镇，赶赴茶园" in article.text
+    assert "市委书记林志远到白沙县调研" in article.text and "林志远用两天时间走访四个镇，赶赴茶园" in article.text
 
 
 def test_a_report_that_repeats_its_headline_words_keeps_them():

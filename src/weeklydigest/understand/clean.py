@@ -338,19 +338,33 @@ def _html_paragraphs(document: str, pieces: _Pieces) -> None:
     for element in _outermost(tree, _is_hidden):
         pieces.drop(element.text_content(), HIDDEN)
         _remove(element)
-    for element in _outermost(tree, _is_chrome):
-        pieces.drop(element.text_content(), BOILERPLATE)
-        _remove(element)
-    main = _main_container(tree)
-    for element in main.iter(*_BLOCK_TAGS):
+    for element in tree.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
+    for element in _outermost(tree, _is_chrome):
+        _drop_chrome(element.text_content(), pieces)
+        _remove(element)
+    main = _main_container(tree)
     if main is not tree:
-        outside = _text_outside(main)
-        if outside:
-            pieces.drop(outside, BOILERPLATE)
+        _drop_chrome(_text_outside(main), pieces)
     pieces.paragraphs += main.text_content().split("\n")
+
+
+def _drop_chrome(text: str, pieces: _Pieces) -> None:
+    """Record the page's text around the article; its publication lines and datelines each with their detail."""
+    plain = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if not line:
+            continue
+        kind = line_furniture(to_simplified(line)) if len(line) <= 160 else ""
+        if kind:
+            pieces.drop(line, BOILERPLATE, kind)
+        else:
+            plain.append(line)
+    if plain:
+        pieces.drop(" ".join(plain), BOILERPLATE)
 
 
 def _outermost(tree: etree._Element, test: Callable[[etree._Element], bool]) -> list[etree._Element]:
@@ -420,4 +434,4 @@ def _text_outside(main: etree._Element) -> str:
                   if child is not node and isinstance(child.tag, str) and child.tag != "head"]
         parts.append(parent.text or "")
         node = parent
-    return " ".join(p.strip() for p in parts if p.strip())
+    return "\n".join(p.strip() for p in parts if p.strip())

@@ -62,26 +62,32 @@ _EPAPER = re.compile(
 )
 _IMAGE_FILE = re.compile(r"^[^\s。，]{0,60}\.(?:jpe?g|png|gif|bmp|webp|tiff?)$", re.I)
 # Metadata labels: the line is furniture when these label:value pairs fill it.
-_LABEL = (r"(?:发布时间|发布日期|发表时间|发稿时间|更新时间|更新日期|时间|日期|信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处"
-          r"|作者|撰稿|执笔|文字|文|图|摄影|编辑|责任编辑|责编|值班编辑|审核|审校|校对|终审|浏览次数|浏览|阅读|点击|访问|字数"
-          r"|分类|栏目|所属栏目|类别|标签|关键词|转载|供稿|发布者|发布人|发布机构|索引号|文号)")
-_LABELLED = re.compile(rf"[【\[（(]?\s*{_LABEL}\s*[:：|｜]\s*(?:[^【\[（(:：]|(?<=\d)[:：](?=\d))*?[】\]）)]?(?=\s*[【\[（(]?\s*{_LABEL}\s*[:：|｜]|$)")
+_LABEL = (r"(?:发布时间|发布日期|发表时间|发稿时间|更新时间|更新日期|时间|日期|信息来源|文章来源|新闻来源"
+          r"|稿件来源|来源|稿源|出处|作者|撰稿|执笔|文字|文|图|摄影|编辑|责任编辑|责编|值班编辑|审核|审校|校对|终审|浏览次数|浏览|阅读|点击|访问"
+          r"|字数|分类|栏目|所属栏目|类别|标签|关键词|转载|供稿|发布者|发布人|发布机构|索引号|文号)")
+_VALUE = r"(?:[^【\[（(:：]|(?<=\d)[:：](?=\d))*?"  # a value may hold a time of day (17:43:20)
+_LABELLED = re.compile(
+    rf"[【\[（(]?\s*{_LABEL}\s*[:：|｜]\s*{_VALUE}[】\]）)]?(?=\s*[【\[（(]?\s*{_LABEL}\s*[:：|｜]|$)"
+)
 _LABEL_HINT = re.compile(r"[:：|｜]|\d")
 _PUBLICATION_LABEL = re.compile(r"发布|发表|发稿|更新|时间|日期")
-# An outlet's own text before a date: `转载2025-12-24 23:31`, `深圳特区报2022-04-22 11:02:46`.
+_PUBLISHED = re.compile(r"(?:发布|更新)(?:时间|日期)")
+# A label or an outlet's name right before a date and time: `转载2025-01-02 08:00`, `某某日报2025-01-02 08:00:00`.
 _BARE_STAMP = re.compile(rf"^[^\s。，,]{{0,12}}?\s*{_DATE}\s*{_TIME}?(?:\s*[A-Z]{{2,4}})?$")
 # Datelines: `本报讯`, `XX新闻网2025年3月21日讯`, `新华社广州11月13日电`, each with an optional byline.
 _OUTLET = r"[\u4e00-\u9fffA-Za-z0-9·+＋&\s]{0,24}?(?:报|网|台|社|端|号|刊|新闻|融媒|客户端|传媒|\+|＋)"
 _DATELINE = re.compile(
     rf"\s*[【\[]?(?:本报|本网|本台|本刊|{_OUTLET}(?:[\u4e00-\u9fff]{{2,4}})?\s*(?:{_DATE})?)\s*(?:讯|电)[】\]]?"
 )
-_BYLINE_ROLE = r"(?:首席记者|融媒记者|特约记者|见习记者|实习记者|记者|通讯员|实习生|特约通讯员|编辑|报道员|摄影|撰文|文/图|文图)"
+_BYLINE_ROLE = (r"(?:首席记者|融媒记者|特约记者|见习记者|实习记者|记者|通讯员|实习生|特约通讯员|编辑|报道员|摄影|撰文"
+                r"|文/图|文图)")
 _ROLE_HINT = re.compile(r"记者|通讯员|实习生|编辑|报道员|摄影|撰文|文/图|文图")
 _BYLINE_BRACKET = re.compile(rf"\s*[（(][^（）()]{{0,24}}?{_BYLINE_ROLE}[^（）()]{{0,60}}[)）]")
-_BYLINE_REPORTS = re.compile(
-    rf"\s*[\u4e00-\u9fff]{{0,16}}?{_BYLINE_ROLE}\s*[\u4e00-\u9fff·]{{2,4}}(?:[\s、，,]+[\u4e00-\u9fff·]{{2,4}}){{0,4}}\s*报道\s*[:：]?"
+_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,4}"
+_BYLINE_REPORTS = re.compile(rf"\s*[\u4e00-\u9fff]{{0,16}}?{_BYLINE_ROLE}\s*{_NAMES}\s*报道\s*[:：]?")
+_SOURCE_TAIL = re.compile(
+    r"[（(【\[]\s*(?:来源|稿源|信息来源|文章来源|编辑|责任编辑|责编)\s*[:：][^（）()【】\[\]]{1,40}[)）】\]]\s*$"
 )
-_SOURCE_TAIL = re.compile(r"[（(【\[]\s*(?:来源|稿源|信息来源|文章来源|编辑|责任编辑|责编)\s*[:：][^（）()【】\[\]]{1,40}[)）】\]]\s*$")
 _BYLINE_LINE = re.compile(
     rf"^[（(]?\s*(?:[\u4e00-\u9fff&＆·+]{{0,16}}?{_BYLINE_ROLE}|执笔|统筹|策划|监制|出品|海报|设计|视频|制图)\s*[|｜:：/]?\s*"
     r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,/|｜]+[\u4e00-\u9fff·]{2,4}){0,6}\s*[)）]?$"
@@ -188,7 +194,7 @@ def _widget_line(text: str) -> bool:
         return True
     covered = sum(len(m.group(0)) for m in _WIDGET.finditer(body))
     words = [w for w in re.split(r"[\s【】\[\]（）()|｜:：,，]+", body) if w]
-    return covered >= 2 and (covered >= 0.4 * len(_norm(body)) or len(words) >= 3 and all(len(w) <= 6 for w in words))
+    return covered >= 2 and (covered >= 0.4 * len(_norm(body)) or (len(words) >= 3 and all(len(w) <= 6 for w in words)))
 
 
 def _metadata(text: str) -> str:
@@ -199,9 +205,8 @@ def _metadata(text: str) -> str:
     rest = _LABELLED.sub("", text)
     rest = re.sub(r"[【】\[\]（）()]|打印|字体|字體|关闭|[大中小]", "", rest).strip(" :：|｜-—·")
     if pairs and not _CJK.search(rest) and not re.search(r"\w{4,}", rest):
-        labels = " ".join(m.group(0) for m in pairs)
-        timed = _PUBLICATION_LABEL.search(re.sub(r"[:：].*?(?=(?:[【\[（(]?\s*" + _LABEL + r"\s*[:：])|$)", "", labels))
-        if _HAS_DATE.search(text) or (timed and re.search(r"\d", text)) or re.search(r"(?:发布|更新)(?:时间|日期)", text):
+        timed = any(_PUBLICATION_LABEL.match(m.group(0).lstrip("【[（( ")) for m in pairs)
+        if _HAS_DATE.search(text) or (timed and re.search(r"\d", text)) or _PUBLISHED.search(text):
             return PUBLICATION
         return "source line"
     if _BARE_STAMP.match(text) and not _SENTENCE_END.search(text):
@@ -243,8 +248,9 @@ def _credit_prefix_ok(text: str, start: int) -> bool:
 def _title_parts(title: str) -> tuple[str, bool]:
     norm = _norm(title)
     # A title that is a whole lead sentence (the page had no headline) is report text when repeated.
-    lead_like = (bool(_SENTENCE_END.search(title.strip()[:-1] if title.strip() else ""))
-                 or title.strip().endswith(("。", "！", "？")) or len(re.findall("[，,]", title)) >= 2 or len(norm) > 60)
+    stripped = title.strip()
+    lead_like = (bool(_SENTENCE_END.search(stripped[:-1])) or stripped.endswith(("。", "！", "？"))
+                 or len(re.findall("[，,]", title)) >= 2 or len(norm) > 60)
     return norm, lead_like
 
 
@@ -275,8 +281,8 @@ def strip_furniture(
         if not norm:
             continue
         sentence = bool(_SENTENCE_END.search(seen) and re.search("[，,]", seen))  # a lead may hold the headline
-        if headline and (norm == headline or not sentence and (
-                _repeats_title(norm, headline, head=head) or _headline_line(norm, headline, seen))):
+        if headline and (norm == headline or (not sentence and (
+                _repeats_title(norm, headline, head=head) or _headline_line(norm, headline, seen)))):
             cuts.add(line, "headline repeated")
             continue
         if headline and norm.startswith(headline) and len(norm) > len(headline):

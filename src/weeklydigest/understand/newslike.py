@@ -110,7 +110,7 @@ def other_register(sentence: str, counts: Counter[str]) -> list[str]:
     tokens = rjieba.tokenize(sentence)
     starts, ends = {t[1] for t in tokens}, {t[2] for t in tokens}
     selling = next((m for m in _SELLING.finditer(sentence) if m.start() in starts and m.end() in ends), None)
-    if selling:  # a word of the sentence, not two halves of others (第一批|发布 is no 批发)
+    if selling:  # a word of the sentence, not the halves of two others
         marks.append(f"selling ({selling.group(0)})")
     for word, tag in rjieba.tag(outside):
         # An unknown word read as a name (the dictionary's own names are mostly places and things).

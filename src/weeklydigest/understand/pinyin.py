@@ -3,7 +3,7 @@
 Mirror sites annotate characters with pinyin (`書(shū)記`). Some pass the annotated text through
 the wrong encoding on the way, and characters are lost: a `?` stands where the character was,
 followed by a pinyin syllable and the closing bracket, sometimes by a byte or two of garbage and
-the next character's annotation (`认真?zhèn)鬟_(dá)学习`, `以新?lián)?dāng)新作为`). The syllable
+the next character's annotation (`加强?bǎo)鬲_(hù)修缮` for 加强保护修缮, `推进?gōng)?zuò)落实`). The syllable
 after `?` is not always the lost character's; an annotation in brackets is.
 
 A lost character is recovered only on evidence: a word of the segmentation dictionary that the
@@ -70,12 +70,6 @@ def clean_line(line: str, *, context: str = "") -> tuple[str, list[Piece]]:
             return FLAG
         line = _TONED_RUN.sub(toned, line)
     return line, pieces
-
-
-def has_garble(text: str) -> bool:
-    """Return whether `text` holds pinyin or mojibake that `clean_line` would take out."""
-    return bool(("?" in text and (_GARBLE.search(text) or _Q_LATIN.search(text) or _Q_RUN.search(text)))
-                or _TONED_RE.search(text))
 
 
 def _annotation(match: re.Match[str], pieces: list[Piece]) -> str:

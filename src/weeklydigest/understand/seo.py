@@ -1,13 +1,13 @@
 """SEO spam of mirror sites: headers, keyword-stuffed lines, title words stuffed into sentences, reworded words.
 
 - An SEO header is a line without a sentence that advertises a site (`XX体育 注册即送…`,
-  `Brand(XX中国)官方网站`); a promotion is a line dense with that vocabulary.
+  `Brand(品牌名)官方网站`); a promotion is a line dense with that vocabulary.
 - A keyword-stuffed line repeats one term or lists many short terms the report does not use.
 - Title stuffing: a mirror chops its headline into fragments and pastes them between the words
-  of the text (`广东省委书记三天调研一市` → `…，天调赶赴…`). A fragment is a piece of the headline
+  of the text (`林志远两日走访四镇` → `…，日走赶赴…`). A fragment is a piece of the headline
   that is not a word, found two or more times at word boundaries; a page is stuffed only when
   two or more fragments skip over characters of the headline (no report quotes its headline so).
-- Reworded mirrors (伪原创) swap stock words for odd synonyms (`市官方` for 市政府, `习大大`):
+- Reworded mirrors (伪原创) swap stock words for odd synonyms (`市官方` for 市政府, a nickname for a leader's name):
   the stock word is put back and the sentence flagged for an editor.
 
 All linear in the text: n-grams up to six characters are counted once.
@@ -15,7 +15,6 @@ All linear in the text: n-grams up to six characters are counted once.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -94,6 +93,8 @@ def title_stuffing(
     bounds = {t[1] for t in title_tokens} | {t[2] for t in title_tokens}
     if not _odd_pieces(tokens, chars, head, bounds):
         return result
+    # Read again without guessing unknown words, so that a fragment glued to a neighbour stands apart.
+    tokens = [rjieba.tokenize(p, hmm=False) for p in paragraphs]
     inside: dict[str, bool] = {}
     flagged = []
     for words in tokens:
@@ -158,7 +159,7 @@ def _known(word: str) -> bool:
 def _windows(
     tokens: list[list[tuple[str, int, int]]], flagged: list[list[bool]],
 ) -> tuple[list[list[tuple[int, int, str]]], Counter[str]]:
-    """Return the runs of one to three tokens made of headline characters."""
+    """Return the runs of one to four tokens (six characters at most) made of headline characters."""
     spans: list[list[tuple[int, int, str]]] = []
     counts: Counter[str] = Counter()
     for words, flags in zip(tokens, flagged, strict=True):
@@ -169,7 +170,7 @@ def _windows(
             text = word
             if 2 <= len(text) <= 6:
                 found.append((start, end, text))
-            for j in range(i + 1, min(i + 3, len(words))):
+            for j in range(i + 1, min(i + 4, len(words))):
                 if not flags[j]:
                     break
                 text += words[j][0]
@@ -211,10 +212,9 @@ _REWORDED = (
     (re.compile(r"(?:(?<=[市省区县镇乡州])|(?<=数字|人民|地方|各级))官方(?!网|微|发布|账号|平台|媒体|渠道|数据|消息|信息|人士|通报|认证|回应)"),
      "政府"),
     (re.compile(r"习大大"), "习近平"),
-    (re.compile(r"高水平质量(?=的?发展)"), "高质量"),
 )
 
-_REWORDED_WORDS = ("官方", "习大大", "高水平质量")
+_REWORDED_WORDS = ("官方", "习大大")
 
 
 def reworded(paragraph: str) -> list[tuple[int, int, str]]:
@@ -232,6 +232,14 @@ def reworded(paragraph: str) -> list[tuple[int, int, str]]:
 _BRAND = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,12})([\u4e00-\u9fff]{0,6})")
 
 
+def _common_start(texts: list[str]) -> str:
+    start = texts[0]
+    for text in texts[1:]:
+        while not text.startswith(start):
+            start = start[:-1]
+    return start
+
+
 def repeated_brands(paragraphs: list[str], *, known: frozenset[str]) -> list[list[Cut]]:
     """Return, per paragraph, a Latin brand with a made-up name (`AG超玩会`) pasted in two or more places."""
     names: dict[str, list[str]] = {}
@@ -242,7 +250,7 @@ def repeated_brands(paragraphs: list[str], *, known: frozenset[str]) -> list[lis
                 names.setdefault(latin, []).append(after)
     brands: dict[str, str] = {}
     for latin, afters in names.items():
-        name = os.path.commonprefix(afters)
+        name = _common_start(afters)
         # The same made-up name after the brand everywhere, followed by different words each time.
         if len(afters) >= 2 and name and not rjieba.has_word(name) and len({a[len(name):][:1] for a in afters}) >= 2:
             brands[latin] = name

@@ -106,7 +106,7 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
     tokenized = [rjieba.tokenize(p) for p in paragraphs]
     found = [_inline_candidates(p, t, block) for p, t in zip(paragraphs, tokenized, strict=True)]
     # A product word counts as pasted when it ends candidate spans in two or more different places of the
-    # document (a word that always stands between the same neighbours is the report's own, like 后珠玑巷),
+    # document (a word that always stands between the same neighbours is the report's own, a place name),
     # and when it names a thing: verbs, adverbs and place words are the report's grammar, not products.
     ends: dict[str, set[tuple[str, str]]] = {}
     for paragraph, candidates in zip(paragraphs, found, strict=True):
@@ -246,7 +246,7 @@ def _inline_candidates(
             if product_end - start >= MAX_SPAN:
                 break
         if product_end == end:
-            continue  # a Latin word before a verb or a name is text (`秘书长Michael直呼`), not a brand pasted in
+            continue  # a Latin word before a verb (a foreign guest's name) is text, not a brand pasted in
         healed = _widen_to_heal(paragraph, start, product_end, at)
         span = healed or (start, product_end)
         if healed or product_end > end:
