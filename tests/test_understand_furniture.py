@@ -131,3 +131,8 @@ def test_publication_line_outside_the_article_container_keeps_its_detail():
     article = clean(_doc(page, fmt="html"))
     assert article.paragraphs == [LEAD, BODY, LAST]
     assert ("发布时间：2025-03-13 09:30", PUBLICATION) in [(r.text, r.detail) for r in article.removed]
+
+
+def test_a_long_line_without_any_punctuation_is_text_and_does_not_break_the_reader():
+    run_on = "白沙镇茶园连片铺开山间云雾缭绕村道两旁新建的民宿错落有致游客沿着步道缓缓上山体验采茶制茶的乐趣直到傍晚才下山返程"
+    assert clean(_doc(run_on)).paragraphs == [run_on]

@@ -266,18 +266,19 @@ def strip_furniture(
     kinds = [line_furniture(p) for p in probes]
     title_norm, lead_title = _title_parts(title)
     headline = title_norm if not lead_title else ""
-    body = [i for i, p in enumerate(probes)
-            if not kinds[i] and is_sentence(p) and not (headline and _headline_line(_norm(p), headline, p))]
+    norms = [_norm(p) for p in probes]
+    body = [i for i, p in enumerate(probes) if not kinds[i] and is_sentence(p)
+            and not (headline and headline[:4] in norms[i] and _headline_line(norms[i], headline, p))]
     # The page's head ends at the report's first sentence, its foot starts after the last line that reads as one.
     tail = [i for i, p in enumerate(probes) if not kinds[i] and _sentence_like(p)]
-    first, last = (body[0], max(tail)) if body else (0, len(lines))  # no sentence at all: no head, no foot
+    first, last = (body[0], max(tail + body)) if body else (0, len(lines))  # no sentence at all: no head, no foot
     kept: list[str] = []
     kept_norms: list[str] = []
     seen_norms: set[str] = set()
     ended = False
     for index, (line, seen) in enumerate(zip(lines, probes, strict=True)):
         head, foot = index < first, index > last
-        norm = _norm(seen)
+        norm = norms[index]
         if not norm:
             continue
         sentence = bool(_SENTENCE_END.search(seen) and re.search("[，,]", seen))  # a lead may hold the headline
@@ -290,7 +291,7 @@ def strip_furniture(
             at = _offset_after(seen, headline)
             cuts.add(line[:at], "headline repeated")
             line, seen = line[at:].strip(), seen[at:].strip()
-            kinds[index] = line_furniture(seen)
+            kinds[index], norm = line_furniture(seen), _norm(seen)
         if _END_MARK.match(seen) and not is_sentence(seen):
             cuts.add(line, "editor line")
             ended = ended or index > first
@@ -304,8 +305,10 @@ def strip_furniture(
         if (head or foot) and not _sentence_like(seen) and len(seen) <= 80:
             cuts.add(line, "page head" if head else "page foot")
             continue
-        line, seen = _strip_glued(line, seen, cuts)
-        norm = _norm(seen)
+        glued = _strip_glued(line, seen, cuts)
+        if glued[1] is not seen:
+            line, seen = glued
+            norm = _norm(seen)
         if not norm:
             continue
         if norm in seen_norms:
