@@ -134,5 +134,6 @@ def test_publication_line_outside_the_article_container_keeps_its_detail():
 
 
 def test_a_long_line_without_any_punctuation_is_text_and_does_not_break_the_reader():
-    run_on = "白沙镇茶园连片铺开山间云雾缭绕村道两旁新建的民宿错落有致游客沿着步道缓缓上山体验采茶制茶的乐趣直到傍晚才下山返程"
+    run_on = ("白沙镇茶园连片铺开山间云雾缭绕村道两旁新建的民宿错落有致"
+              "游客沿着步道缓缓上山体验采茶制茶的乐趣直到傍晚才下山返程")
     assert clean(_doc(run_on)).paragraphs == [run_on]
