@@ -25,7 +25,7 @@ import rjieba
 
 FLAG = "\ue000"  # a private-use mark for the place of an unrecovered garble; never left in the text
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_TONED_RE = re.compile(f"[{TONED}{TONED.upper()}]")
+_TONED_RE = re.compile(f"[{TONED}{TONED.upper()}]")  # lower and capital
 _SYLLABLE = rf"[a-zü{TONED}]{{1,6}}[1-5]?"
 # An annotation after a character or word: 书(shū)记, 会议(huì yì), 书(shu1), 会(huì ).
 ANNOTATION = re.compile(rf"(?<=[\u3400-\u9fff])[（(]\s*{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,5}}\s*[)）]")
@@ -41,7 +41,8 @@ _ORPHAN_ANNOTATION = re.compile(rf"(?<=[A-Za-z_?])[（(]{_SYLLABLE}\s?[)）]")
 # A short run of characters between question marks, with a bang: `?!比涨?` (punctuation lost in transit).
 _Q_RUN = re.compile(r"\?[!！]?[\u3400-\u9fff]{1,3}\?(?=[,，。\s]|$)")
 _LEADING_Q = re.compile(r"^\?{2,}")
-_TONED_RUN = re.compile(rf"[（(]?[A-Za-züÜ{TONED}{TONED.upper()}]*[{TONED}{TONED.upper()}][A-Za-züÜ{TONED}{TONED.upper()}]*[)）]?")
+_ANY_TONED = TONED + TONED.upper()
+_TONED_RUN = re.compile(rf"[（(]?[A-Za-züÜ{_ANY_TONED}]*[{_ANY_TONED}][A-Za-züÜ{_ANY_TONED}]*[)）]?")
 
 
 @dataclass(frozen=True)
