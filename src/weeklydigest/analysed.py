@@ -8,10 +8,11 @@ and replaces it, and nothing else is:
 - brief: the article without its text, places and other dates (what the digest reads of every
   candidate; the text is read only for what it quotes or compares);
 - sketch: what candidate generation compares (`understand.candidates`);
-- terms and scores: its terms for the emerging terms, its score in each section;
+- phrases, meetings and scores: the candidate phrases of the week it offers, the kinds of meeting
+  it names (both read by the tagger, the slow part of the week's phrases and themes), its score
+  in each section;
 - sibling: the article with what a sibling copy shows was pasted in cut (kept with the identity
   of that sibling's version, so it is redone only when either copy changes);
-- earlier: the terms of a version as collected, for weeks that later issues are measured against.
 
 `StoredWeek` streams the candidates of a week from the store CHUNK at a time, so memory holds one
 chunk of articles and a sketch per candidate, not the week's texts; `ListedWeek` gives the same
@@ -23,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -46,8 +48,8 @@ from .understand.siblings import cut_by_sibling, sibling_pairs
 
 logger = logging.getLogger(__name__)
 
-ARTICLE, BRIEF, SKETCH, TERMS, SCORES, SIBLING, EARLIER = (
-    "article", "brief", "sketch", "terms", "scores", "sibling", "earlier")
+ARTICLE, BRIEF, SKETCH, PHRASES, MEETINGS, SCORES, SIBLING = (
+    "article", "brief", "sketch", "phrases", "meetings", "scores", "sibling")
 CHUNK = 400  # articles decoded at a time
 EMPTY = "no article text left after cleaning"
 Row = tuple[str, int, str, str, bytes]  # key, version, stage, fingerprint, data
@@ -76,31 +78,52 @@ class Readers:
     """The stages that depend on the config too: how each is computed, and the fingerprint of what decides it."""
 
     def __init__(self, config: Config, analyser: Analyser | None, *, learned: object = None) -> None:
+        from .understand.places import load_gazetteer
+
         self.config, self.analyser, self.learned = config, analyser, learned
         self.vocabulary = tuple(w for r in config.sections for w in (*r.keywords, *r.terms))
+        self.places = frozenset(load_gazetteer().places)
         self._vocabulary_added = False
-        self.terms_code = "terms:" + digest_of(code_fingerprint("understand.terms"), library_versions("rjieba"),
-                                               sorted(set(self.vocabulary)))
+        tagger = (library_versions("rjieba"), sorted(set(self.vocabulary)))
+        self.phrases_code = "phrases:" + digest_of(code_fingerprint("understand.terms"), *tagger)
+        self.meetings_code = "meetings:" + digest_of(code_fingerprint("understand.themes"), *tagger)
         self.scores_code = "scores:" + digest_of(
             code_fingerprint("understand.sections"), config.sections, config.set_phrases, config.set_patterns,
-            learned)
+            config.section_weights, learned)
 
-    def terms(self, title: str, text: str) -> list[str]:
-        """Return the terms of a text, its title first."""
-        from .understand.terms import add_vocabulary, text_terms
-
+    def _tagger(self) -> None:
         if not self._vocabulary_added:
-            # Only once every analysis of the run is done: added words change how texts are cut.
-            add_vocabulary(self.vocabulary)
+            import rjieba
+
+            # As the phrase finder does; only once every analysis of the run is done: added words
+            # change how texts are cut.
+            for word in self.vocabulary:
+                if len(word) >= 2:
+                    rjieba.add_word(word, None, None)
             self._vocabulary_added = True
-        return text_terms(title + "\n" + text)
+
+    def phrases(self, article: Article) -> tuple[frozenset[str], frozenset[str]]:
+        """Return the candidate phrases of the week the article offers, and those it quotes."""
+        from .understand.terms import candidates
+
+        self._tagger()
+        phrases, quoted = candidates(article.title + "\n" + article.text, places=self.places)
+        return frozenset(phrases), frozenset(quoted)
+
+    def meetings(self, article: Article) -> set[str]:
+        """Return the kinds of meeting the article names."""
+        from .understand.themes import meeting_kinds
+
+        self._tagger()
+        return meeting_kinds(article.text)
 
     def scores(self, article: Article) -> list[SectionScore]:
         from .understand.sections import score_sections
 
         config = self.config
         return score_sections(article, config.sections, set_phrases=config.set_phrases,
-                              set_patterns=config.set_patterns, learned=self.learned)  # type: ignore[arg-type]
+                              set_patterns=config.set_patterns, learned=self.learned,  # type: ignore[arg-type]
+                              weights=config.section_weights)
 
 
 def _scores_bytes(scores: list[SectionScore]) -> bytes:
@@ -108,24 +131,35 @@ def _scores_bytes(scores: list[SectionScore]) -> bytes:
 
 
 def _scores_from(data: bytes) -> list[SectionScore]:
-    return [SectionScore(title, score, tuple(why)) for title, score, why in json.loads(data)]
+    return [SectionScore(sys.intern(title), score, tuple(sys.intern(w) for w in why))
+            for title, score, why in json.loads(data)]
 
 
-def _terms_bytes(terms: list[str]) -> bytes:
-    return json.dumps(terms, ensure_ascii=False, separators=(",", ":")).encode()
+def _phrases_bytes(found: tuple[frozenset[str], frozenset[str]]) -> bytes:
+    return json.dumps([sorted(found[0]), sorted(found[1])], ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _terms_from(data: bytes) -> list[str]:
-    return list(json.loads(data))
+def _phrases_from(data: bytes) -> tuple[frozenset[str], frozenset[str]]:
+    phrases, quoted = json.loads(data)
+    return frozenset(phrases), frozenset(quoted)
+
+
+def _words_bytes(words: set[str]) -> bytes:
+    return json.dumps(sorted(words), ensure_ascii=False).encode()
+
+
+def _words_from(data: bytes) -> set[str]:
+    return set(json.loads(data))
 
 
 class Entry:
-    """One candidate of the week: its brief and where its sketch is; its terms and section scores when asked."""
+    """One candidate of the week: its brief and where its sketch is; its phrases, meetings and scores when asked."""
 
-    def __init__(self, article: Article, position: int, *, terms: Callable[[], list[str]],
-                 scores: Callable[[], list[SectionScore]]) -> None:
+    def __init__(self, article: Article, position: int, *,
+                 phrases: Callable[[], tuple[frozenset[str], frozenset[str]]],
+                 meetings: Callable[[], set[str]], scores: Callable[[], list[SectionScore]]) -> None:
         self.article, self.position = article, position
-        self.terms, self.scores = terms, scores
+        self.phrases, self.meetings, self.scores = phrases, meetings, scores
 
 
 class Week(Protocol):
@@ -137,7 +171,9 @@ class Week(Protocol):
 
     def fetch(self, positions: Sequence[int]) -> dict[int, Article]: ...
 
-    def earlier(self) -> Iterator[list[str]]: ...
+    def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]: ...
+
+    def earlier(self) -> Iterator[str]: ...
 
 
 class ListedWeek:
@@ -156,16 +192,19 @@ class ListedWeek:
         readers = self.readers
         for position, article in enumerate(self.articles):
             yield Entry(brief(article), position,
-                        terms=lambda a=article: readers.terms(a.title, a.text),  # type: ignore[misc]
+                        phrases=lambda a=article: readers.phrases(a),  # type: ignore[misc]
+                        meetings=lambda a=article: readers.meetings(a),  # type: ignore[misc]
                         scores=lambda a=article: readers.scores(a))  # type: ignore[misc]
 
     def fetch(self, positions: Sequence[int]) -> dict[int, Article]:
         return {p: self.articles[p] for p in positions}
 
-    def earlier(self) -> Iterator[list[str]]:
-        for text in self._earlier:
-            title, _, body = text.partition("\n")
-            yield self.readers.terms(title, body)
+    def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]:
+        for p in positions:
+            yield p, self.articles[p]
+
+    def earlier(self) -> Iterator[str]:
+        yield from self._earlier
 
 
 class StoredWeek:
@@ -194,6 +233,7 @@ class StoredWeek:
         self._stamps: dict[Ref, str] = {}  # the fingerprint of each candidate's analysis
         self._cut: dict[Ref, tuple[Article, str]] = {}  # sibling cuts: the article and its stamp
         self.analysed = 0  # versions analysed by this run (not analysed before, or by other code or settings)
+        self._failed: set[Ref] = set()  # versions that could not be analysed (in `skipped`)
 
     # --- the analysis -----------------------------------------------------------------------------
 
@@ -217,8 +257,17 @@ class StoredWeek:
             else:
                 missing.append(ref)
         for ref, document in self.store.documents(missing).items():
-            article = self.analyser.analyse(document, fallback=self.fallback)
+            analysed = self.analyser.analyse_guarded(document, fallback=self.fallback)
             self.analysed += 1
+            if isinstance(analysed, Skipped):
+                # Not kept: tried again next time (what it raised may be fixed by then).
+                if ref not in self._failed:
+                    self._failed.add(ref)
+                    self.skipped.append(analysed)
+                found[ref] = Article(id="", title="", url="", source=document.source, origin=document.origin,
+                                     published=None, text="")
+                continue
+            article = analysed
             stamp = self._stamps[ref] = self.analyser.stamp(document, self.fallback)
             found[ref] = article
             if fresh is not None:
@@ -255,6 +304,8 @@ class StoredWeek:
                         rows += [(*ref, stage, fingerprint, data)
                                  for stage, fingerprint, data in kept_analysis(article, self._stamps[ref])[1:]]
                     ready[ref] = sketch(article.text)
+                if ref in self._failed:
+                    continue
                 if article is not None and not article.text:
                     self.skipped.append(Skipped(article.origin, EMPTY))
                 else:
@@ -285,7 +336,8 @@ class StoredWeek:
             articles = self._articles(list(dict.fromkeys(r for pair in part for r in pair)), rows=rows)
             for a, b in part:
                 cut = cut_by_sibling(articles[a], articles[b].text)
-                data = article_bytes(self.analyser.read(cut, fallback=self.fallback)) if cut is not None else b""
+                read = self.analyser.read_guarded(cut, fallback=self.fallback) if cut is not None else None
+                data = article_bytes(read) if isinstance(read, Article) else b""
                 results[a] = data
                 rows.append((*a, SIBLING, tokens[a], data))
         self.store.save_derived(rows)
@@ -305,16 +357,16 @@ class StoredWeek:
         return self._table
 
     def entries(self) -> Iterator[Entry]:
-        """Yield every candidate with text: its brief and sketch, its terms and scores when asked, in order.
+        """Yield every candidate with text: its brief and sketch, its phrases, meetings and scores when asked.
 
-        Briefs are decoded, not articles; a candidate's article is read only when its terms or
-        scores must be computed. Results computed here are kept.
+        Briefs are decoded, not articles; a candidate's article is read only when one of these must
+        be computed. Results computed here are kept.
         """
         readers = self.readers
         refs = self._with_text
         for start in range(0, len(refs), CHUNK):
             chunk = refs[start:start + CHUNK]
-            kept = self.store.derived(chunk, (BRIEF, TERMS, SCORES))
+            kept = self.store.derived(chunk, (BRIEF, PHRASES, MEETINGS, SCORES))
             rows: list[Row] = []
             loader = _Loader(self, [r for r in chunk if r not in self._cut], rows)
             for offset, ref in enumerate(chunk):
@@ -327,7 +379,8 @@ class StoredWeek:
                     summary = article_from_bytes(kept[ref][BRIEF][1])
                 source = (lambda a=cut[0]: a) if cut else (lambda r=ref, load=loader: load.article(r))
                 results = _Results(ref, stamp, kept.get(ref, {}), rows, readers, article=source)
-                yield Entry(summary, self._cut_at.get(ref, start + offset), terms=results.terms, scores=results.scores)
+                yield Entry(summary, self._cut_at.get(ref, start + offset), phrases=results.phrases,
+                            meetings=results.meetings, scores=results.scores)
             self.store.save_derived(rows)
 
     def fetch(self, positions: Sequence[int]) -> dict[int, Article]:
@@ -338,23 +391,22 @@ class StoredWeek:
         self.store.save_derived(rows)
         return {p: self._cut[ref][0] if ref in self._cut else found[ref] for p, ref in refs.items()}
 
-    def earlier(self) -> Iterator[list[str]]:
-        """Yield the terms of the earlier weeks' articles (title and text as collected)."""
-        code = self.readers.terms_code
+    def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]:
+        """Yield (position, article) for the articles whose sketches are at `positions`, CHUNK read at a time."""
+        for start in range(0, len(positions), CHUNK):
+            chunk = positions[start:start + CHUNK]
+            found = self.fetch(chunk)
+            for position in chunk:
+                yield position, found[position]
+
+    def earlier(self) -> Iterator[str]:
+        """Yield title and text of the earlier weeks' articles as collected, CHUNK at a time."""
         for start in range(0, len(self.background), CHUNK):
-            chunk = self.background[start:start + CHUNK]
-            kept = self.store.derived(chunk, (EARLIER,))
-            missing = [r for r in chunk if kept.get(r, {}).get(EARLIER, ("", b""))[0] != code]
-            texts = self.store.version_texts(missing) if missing else {}
-            rows = []
-            for ref in chunk:
+            texts = self.store.version_texts(self.background[start:start + CHUNK])
+            for ref in self.background[start:start + CHUNK]:
                 if ref in texts:
-                    terms = self.readers.terms(*texts[ref])
-                    rows.append((*ref, EARLIER, code, _terms_bytes(terms)))
-                    yield terms
-                elif ref not in missing:
-                    yield _terms_from(kept[ref][EARLIER][1])
-            self.store.save_derived(rows)
+                    title, text = texts[ref]
+                    yield title + "\n" + text
 
 
 class _Loader:
@@ -371,7 +423,7 @@ class _Loader:
 
 
 class _Results:
-    """One candidate's terms and scores: kept ones when current, else computed from its article and kept."""
+    """One candidate's phrases, meetings and scores: kept ones when current, else computed from its article and kept."""
 
     def __init__(self, ref: Ref, stamp: str, kept: dict[str, tuple[str, bytes]], rows: list[Row],
                  readers: Readers, *, article: Callable[[], Article]) -> None:
@@ -387,12 +439,15 @@ class _Results:
         self.rows.append((*self.ref, stage, fingerprint, data))
         return data
 
-    def terms(self) -> list[str]:
-        def compute() -> bytes:
-            article = self.article()
-            return _terms_bytes(self.readers.terms(article.title, article.text))
+    def phrases(self) -> tuple[frozenset[str], frozenset[str]]:
+        readers = self.readers
+        return _phrases_from(self._result(PHRASES, readers.phrases_code,
+                                          lambda: _phrases_bytes(readers.phrases(self.article()))))
 
-        return _terms_from(self._result(TERMS, self.readers.terms_code, compute))
+    def meetings(self) -> set[str]:
+        readers = self.readers
+        return _words_from(self._result(MEETINGS, readers.meetings_code,
+                                        lambda: _words_bytes(readers.meetings(self.article()))))
 
     def scores(self) -> list[SectionScore]:
         return _scores_from(self._result(SCORES, self.readers.scores_code,
@@ -425,24 +480,53 @@ def stored_analysis(store: Store, document: RawDocument, analyser: Analyser, *, 
 
 
 def analyse_documents(documents: list[RawDocument], analyser: Analyser, *, fallback: date,
-                      store: Store | None = None) -> list[tuple[Article, str]]:
-    """Return each document analysed, from the store's kept analysis where it is current, and how."""
-    results = []
+                      store: Store | None = None) -> list[tuple[Article | Skipped, str]]:
+    """Return each document analysed (or why it cannot be), from the store's kept analysis where it is current,
+    and how."""
+    results: list[tuple[Article | Skipped, str]] = []
     for document in documents:
         found, how = stored_analysis(store, document, analyser, fallback=fallback) if store else (None, "")
-        results.append((found or analyser.analyse(document, fallback=fallback), how))
+        results.append((found or analyser.analyse_guarded(document, fallback=fallback), how))
     return results
 
 
 def analyses_of(config: Config, documents: list[RawDocument], *, fallback: date) -> list[tuple[Article, str]]:
-    """Return each document analysed as `build` would, from the config's store where it is kept, and how."""
+    """Return each document analysed as `build` would, from the config's store where it is kept, and how.
+
+    A file named by its path is looked up as the folder source holding it names it (`source/path`).
+    What the analysis raises is raised (one file: the caller says why it cannot be understood).
+    """
     analyser = Analyser(config)
     store = open_store(config)
     if store is None:
         how = f"analysed now: the store {config.store} does not exist yet"
         return [(analyser.analyse(d, fallback=fallback), how) for d in documents]
     with store:
-        return analyse_documents(documents, analyser, fallback=fallback, store=store)
+        results: list[tuple[Article, str]] = []
+        for document in documents:
+            found, how = stored_analysis(store, as_collected(config, document), analyser, fallback=fallback)
+            results.append((found or analyser.analyse(document, fallback=fallback), how))
+        return results
+
+
+def as_collected(config: Config, document: RawDocument) -> RawDocument:
+    """Return the document named as the config's folder source holding its file names it, if one does."""
+    from .collect.boundary import printable
+
+    if document.url:
+        return document
+    path, mark, line = document.origin.rpartition("#")
+    file = path if mark and line.isdigit() else document.origin
+    real = os.path.realpath(file)
+    for source in config.sources:
+        if source.kind != "folder" or source.path is None:
+            continue
+        rel = os.path.relpath(real, os.path.realpath(source.path))
+        if rel != os.curdir and not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
+            named = "/".join(printable(part) for part in rel.split(os.sep))
+            return replace(document, origin=f"{source.name}/{named}" + (f"#{line}" if file != document.origin else ""),
+                           source=source.name)
+    return document
 
 
 def open_store(config: Config) -> Store | None:

@@ -8,8 +8,10 @@ the week's sketches and short records, never every text.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from . import clock
 from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents
-from .collect import Progress, collect, collect_into
+from .collect import Progress, collect_into, read_sources
 from .config import Config, SourceConfig
 from .model import (
     CITY_ORDER,
@@ -38,17 +40,21 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
+from .render.marks import boilerplate_patterns, key_clause
 from .store import Store, Window
 from .understand.analysis import Analyser
 from .understand.clean import BOILERPLATE, SPAM
 from .understand.dedupe import duplicate_groups, merge_group, source_ref
+from .understand.headline import draft_headline, draft_lede
 from .understand.learn import Learned, learn
+from .understand.places import load_gazetteer
 from .understand.roster import Roster
 from .understand.sections import best_section
 from .understand.siblings import remove_sibling_spam
 from .understand.spam import SpamRules
 from .understand.summarise import summarise
-from .understand.terms import Tally
+from .understand.terms import WeekText, emerging_terms
+from .understand.themes import find_themes
 from .week import IssueWeek
 
 logger = logging.getLogger(__name__)
@@ -57,6 +63,8 @@ LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the col
 BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measured against
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
 QUOTED = 3  # articles an item's summary quotes at most (the best-scored); the others are listed as its sources
+PHRASES_KEPT = 15  # the week's phrases kept in stats.emerging_terms
+THEME_PHRASES = 40  # the week's phrases a cross-city theme may be built on
 
 
 def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
@@ -74,14 +82,23 @@ def understand(
     """
     analyser = Analyser(config)
     cleaned, skipped = [], []
+    # One document that cannot be cleaned (or not in time) or understood is skipped; the others go on.
     for article, _how in analyse_documents(documents, analyser, fallback=week.end, store=store):
-        if not article.text:
+        if isinstance(article, Skipped):
+            skipped.append(article)
+        elif not article.text:
             skipped.append(Skipped(article.origin, "no article text left after cleaning"))
-            continue
-        cleaned.append(article)
+        else:
+            cleaned.append(article)
     # Mirrors paste spam into copies of a report: another copy shows what was pasted.
-    cut = remove_sibling_spam(cleaned)
-    return [a if a is b else analyser.read(a, fallback=week.end) for a, b in zip(cut, cleaned, strict=True)], skipped
+    extracted = []
+    for article, before in zip(remove_sibling_spam(cleaned), cleaned, strict=True):
+        read = article if article is before else analyser.read_guarded(article, fallback=week.end)
+        if isinstance(read, Skipped):
+            skipped.append(read)
+        else:
+            extracted.append(read)
+    return extracted, skipped
 
 
 def build_issue(
@@ -95,14 +112,16 @@ def build_issue(
     """
     if sources is not None:
         # Collect: the given sources only, in memory; clean and extract each.
-        documents, bad = collect(sources, tz=config.tz, http=config.http)
-        articles, empty = understand(documents, week=week, config=config)
-        return digest_articles(config, articles, week=week, skipped=[*bad, *empty], seen=len(documents), now=now)
+        reading = read_sources(sources, tz=config.tz, http=config.http, limits=config.limits)
+        articles, empty = understand(reading.documents, week=week, config=config)
+        digest = digest_articles(config, articles, week=week, skipped=[*reading.skipped, *empty],
+                                 seen=len(reading.documents), now=now)
+        return _with_failed(digest, reading.failed)
     analyser = Analyser(config)
     with Store(config.store) as store:
         # Collect: every source into the store, each new version analysed once; unreadable inputs become `skipped`.
         collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress,
-                                  analyser=analyser)
+                                  limits=config.limits, analyser=analyser)
         # Learn: the section corrections editors made in earlier issues.
         learned = learn(store.examples(before=week.issue))
         # Read back: the week's candidates, so articles of earlier collections count too, and the
@@ -114,8 +133,14 @@ def build_issue(
         # Clean and extract what is not analysed yet; mirrors' pasted spam cut by their sibling copies.
         candidates.prepare()
         candidates.remove_sibling_spam()
-        return digest_week(config, candidates, week=week, skipped=[*collection.skipped, *candidates.skipped],
-                           seen=len(candidates.refs), now=now, learned=learned)
+        digest = digest_week(config, candidates, week=week, skipped=[*collection.skipped, *candidates.skipped],
+                             seen=len(candidates.refs), now=now, learned=learned)
+    return _with_failed(digest, [run.name for run in collection.failed])
+
+
+def _with_failed(digest: Digest, failed: list[str]) -> Digest:
+    """Return the digest naming the sources that failed as a whole: the issue lacks their articles of this run."""
+    return replace(digest, stats={**digest.stats, "sources_failed": failed}) if failed else digest
 
 
 def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:
@@ -203,39 +228,47 @@ def digest_week(
     """Select the week's articles, merge duplicates, assign sections and summarise by city.
 
     One pass over the candidates' briefs (O(N)), dedupe (O(N log N)), classification of what is
-    kept (O(N log N), a sort), then summaries of at most QUOTED articles per item, read again by
-    id. Memory holds a brief and a sketch per article of the week, not the texts.
+    kept (O(N log N), a sort), summaries of at most QUOTED articles per item, read again by their
+    place; the week's phrases and themes read the week's texts again, a chunk at a time. Memory
+    holds a short record and a sketch per article of the week, not the texts.
     """
     unassigned: list[Unassigned] = []
     removed: Counter[str] = Counter()
     in_week: list[Held] = []
     verdicts: dict[str, SectionScore | str] = {}  # the best section, or why there is none
     notes: dict[str, tuple[Removed, ...]] = {}
-    terms = Tally()
+    found: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # the phrases each article of the week offers
+    kinds: dict[str, set[str]] = {}  # the kinds of meeting each leader's report of the week names
+    names: set[str] = set()
+    later: list[int] = []  # out-of-week articles of this run, which the earlier weeks lack
     for entry in articles.entries():
         article = entry.article
         removed.update(r.reason for r in article.removed)
+        names.update(o.name for o in article.officials)
         # Select: the event date decides the week, not the publication time.
         if article.event_date is None:
             unassigned.append(Unassigned(article.id, article.title, "no date found"))
         elif week.contains(article.event_date):
             # Held for the whole week: what dedupe and classification read, no more.
-            in_week.append(_held(article, entry.position))
+            held = _held(article, entry.position)
+            in_week.append(held)
             verdicts[article.id] = _verdict(entry.scores(), min_score=config.min_score)
-            terms.add_week(entry.terms())
+            found[entry.position] = entry.phrases()
+            if held.city and held.leader:
+                kinds[article.id] = entry.meetings()
             shown = tuple(r for r in article.removed if r.reason != BOILERPLATE)
             if shown:
                 notes[article.id] = shown
         elif _after_background(article, week):
-            terms.add_earlier(entry.terms())
-    # Earlier weeks (from the store): what the week's emerging terms are measured against.
-    for counts in articles.earlier():
-        terms.add_earlier(counts)
+            later.append(entry.position)
     # Dedupe: one article per event; the others stay as extra sources.
     kept, duplicates = _dedupe(in_week, articles)
     # Classify: each article goes to its single best section, or to `unassigned`.
     placed: dict[str, dict[str, list[tuple[Held, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
+    leaders: list[Held] = []  # the week's reports of what a city's leader did, placed or not
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
+        if article.city and article.leader:
+            leaders.append(article)
         best = verdicts[article.id]
         if isinstance(best, str):
             unassigned.append(Unassigned(article.id, article.title, best))
@@ -245,15 +278,31 @@ def digest_week(
             unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
-    # Summarise: one item per city per section, cities in the column's order.
+    # Summarise: one item per city per section, cities in the column's order; each item's key clause marked.
+    boilerplate = boilerplate_patterns(config.set_phrases, config.set_patterns)
     sections = []
     for rule in config.sections:
         by_city = placed.get(rule.title, {})
         items: list[Item] = [
-            with_removed(_summary(city, by_city[city], articles, budget=rule.budget), notes)
+            with_highlight(with_removed(_summary(city, by_city[city], articles, budget=rule.budget), notes),
+                           boilerplate)
             for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
         ]
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
+    # The week's phrases: what this week's reports say far more than the earlier weeks' did.
+    phrases = emerging_terms(
+        _WeekTexts(articles, in_week, found),
+        _earlier_texts(articles, later),
+        top=THEME_PHRASES, vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms)),
+        names=names, places=load_gazetteer().places, exclude=boilerplate)
+    # Themes: three or more cities sharing a phrase or a kind of meeting, proposed as sections of their own.
+    themes = find_themes(_Reports(articles, [h.position for h in leaders]), phrases, boilerplate=boilerplate,
+                         exclude=[w for r in config.sections for w in (r.title, *r.keywords, *r.terms)],
+                         kinds_of=lambda article: kinds.get(article.id, set()))
+    # Headline and lede: the machine's drafts, from the sources, until an editor accepts or rewrites them.
+    headline, headline_draft = draft_headline(themes, sections)
+    lede, lede_draft = draft_lede(themes, sections, _quoted_articles(sections, in_week, articles))
+    drafts = {name: d for name, d in (("headline", headline_draft), ("lede", lede_draft)) if d is not None}
     stats = {
         "articles_seen": seen,
         "in_week": len(in_week),
@@ -263,7 +312,10 @@ def digest_week(
         "skipped": len(skipped),
         "items": sum(len(s.items) for s in sections),
         "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
-        "emerging_terms": terms.rank(),
+        # How many of the week's articles each city has: a city with none is the only one "with no report".
+        "collected_cities": dict(sorted(Counter(a.city for a in in_week if a.city).items(),
+                                        key=lambda pair: CITY_ORDER.get(pair[0], 99))),
+        "emerging_terms": phrases[:PHRASES_KEPT],
     }
     generated = (now or clock.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(
@@ -275,7 +327,64 @@ def digest_week(
         skipped=tuple(skipped),
         stats=stats,
         generated=generated,
+        headline=headline,
+        lede=lede,
+        drafts=drafts,
+        themes=tuple(themes),
     )
+
+
+class _Reports(Sequence[Article]):
+    """Articles of the week read again from where they are kept, a chunk at a time, each time they are read."""
+
+    def __init__(self, articles: Week, positions: list[int]) -> None:
+        self.articles, self.positions = articles, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index: int) -> Article:  # type: ignore[override]
+        position = self.positions[index]
+        return self.articles.fetch([position])[position]
+
+    def __iter__(self) -> Iterator[Article]:
+        for _position, article in self.articles.stream(self.positions):
+            yield article
+
+
+class _WeekTexts(Sequence[WeekText]):
+    """The week's texts as the phrase finder reads them, with the phrases each offers, read again each time."""
+
+    def __init__(self, articles: Week, in_week: list[Held], found: dict[int, tuple[frozenset[str], frozenset[str]]]):
+        self.articles, self.in_week, self.found = articles, in_week, found
+
+    def __len__(self) -> int:
+        return len(self.in_week)
+
+    def __getitem__(self, index: int) -> WeekText:  # type: ignore[override]
+        held = self.in_week[index]
+        article = self.articles.fetch([held.position])[held.position]
+        return WeekText(held.city, article.title + "\n" + article.text, found=self.found.get(held.position))
+
+    def __iter__(self) -> Iterator[WeekText]:
+        cities = {h.position: h.city for h in self.in_week}
+        for position, article in self.articles.stream([h.position for h in self.in_week]):
+            yield WeekText(cities[position], article.title + "\n" + article.text, found=self.found.get(position))
+
+
+def _earlier_texts(articles: Week, later: list[int]) -> Iterator[str]:
+    """Yield the earlier weeks' texts: the store's, then this run's out-of-week articles it does not hold yet."""
+    yield from articles.earlier()
+    for _position, article in articles.stream(later):
+        yield article.title + "\n" + article.text
+
+
+def _quoted_articles(sections: list[Section], in_week: list[Held], articles: Week) -> dict[str, Article]:
+    """Return the articles the items quote, by id (the lede quotes the provincial item's key line)."""
+    at = {h.id: h.position for h in in_week}
+    wanted = [at[ref.source] for section in sections for item in section.items for ref in item.sentences
+              if ref.source in at]
+    return {article.id: article for article in articles.fetch(list(dict.fromkeys(wanted))).values()}
 
 
 def _verdict(scores: list[SectionScore], *, min_score: float) -> SectionScore | str:
@@ -322,6 +431,13 @@ def _summary(city: str, pairs: list[tuple[Held, SectionScore]], articles: Week, 
     if not rest:
         return item
     return replace(item, sources=item.sources + tuple(r for a, _ in rest for r in (source_ref(a), *a.also)))
+
+
+def with_highlight(item: Item, boilerplate: list[re.Pattern[str]]) -> Item:
+    """Return the item with its highlight: the key clause of its first key sentence (what every format marks)."""
+    key = next((ref for ref in item.sentences if ref.key), None)
+    clause = key_clause(key, boilerplate=boilerplate) if key is not None else None
+    return replace(item, highlight=clause) if clause is not None else item
 
 
 def with_removed(item: Item, removed: dict[str, tuple[Removed, ...]]) -> Item:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,11 @@ def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tup
     from .understand.clean import clean
     from .understand.spam import SpamRules
 
+    # A gold folder the config collects is read under the config's name for it, as the store holds it.
+    sources = tuple(next((replace(source, name=known.name) for known in config.sources if known.kind == "folder"
+                          and known.path is not None and source.path is not None
+                          and os.path.realpath(known.path) == os.path.realpath(source.path)), source)
+                    for source in sources)
     documents, skipped = collect(sources, tz=config.tz)
     # The store's analyses of these very files are used where they are current.
     store = open_store(config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +95,7 @@ class Article:
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
     warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
+    flagged: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of sentences an editor must check
 
     @property
     def paragraphs(self) -> list[str]:
@@ -112,6 +113,7 @@ class SectionRule:
     regex: tuple[str, ...] = ()
     budget: int = 260
     terms: tuple[str, ...] = ()  # shown in red in the digest; the keywords when not configured
+    topic: tuple[str, ...] = ()  # words of the section's topic: they say how far it runs through an article
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,33 @@ class SectionScore:
     title: str
     score: float
     why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SectionWeights:
+    """What each kind of evidence adds to a section's score (fitted by `python -m weeklydigest.understand.calibrate`).
+
+    Counts enter as log2(1 + n): the second mention adds less than the first. Shares are 0..1. The defaults
+    were fitted on 152 labelled reports (real city pages, a published column's city paragraphs cut into
+    reports, the two bundled weeks); `title` and `learned` are held by rule at 1 and 1.5 times `min_score`.
+    """
+
+    title: float = 2.0  # a keyword in the title
+    lead: float = 1.49  # a keyword in the lead sentence
+    activity: float = 1.85  # per log2(1 + n) where the report tells the activity: an opening sentence before the
+    # leader's first act, a sentence where the acting leader acts or speaks, one saying what the visited place is
+    body: float = 0.7  # per log2(1 + n) elsewhere in the body
+    listed: float = -0.14  # per log2(1 + n) as one of several listed topics
+    spread: float = 0.63  # times the share of sentences carrying a keyword
+    topic: float = 0.87  # times the share of sentences carrying a keyword or a topic word
+    learned: float = 3.0  # times the learned likeness (0..1) to the editors' corrections
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+FITTED_WEIGHTS = SectionWeights()
 
 
 @dataclass(frozen=True)
@@ -130,14 +159,16 @@ class SentenceRef:
     start: int
     end: int
     key: bool = False  # the 强调/指出/要求 sentence of the item
+    cut: bool = False  # a run of the sentence's first clauses; printed with the cut mark
 
 
-SENTENCE_ENDS = "。！？!?”’」』）)"
+_SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…", "”", "’", "」", "』", "）", ")")
+CUT_MARK = "……"  # shows where a sentence was cut: nothing of our own is ever made to read as the source's
 
 
 def display(ref: SentenceRef) -> str:
-    """Return the sentence as printed: a trimmed clause run ends with a full stop."""
-    return ref.text if ref.text.endswith(tuple(SENTENCE_ENDS)) else ref.text + "。"
+    """Return the sentence as printed: exactly the source's text, and the cut mark after a cut sentence."""
+    return ref.text + CUT_MARK if ref.cut else ref.text
 
 
 @dataclass(frozen=True)
@@ -172,6 +203,7 @@ class Item:
     warnings: tuple[str, ...] = ()  # facts an editor should check
     edited_by: str = ""  # the editor who rewrote the summary; the text is then theirs, not the sources'
     removed: tuple[RemovedNote, ...] = ()  # spam, hidden text and pinyin removed from its sources
+    highlight: SentenceRef | None = None  # the key clause of its key sentence, highlighted in every format
 
 
 @dataclass(frozen=True)
@@ -203,6 +235,46 @@ class Commentary:
     text: str
 
 
+MACHINE, ACCEPTED, EDITED = "machine", "accepted", "edited"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Where a headline or lede comes from: the machine's draft (from these source spans) or an editor."""
+
+    status: str = MACHINE  # machine: nobody has touched it; accepted: an editor kept it; edited: an editor's text
+    by: str = ""
+    sentences: tuple[SentenceRef, ...] = ()  # the source spans the machine drafted it from
+
+
+@dataclass(frozen=True)
+class ThemeSentence:
+    """The sentence of one city's report that carries a theme's phrase: an exact span of the source."""
+
+    city: str
+    text: str
+    source: str
+    start: int
+    end: int
+    speaker: str = ""  # who speaks, from the article's officials, when the sentence starts with 他 or the bare name
+
+
+PROPOSED, DROPPED = "proposed", "dropped"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A cross-city theme: three or more cities whose reports this week share a phrase or an action."""
+
+    title: str
+    phrase: str
+    cities: tuple[str, ...]
+    sentences: tuple[ThemeSentence, ...]
+    sources: tuple[SourceRef, ...] = ()  # the articles the sentences come from
+    status: str = PROPOSED  # proposed | accepted (printed above the keyword sections) | dropped
+    by: str = ""  # the editor who accepted, renamed or dropped it
+
+
 @dataclass(frozen=True)
 class Digest:
     issue: str
@@ -215,7 +287,10 @@ class Digest:
     status: str = "draft"
     generated: str = ""
     commentary: Commentary | None = None
-    lede: str = ""  # the editors' opening lines
+    lede: str = ""  # the opening lines: the machine's draft until an editor accepts or rewrites them
+    headline: str = ""  # the issue's headline, drafted the same way
+    drafts: dict[str, Draft] = field(default_factory=dict)  # provenance of "headline" and "lede"
+    themes: tuple[Theme, ...] = ()
     revision: int = 1  # a correction after publishing makes a new revision
     correction: str = ""  # the 更正 note of that revision
 
@@ -243,13 +318,30 @@ class Digest:
             "skipped": [_flat(s) for s in self.skipped],
             "stats": dict(self.stats),
             "commentary": asdict(self.commentary) if self.commentary else None,
-        } | ({"lede": self.lede} if self.lede else {}) | (
+        } | ({"headline": self.headline} if self.headline else {}) | ({"lede": self.lede} if self.lede else {}) | (
+            {"provenance": {name: _draft_json(d) for name, d in self.drafts.items()}} if self.drafts else {}) | (
+            {"themes": [_theme_json(t) for t in self.themes]} if self.themes else {}) | (
             {"revision": self.revision, "correction": self.correction} if self.revision > 1 or self.correction else {})
 
 
 def _flat(record: Any) -> dict[str, Any]:
     """Return a dataclass of plain values as a dict (`asdict` without its deep copies: many sources are many)."""
     return dict(vars(record))
+
+
+def _span_json(ref: SentenceRef) -> dict[str, Any]:
+    """Return a source span as digest.json records it: text, source, start, end."""
+    return {"text": ref.text, "source": ref.source, "start": ref.start, "end": ref.end}
+
+
+def _draft_json(draft: Draft) -> dict[str, Any]:
+    return {"status": draft.status, "by": draft.by, "sentences": [_span_json(s) for s in draft.sentences]}
+
+
+def _theme_json(theme: Theme) -> dict[str, Any]:
+    return {"title": theme.title, "phrase": theme.phrase, "cities": list(theme.cities),
+            "sentences": [asdict(s) for s in theme.sentences], "sources": [asdict(s) for s in theme.sources],
+            "status": theme.status} | ({"by": theme.by} if theme.by else {})
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -264,7 +356,8 @@ def _item_json(item: Item) -> dict[str, Any]:
         "score": item.score,
         "warnings": list(item.warnings),
     } | ({"edited_by": item.edited_by} if item.edited_by else {}) | (
-        {"removed": [asdict(r) for r in item.removed]} if item.removed else {})
+        {"removed": [asdict(r) for r in item.removed]} if item.removed else {}) | (
+        {"highlight": _span_json(item.highlight)} if item.highlight else {})
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:
@@ -288,8 +381,22 @@ def digest_from_json(data: dict[str, Any]) -> Digest:
         generated=data.get("generated", ""),
         commentary=Commentary(**commentary) if commentary else None,
         lede=data.get("lede", ""),
+        headline=data.get("headline", ""),
+        drafts={name: Draft(status=d.get("status", MACHINE), by=d.get("by", ""),
+                            sentences=tuple(SentenceRef(**s) for s in d.get("sentences", ())))
+                for name, d in (data.get("provenance") or {}).items()},
+        themes=tuple(_theme_from_json(t) for t in data.get("themes", ())),
         revision=int(data.get("revision", 1)),
         correction=data.get("correction", ""),
+    )
+
+
+def _theme_from_json(data: dict[str, Any]) -> Theme:
+    return Theme(
+        title=data["title"], phrase=data["phrase"], cities=tuple(data.get("cities", ())),
+        sentences=tuple(ThemeSentence(**s) for s in data.get("sentences", ())),
+        sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
+        status=data.get("status", PROPOSED), by=data.get("by", ""),
     )
 
 
@@ -299,14 +406,22 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         officials=tuple(data.get("officials", ())),
         dates=tuple(data.get("dates", ())),
         summary=data.get("summary", ""),
-        sentences=tuple(SentenceRef(**s) for s in data.get("sentences", ())),
+        sentences=tuple(_sentence_from_json(s) for s in data.get("sentences", ())),
         sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
         why=tuple(data.get("why", ())),
         score=float(data.get("score", 0.0)),
         warnings=tuple(data.get("warnings", ())),
         edited_by=data.get("edited_by", ""),
         removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
+        highlight=SentenceRef(**data["highlight"]) if data.get("highlight") else None,
     )
+
+
+def _sentence_from_json(data: dict[str, Any]) -> SentenceRef:
+    """Return a summary sentence; one saved before `cut` was recorded is a cut when it ends mid-sentence."""
+    if "cut" not in data:
+        data = data | {"cut": not data.get("text", "").endswith(_SENTENCE_ENDS)}
+    return SentenceRef(**data)
 
 
 ACTIVE, UNSUBSCRIBED, BOUNCING = "active", "unsubscribed", "bouncing"

@@ -14,13 +14,15 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
+from ..config import LimitSettings
 from ..model import Skipped
 from ..store import FileRecord, Store
 from ..store.derived import file_record
-from ..understand.analysis import code_fingerprint
+from ..understand.analysis import code_fingerprint, digest_of
+from .boundary import Entry, read_bytes
 from .events import Event, Unchanged
+from .guard import Unusable
 
 # A file modified this recently may change again within the same mtime tick: its content is checked.
 RECENT_NS = 2_000_000_000
@@ -41,22 +43,26 @@ class Reading:
 class FileLedger:
     """The store's record of one folder source's files."""
 
-    def __init__(self, store: Store, folder: Path) -> None:
-        self.store = store
-        # What a file delivers depends on the code that reads it: a new reader reads every file again.
-        self.reader = code_fingerprint("collect.folder")
-        self._known = store.file_rows(os.path.abspath(folder))  # one query for the folder, not one per file
+    def __init__(self, store: Store, *, source: str, limits: LimitSettings) -> None:
+        self.store, self.limits = store, limits
+        # What a file delivers depends on the code that reads it and the limits: a change reads every file again.
+        self.reader = digest_of(code_fingerprint("collect.folder"), limits)
+        self._known = store.file_rows(f"{source}/")  # one query for the source's files, not one per file
         self._current: Reading | None = None
         self._closed: list[Reading] = []
         self.replayed = 0  # files not read again
         self.read = 0  # files read
 
-    def unchanged(self, path: Path) -> list[Event] | None:
-        """Return what an unchanged file delivered when last read, or None: the file is to be read."""
+    def unchanged(self, entry: Entry, origin: str) -> list[Event] | None:
+        """Return what an unchanged file delivered when last read, or None: the file is to be read.
+
+        Files are known by their origin (the source and the path below its folder), so a folder
+        moved with its files' times kept is not read again.
+        """
         self._close()
-        name = os.path.abspath(path)
+        name = origin
         try:
-            stat = os.stat(name)
+            stat = os.stat(entry.path)
         except OSError:
             return None  # the reader says why it cannot be read
         row = self._known.pop(name, None)
@@ -67,9 +73,10 @@ class FileLedger:
         if record is not None and not fresh and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             return self._replay(record)
         try:
-            digest = hashlib.sha1(Path(name).read_bytes()).hexdigest()
-        except OSError:
-            return None
+            digest = hashlib.sha1(read_bytes(entry.path, limit=self.limits.file_bytes,
+                                             identity=entry.identity)).hexdigest()
+        except (OSError, Unusable):
+            return None  # the reader says why
         if record is not None and record.sha1 == digest:
             # Touched, not changed: remember the new times, deliver what it delivered.
             self.store.save_file(FileRecord(name, stat.st_size, stat.st_mtime_ns, digest, self.reader, record.keys,

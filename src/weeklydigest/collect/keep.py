@@ -18,9 +18,12 @@ from datetime import UTC, datetime
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any
 
-from ..model import RawDocument
+from ..config import LimitSettings
+from ..model import RawDocument, Skipped
 from ..store import UNCHANGED, Store, delivery_hash
 from ..understand.analysis import Analyser
+from .bounded import within_limits
+from .guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ IN_FLIGHT = 3  # batches being analysed while the next is read
 ALONE = 128  # documents analysed here before workers are started (starting them takes about a second)
 
 _analyser: Analyser | None = None  # a worker's own
+Results = AsyncResult[list["Analysed | Skipped"]] | list["Analysed | Skipped"]
 
 
 @dataclass(frozen=True)
@@ -39,19 +43,24 @@ class Analysed:
     derived: tuple[tuple[str, str, bytes], ...]
 
 
-def analyse(analyser: Analyser | None, document: RawDocument) -> Analysed | None:
-    """Return the document analysed (only cleaned when undated or without settings); None if it cannot be."""
+def analyse(analyser: Analyser | None, document: RawDocument, *, seconds: float | None) -> Analysed | Skipped:
+    """Return the document analysed (only cleaned when undated or without settings), or why it cannot be.
+
+    Each document is analysed in its own guard, within `seconds` (see `guard`).
+    """
     from ..analysed import kept_analysis
 
-    try:
-        if analyser is None or document.published is None:
-            # An undated document's dates are read against the week a build asks for.
-            return Analysed((analyser or Analyser()).clean(document).text, ())
-        article = analyser.analyse(document, fallback=document.published.date())
-        return Analysed(article.text, kept_analysis(article, analyser.stamp(document, None)))
-    except Exception:  # one odd document must not stop the collection; the traceback goes to the log
-        logger.warning("%s: cannot be cleaned", document.origin, exc_info=True)
-        return None
+    analyser = analyser or Analyser()
+    if analyser.config is None or document.published is None:
+        # An undated document's dates are read against the week a build asks for.
+        (cleaned,) = guarded(document.origin, lambda: [analyser.clean(document)], seconds=seconds)
+        if isinstance(cleaned, Skipped):
+            return Skipped(cleaned.path_or_url, f"cannot be cleaned: {cleaned.reason}")
+        return Analysed(cleaned.text, ())
+    article = analyser.analyse_guarded(document, fallback=document.published.date(), seconds=seconds)
+    if isinstance(article, Skipped):
+        return article
+    return Analysed(article.text, kept_analysis(article, analyser.stamp(document, None)))
 
 
 def _start_worker(config: Any) -> None:
@@ -59,8 +68,9 @@ def _start_worker(config: Any) -> None:
     _analyser = Analyser(config)
 
 
-def _work(document: RawDocument) -> Analysed | None:
-    return analyse(_analyser, document)
+def _work(job: tuple[RawDocument, float | None]) -> Analysed | Skipped:
+    document, seconds = job
+    return analyse(_analyser, document, seconds=seconds)
 
 
 def workers() -> int:
@@ -77,25 +87,25 @@ class Keeper:
     With workers, up to IN_FLIGHT batches are analysed while the next one is read.
     """
 
-    def __init__(self, store: Store, analyser: Analyser | None) -> None:
-        self.store, self.analyser = store, analyser
+    def __init__(self, store: Store, analyser: Analyser | None, *, limits: LimitSettings) -> None:
+        self.store, self.analyser, self.limits = store, analyser, limits
         self._waiting: list[tuple[RawDocument, Any]] = []
-        self._flying: deque[tuple[list[tuple[RawDocument, Any]], dict[int, str | None], list[tuple[int, str]],
-                                  AsyncResult[list[Analysed | None]] | list[Analysed | None]]] = deque()
+        self._flying: deque[tuple[list[tuple[RawDocument, Any]], dict[int, str | Skipped], list[tuple[int, str]],
+                                  AsyncResult[list[Analysed | Skipped]] | list[Analysed | Skipped]]] = deque()
         self._pool: Pool | None = None
         self._alone = 0  # documents analysed in this process
 
-    def add(self, document: RawDocument, token: Any) -> Iterator[tuple[RawDocument, Any, str | None]]:
+    def add(self, document: RawDocument, token: Any) -> Iterator[tuple[RawDocument, Any, str | Skipped]]:
         """Take a document; yield (document, token, outcome) of those put in the store meanwhile, in order.
 
-        The outcome is NEW, UPDATED, UNCHANGED or None (it cannot be cleaned).
+        The outcome is NEW, UPDATED, UNCHANGED or Skipped (it cannot be cleaned, and why).
         """
-        self._waiting.append((document, token))
+        self._waiting.append((within_limits(document, limits=self.limits), token))
         if self._pool is None or len(self._waiting) >= BATCH:
             self._send()
         yield from self._land(keep=IN_FLIGHT if self._pool is not None else 0)
 
-    def flush(self) -> Iterator[tuple[RawDocument, Any, str | None]]:
+    def flush(self) -> Iterator[tuple[RawDocument, Any, str | Skipped]]:
         """Put every document taken so far into the store; yield what became of each, in order."""
         self._send()
         yield from self._land(keep=0)
@@ -105,7 +115,7 @@ class Keeper:
         waiting, self._waiting = self._waiting, []
         if not waiting:
             return
-        done: dict[int, str | None] = {}
+        done: dict[int, str | Skipped] = {}
         fresh: list[tuple[int, str]] = []
         for n, (document, _token) in enumerate(waiting):
             delivered = delivery_hash(document)
@@ -118,28 +128,30 @@ class Keeper:
         documents = [waiting[n][0] for n, _ in fresh]
         self._flying.append((waiting, done, fresh, self._analyse(documents)))
 
-    def _land(self, *, keep: int) -> Iterator[tuple[RawDocument, Any, str | None]]:
+    def _land(self, *, keep: int) -> Iterator[tuple[RawDocument, Any, str | Skipped]]:
         """Put the analysed batches in the store, oldest first, until `keep` are left in flight."""
         while len(self._flying) > keep or (self._flying and _ready(self._flying[0][3])):
             waiting, done, fresh, result = self._flying.popleft()
             results = result if isinstance(result, list) else result.get()
             for (n, delivered), analysed in zip(fresh, results, strict=True):
                 document = waiting[n][0]
-                done[n] = None if analysed is None else self.store.put(
+                done[n] = analysed if isinstance(analysed, Skipped) else self.store.put(
                     document, text=analysed.text, now=datetime.now(UTC), body_hash=delivered, derived=analysed.derived)
             for n, (document, token) in enumerate(waiting):
                 yield document, token, done[n]
 
-    def _analyse(self, documents: list[RawDocument]) -> AsyncResult[list[Analysed | None]] | list[Analysed | None]:
+    def _analyse(self, documents: list[RawDocument]) -> Results:
         if self._pool is None and self._alone + len(documents) > ALONE and self.analyser is not None and workers() > 1:
             # Spawned, not forked: a forked copy of a process with threads (a progress display) can hang.
             context = multiprocessing.get_context("spawn")
             self._pool = context.Pool(workers(), initializer=_start_worker, initargs=(self.analyser.config,))
             logger.info("analysing with %d worker processes", workers())
+        seconds = self.limits.file_seconds
         if self._pool is not None and documents:
-            return self._pool.map_async(_work, documents, chunksize=max(1, len(documents) // (2 * workers())))
+            return self._pool.map_async(_work, [(d, seconds) for d in documents],
+                                        chunksize=max(1, len(documents) // (2 * workers())))
         self._alone += len(documents)
-        return [analyse(self.analyser, d) for d in documents]
+        return [analyse(self.analyser, d, seconds=seconds) for d in documents]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -155,5 +167,5 @@ class Keeper:
             self._pool = None
 
 
-def _ready(result: AsyncResult[list[Analysed | None]] | list[Analysed | None]) -> bool:
+def _ready(result: AsyncResult[list[Analysed | Skipped]] | list[Analysed | Skipped]) -> bool:
     return isinstance(result, list) or result.ready()

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -27,7 +26,7 @@ CHUNK = 400  # keys per query: well under SQLite's and PostgreSQL's limits on pa
 Ref = tuple[str, int]  # (article key, version)
 
 
-_SCHEMA_4 = """
+_SCHEMA_5 = """
         ALTER TABLE versions ADD COLUMN body_hash TEXT;   -- of what the source delivered (see delivery_hash)
         CREATE TABLE derived (
             key         TEXT NOT NULL,
@@ -39,7 +38,7 @@ _SCHEMA_4 = """
             FOREIGN KEY (key, version) REFERENCES versions (key, version)
         );
         CREATE TABLE files (
-            path      TEXT PRIMARY KEY,        -- absolute path of a folder source's file
+            path      TEXT PRIMARY KEY,        -- a folder source's file as its articles name it: source/path
             size      BIGINT NOT NULL,
             mtime_ns  BIGINT NOT NULL,
             sha1      TEXT NOT NULL,           -- of the bytes
@@ -50,9 +49,9 @@ _SCHEMA_4 = """
 """
 
 
-def schema_4(db: sqlite3.Connection) -> None:
+def schema_5(db: sqlite3.Connection) -> None:
     """Analyses kept per article version and stage, folder files as last read, the hash of each delivery."""
-    for statement in _SCHEMA_4.split(";"):
+    for statement in _SCHEMA_5.split(";"):
         if statement.strip():
             db.execute(statement)
 
@@ -206,11 +205,10 @@ class DerivedTables:
                                (path,)).fetchone()
         return None if row is None else file_record(row)
 
-    def file_rows(self, folder: str) -> dict[str, tuple[Any, ...]]:
-        """Return the rows of the files below `folder` (an absolute path) by path; see `file_record`."""
-        prefix = folder.rstrip("/\\") + os.sep
+    def file_rows(self, prefix: str) -> dict[str, tuple[Any, ...]]:
+        """Return the rows of the files whose name starts with `prefix` (`source/`), by name; see `file_record`."""
         rows = self._db.execute("SELECT path, size, mtime_ns, sha1, reader, delivered FROM files "
-                                "WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + chr(ord(os.sep) + 1)))
+                                "WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
         return {row[0]: tuple(row) for row in rows}
 
     def save_file(self, record: FileRecord, *, now: datetime) -> None:

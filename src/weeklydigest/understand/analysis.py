@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..model import CITIES, PROVINCE, Article, RawDocument
+from ..model import CITIES, PROVINCE, Article, RawDocument, Skipped
 
 PACKAGE = Path(__file__).resolve().parents[1]  # src/weeklydigest
 PROJECT = PACKAGE.parents[1]
@@ -280,3 +280,29 @@ class Analyser:
         """Return the document cleaned and read; its text is empty when nothing is left after cleaning."""
         article = self.clean(document)
         return self.read(article, fallback=fallback) if article.text else article
+
+    def analyse_guarded(
+        self, document: RawDocument, *, fallback: date, seconds: float | None = None,
+    ) -> Article | Skipped:
+        """Return the document analysed, or why it cannot be: cleaned within the time budget, then read.
+
+        Whatever one document raises (or a clean running over `limits.file_seconds`) becomes one
+        skipped line, as for a file that cannot be read (see `collect.guard`).
+        """
+        from ..collect.guard import guarded
+
+        if seconds is None and self.config is not None:
+            seconds = self.config.limits.file_seconds
+        (article,) = guarded(document.origin, lambda: [self.clean(document)], seconds=seconds)
+        if isinstance(article, Skipped):
+            return Skipped(article.path_or_url, f"cannot be cleaned: {article.reason}")
+        return self.read_guarded(article, fallback=fallback) if article.text else article
+
+    def read_guarded(self, article: Article, *, fallback: date) -> Article | Skipped:
+        """Return the article with its facts read, or why they cannot be."""
+        from ..collect.guard import guarded
+
+        (read,) = guarded(article.origin, lambda: [self.read(article, fallback=fallback)])
+        if isinstance(read, Skipped):
+            return Skipped(read.path_or_url, f"cannot be understood: {read.reason}")
+        return read

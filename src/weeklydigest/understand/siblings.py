@@ -15,7 +15,7 @@ import numpy as np
 
 from ..model import Article, Removed
 from .candidates import Sketch, Sketches, estimate, shingles, similar_pairs, sketch
-from .clean import SPAM, cut_spans
+from .clean import SPAM, cut_spans, shift_spans
 from .spam import in_register, is_word, sibling_insertions
 
 OVERLAP = 0.6  # share of the smaller copy's 4-grams the larger one must have
@@ -53,8 +53,9 @@ def cut_by_sibling(article: Article, sibling: str) -> Article | None:
     if not spans:
         return None
     removed = [Removed(article.text[s.start:s.end], SPAM, s.why) for s in spans]
-    text = cut_spans(article.text, [(s.start, s.end) for s in spans])
-    return replace(article, text=text, removed=(*article.removed, *removed))
+    cuts = [(s.start, s.end) for s in spans]
+    return replace(article, text=cut_spans(article.text, cuts), removed=(*article.removed, *removed),
+                   flagged=shift_spans(article.flagged, cuts))
 
 
 def remove_sibling_spam(articles: list[Article]) -> list[Article]:
