@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from weeklydigest.understand.extract import _event_dates, find_dates
+from weeklydigest.understand.event import choose_event
+from weeklydigest.understand.extract import find_dates
 
 PUBLISHED = datetime(2025, 11, 21, 20, 0)  # a Friday
 
@@ -82,10 +83,12 @@ def test_event_date_prefers_the_lead_over_background_and_future_dates():
     text = "2023年以来，全市推进典型镇建设。11月21日，市委书记到英德调研。活动将于11月20日再次举行。"
     dates = find_dates(text, published=PUBLISHED, fallback=date(2025, 11, 23))
     # The lead's 2023 date opens a background clause; the future date is announced, not held.
-    assert _event_dates(dates, PUBLISHED, text) == (date(2025, 11, 21), date(2025, 11, 21))
+    event = choose_event(dates, text, published=PUBLISHED.date(), people=[])
+    assert (event.start, event.end) == (date(2025, 11, 21), date(2025, 11, 21))
 
 
 def test_event_date_is_not_after_publication_and_prefers_explicit_over_vague():
     text = "日前，记者获悉，11月19日市委书记到台山调研。会议定于11月25日召开。"
     dates = find_dates(text, published=PUBLISHED, fallback=date(2025, 11, 23))
-    assert _event_dates(dates, PUBLISHED, text) == (date(2025, 11, 19), date(2025, 11, 19))
+    event = choose_event(dates, text, published=PUBLISHED.date(), people=[])
+    assert (event.start, event.end) == (date(2025, 11, 19), date(2025, 11, 19))

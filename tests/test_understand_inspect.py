@@ -22,9 +22,11 @@ def test_inspect_json_has_the_contract_keys_with_spans_and_reasons(capsys, monke
     assert report["text"].startswith("11月20日，市委书记陈少荣到乳源瑶族自治县")
     assert {r["reason"] for r in report["removed"]} == {"pinyin", "spam", "boilerplate"}
     assert all(set(r) >= {"text", "reason"} for r in report["removed"])
-    assert report["dates"][0] == {"text": "11月20日", "start": "2025-11-20", "end": "2025-11-20", "offset": 0}
+    assert report["dates"][0] == {"text": "11月20日", "start": "2025-11-20", "end": "2025-11-20", "offset": 0,
+                                  "year_known": True}
     assert report["cities"] == ["韶关"]
-    assert report["officials"][0] | {"note": ""} == {"name": "陈少荣", "title": "市委书记", "city": "韶关", "note": ""}
+    assert report["officials"][0] | {"note": ""} == {"name": "陈少荣", "title": "市委书记", "city": "韶关", "note": "",
+                                                  "role": ""}
     assert [s["title"] for s in report["sections"]] == [
         "十五运会和残特奥会", "宣讲党的二十届四中全会精神", "百千万工程"]
     assert all(set(s) == {"title", "score", "why"} and s["why"] for s in report["sections"])
@@ -35,7 +37,8 @@ def test_inspect_shows_spam_cut_from_a_mirror_and_the_roster_name(capsys, monkey
     assert "日系车零件" in {r["text"] for r in mirror["removed"] if r["reason"] == "spam"}
     assert "特色品牌" in mirror["text"]
     meeting = _inspect(capsys, monkeypatch, "examples/hard-week/mz-mzy-1117.md")
-    assert meeting["officials"] == [{"name": "马正勇", "title": "市委书记", "city": "梅州", "note": "name from roster"}]
+    assert meeting["officials"] == [{"name": "马正勇", "title": "市委书记", "city": "梅州", "note": "name from roster",
+                                     "role": ""}]
 
 
 def test_inspect_of_an_unreadable_file_is_one_line(capsys, monkeypatch):

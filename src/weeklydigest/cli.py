@@ -27,7 +27,7 @@ from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .evaluate import MEASURES
 from .lock import LOCKED_EXIT, IssueLock, IssueLocked
-from .model import SUBSCRIBER_STATUSES
+from .model import SUBSCRIBER_STATUSES, DateSpan
 from .render import FORMATS
 from .store import Store, StoreError
 from .store.runlog import finish_run, start_run
@@ -551,14 +551,18 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "published": article.published.isoformat() if article.published else None,
             "text": article.text,
             "removed": [{"text": r.text, "reason": r.reason, "detail": r.detail} for r in article.removed],
-            "dates": [{"text": d.text, "start": d.start.isoformat(), "end": d.end.isoformat(),
-                       "offset": d.offset} for d in article.dates],
+            "dates": [{"text": d.text, "start": d.start.isoformat(), "end": d.end.isoformat(), "offset": d.offset,
+                       "year_known": d.year_known} | ({"kind": d.kind} if d.kind else {}) for d in article.dates],
             "event_date": article.event_date.isoformat() if article.event_date else None,
             "event_end": article.event_end.isoformat() if article.event_end else None,
             "cities": list(article.cities),
             "city": article.city,
-            "officials": [{"name": o.name, "title": o.title, "city": o.city, "note": o.note}
+            "officials": [{"name": o.name, "title": o.title, "city": o.city, "note": o.note, "role": o.role}
                           for o in article.officials],
+            "mentioned": [{"name": o.name, "title": o.title, "city": o.city, "role": o.role}
+                          for o in article.mentioned],
+            "publication": article.publication.isoformat() if article.publication else None,
+            "undated_guess": _undated_guess(article.undated),
             "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
             "section": best.title if best else None,
             "warnings": list(article.warnings),
@@ -570,6 +574,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for report in reports:
         _print_inspection(report)
     return 0
+
+
+def _undated_guess(span: DateSpan | None) -> dict[str, str] | None:
+    """Return the month and day of an event whose year is unknown (ISO `--MM-DD`), for editors."""
+    if span is None:
+        return None
+    return {"text": span.text, "start": f"--{span.start:%m-%d}", "end": f"--{span.end:%m-%d}"}
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
