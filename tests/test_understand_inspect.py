@@ -45,3 +45,17 @@ def test_inspect_of_an_unreadable_file_is_one_line(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(["inspect", "examples/sample-week/empty.md", "--json"]) == 1
     assert capsys.readouterr().err == "error: examples/sample-week/empty.md: empty file\n"
+
+
+def test_inspect_of_an_undated_page_gives_no_event_date_but_shows_the_month_and_day(capsys, monkeypatch, tmp_path):
+    page = tmp_path / "undated.md"
+    page.write_text("---\ntitle: 林某某到乳源调研\n---\n\n5月5日，市委书记林某某到乳源瑶族自治县调研民族工作。\n",
+                    encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    for read_on in ([], ["--date", "2024-05-06"]):
+        assert main(["inspect", str(page), *read_on, "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["event_date"] is None
+        assert report["undated_guess"] == {"text": "5月5日", "start": "--05-05", "end": "--05-05"}
+        assert report["warnings"] == ["year not established: the event is 5月5日 of an unknown year"]
+        assert report["dates"][0]["year_known"] is False

@@ -13,10 +13,12 @@ from .dates import VAGUE
 from .years import after, in_year, named_year, not_before
 
 TEMPLATE = "template text (XX placeholders): no event date"
+YEAR_UNKNOWN = "year not established"  # the warning on an article whose event has no year from the page
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX|××|ＸＸ|xx)(?![A-Za-z])")
 _BACKGROUND_AFTER = re.compile(r"^[^，。；]{0,4}(?:以来|起|开始|之前|前夕|期间|至今|截至)")
 _FUTURE_BEFORE = re.compile(r"(?:将于|将在|定于|计划于|预计|将|截至|截止|自|从|于)$")
 _TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间|晚|早)$")
+_TIME_OF_DAY_AFTER = re.compile(r"上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间")
 _COPULA_AFTER = re.compile(r"^(?:是|为|系)")
 _SENTENCE = re.compile(r"[。！？!?\n]")
 # An interview's turns: "南方日报：…？" "刘红兵：…" — what the interviewee recounts is not the interview's day.
@@ -54,11 +56,11 @@ def choose_event(
             score += 3
         if span.text in VAGUE:
             score -= 5
-        if _TIME_OF_DAY.search(span.text):
+        after_text = text[span.offset + len(span.text):span.offset + len(span.text) + 8]
+        if _TIME_OF_DAY.search(span.text) or _TIME_OF_DAY_AFTER.match(after_text):
             score += 1
         if span.offset in near:
             score += 1
-        after_text = text[span.offset + len(span.text):span.offset + len(span.text) + 8]
         before = text[max(0, span.offset - 4):span.offset]
         if _BACKGROUND_AFTER.match(after_text) or _FUTURE_BEFORE.search(before):
             score -= 4

@@ -13,7 +13,7 @@ from datetime import date
 
 from ..model import CITIES, PROVINCE, Article, Official, Sentence
 from .dates import find_dates
-from .event import TEMPLATE, choose_event, establish_year, is_template
+from .event import TEMPLATE, YEAR_UNKNOWN, choose_event, establish_year, is_template
 from .officials import ACTOR_TITLES, complete_from_roster, find_officials, read_mentions
 from .places import find_cities, load_gazetteer
 from .publication import URL, find_publication
@@ -103,7 +103,7 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
         span = choose_event(dates, article.text, published=shown.day if shown else None, people=people)
     event = establish_year(span, article.text, latest=fallback) if span else None
     if span and event is None:
-        warnings.append(f"year not established: the event is {span.text} of an unknown year")
+        warnings.append(f"{YEAR_UNKNOWN}: the event is {span.text} of an unknown year")
     day = event.start if event else None
     officials = complete_from_roster(article.text, found, nameless, roster=roster, day=day)
     if roster:
