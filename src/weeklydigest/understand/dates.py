@@ -43,6 +43,7 @@ _RELATIVE_RE = re.compile(
     r"|" + "|".join(_RELATIVE)
 )
 VAGUE = ("日前", "近日")  # relative words that give only an approximate day
+_LIST_SEP = re.compile(r"[、，,]")
 
 DATELINE, PUBLICATION_LINE, DATE_WIDGET = "dateline", "publication line", "date widget"
 # "新华社广州11月8日电", "XX新闻网2025年3月21日讯": the place and day an outlet filed the report.
@@ -56,6 +57,8 @@ _PUBLICATION = re.compile(
     rf"(?:{_LABEL})\s*[:：]?\s*(?:[0-2]?\d:\d\d(?::\d\d)?\s*)?(?:{_ISO}|(?P<m2>\d{{1,2}})-(?P<d2>\d{{1,2}})(?!\d))"
 )
 _BARE_ISO = re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
+_LABEL_WORDS = ("时间", "日期", "发布", "发表", "转载")
+_ISO_HINT = re.compile(r"20\d{2}[-/.]\d")
 _WIDGET = re.compile(
     r"今天是\s*(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2})?\s*(?:(?:星期|周|礼拜)[一二三四五六日天])?"
 )
@@ -132,7 +135,7 @@ def find_dates(
     for match in _DATE.finditer(text):
         year = _number(match["y"]) if match["y"] else None
         month = _number(match["m"])
-        days = [_number(d) for d in re.split(r"[、，,]", match["d"])]
+        days = [_number(d) for d in _LIST_SEP.split(match["d"])]
         start = _make(year, month, days[0], anchor)
         if start is None:
             continue
@@ -150,7 +153,7 @@ def find_dates(
             continue
         before = [s for s in spans if s.offset < match.start()]
         base = before[-1] if before else None
-        days = [_number(d) for d in re.split(r"[、，,]", match["d"])]
+        days = [_number(d) for d in _LIST_SEP.split(match["d"])]
         if match["d2"]:
             days.append(_number(match["d2"]))
         if not all(1 <= d <= 31 for d in days):
@@ -197,16 +200,23 @@ def _relative(
 
 def evidence_regions(text: str) -> list[tuple[int, int, str]]:
     """Return the (start, end, kind) of the datelines, publication lines and date widgets in `text`."""
-    regions: list[tuple[int, int, str]] = [(m.start(), m.end(), DATE_WIDGET) for m in _WIDGET.finditer(text)
-                                           if m.end() - m.start() > 3]
+    regions: list[tuple[int, int, str]] = []
+    if "今天是" in text:
+        regions += [(m.start(), m.end(), DATE_WIDGET) for m in _WIDGET.finditer(text) if m.end() - m.start() > 3]
+    datelines = "电" in text or "讯" in text
+    labelled = any(word in text for word in _LABEL_WORDS)
+    iso = _ISO_HINT.search(text) is not None
+    if not (datelines or labelled or iso):
+        return regions
     offset = 0
     for line in text.split("\n"):
-        dateline = _DATELINE.search(line, 0, 80)
+        dateline = _DATELINE.search(line, 0, 80) if datelines else None
         if dateline:
             regions.append((offset + dateline.start(), offset + dateline.end(), DATELINE))
-        for match in _PUBLICATION.finditer(line):
-            regions.append((offset + match.start(), offset + match.end(), PUBLICATION_LINE))
-        if len(line) <= 120 and "。" not in line:
+        if labelled:
+            for match in _PUBLICATION.finditer(line):
+                regions.append((offset + match.start(), offset + match.end(), PUBLICATION_LINE))
+        if iso and len(line) <= 120 and "。" not in line:
             for match in _BARE_ISO.finditer(line):
                 regions.append((offset + match.start(), offset + match.end(), PUBLICATION_LINE))
         offset += len(line) + 1
@@ -247,7 +257,7 @@ def read_evidence(text: str, *, fallback: date) -> tuple[date, bool] | None:
     match = _DATE.search(text)
     if match:
         year = _number(match["y"]) if match["y"] else None
-        found = _make(year, _number(match["m"]), _number(re.split(r"[、，,]", match["d"])[0]), fallback)
+        found = _make(year, _number(match["m"]), _number(_LIST_SEP.split(match["d"])[0]), fallback)
         if found:
             return found, year is not None
     return None

@@ -6,6 +6,7 @@ Linear in the text: every date is scored by the words in a bounded window around
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date, timedelta
 
 from ..model import DateSpan
@@ -21,6 +22,7 @@ _TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|
 _TIME_OF_DAY_AFTER = re.compile(r"上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间")
 _COPULA_AFTER = re.compile(r"^(?:是|为|系)")
 _SENTENCE = re.compile(r"[。！？!?\n]")
+_LINE_OR_STOP = re.compile(r"[！？\n]")
 # An interview's turns: "南方日报：…？" "刘红兵：…" — what the interviewee recounts is not the interview's day.
 _TURN = re.compile(r"(?:^|(?<=[。！？!?\n”」]))\s*([\u4e00-\u9fff]{1,8})[:：]", re.M)
 
@@ -99,7 +101,7 @@ def _lead(text: str) -> tuple[int, int]:
     """Return the bounds of the lead: the first sentence that ends with a full stop, else the first line."""
     stop = text.find("。")
     if stop < 0:
-        match = re.search(r"[！？\n]", text)
+        match = _LINE_OR_STOP.search(text)
         return 0, match.end() if match else len(text)
     start = max(text.rfind(c, 0, stop) for c in "！？!?\n") + 1
     return start, stop + 1
@@ -127,13 +129,14 @@ def _answers(text: str, people: list[str]) -> list[tuple[int, int]]:
 def _nearest_before_people(dates: list[DateSpan], text: str, people: list[str]) -> set[int]:
     """Return the offsets of the dates that come last before a mention of a person in the same sentence."""
     near: set[int] = set()
-    if not people or not dates:
+    offsets = sorted(d.offset for d in dates if not d.kind)
+    if not people or not offsets:
         return near
-    pattern = re.compile("|".join(re.escape(p) for p in sorted(set(people), key=len, reverse=True)))
-    offsets = [d.offset for d in dates if not d.kind]
-    for match in pattern.finditer(text):
-        start = max(text.rfind(c, 0, match.start()) for c in "。！？!?\n") + 1
-        before = [o for o in offsets if start <= o < match.start()]
-        if before:
-            near.add(before[-1])
+    for name in set(people):
+        at = text.find(name)
+        while at >= 0:
+            index = bisect_left(offsets, at) - 1
+            if index >= 0 and not _SENTENCE.search(text, offsets[index], at):
+                near.add(offsets[index])
+            at = text.find(name, at + len(name))
     return near

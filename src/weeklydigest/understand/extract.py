@@ -50,7 +50,7 @@ _OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers w
 _PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
 # A round-up of several cities: "中山：…。湛江：…" (a city's name opening a sentence, then a colon).
 _ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
-_CHAIRS = "(?:同志)?主持"
+_CHAIRS = re.compile("(?:同志)?主持")
 PROVINCE_MENTIONS = 3  # a report that names 广东 this often, and more than any city, is the province's
 
 
@@ -137,8 +137,11 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
     leaders = [o for o in officials if o.title in ACTOR_TITLES and o.city]
     actors = [o for o in leaders if o.role == ACTS]
     for official in actors:
-        if re.search(re.escape(official.name) + _CHAIRS, text):
-            return official.city
+        at = text.find(official.name)
+        while at >= 0:
+            if _CHAIRS.match(text, at + len(official.name)):
+                return official.city
+            at = text.find(official.name, at + 1)
     if actors:
         return actors[0].city
     if any(o.role == ACCOMPANIES for o in leaders):

@@ -140,14 +140,17 @@ def _from_roster(
         if holder and holder not in known and (holder in text or subject):
             known.add(holder)
             added.append(Official(holder, official.title, official.city, official.offset, "name from roster"))
-    for post in roster.posts:
+    for post in roster.dated:
         if post.title not in ACTOR_TITLES or post.name in known or not post.held_on(day):
             continue
-        for match in re.finditer(re.escape(post.name), text):
-            if _ACTION.match(text, match.end()) and role_of(text, start=match.start(), end=match.end()) == ACTS:
+        at = text.find(post.name)
+        while at >= 0:
+            end = at + len(post.name)
+            if _ACTION.match(text, end) and role_of(text, start=at, end=end) == ACTS:
                 known.add(post.name)
-                added.append(Official(post.name, post.title, post.city, match.start(), "title from roster"))
+                added.append(Official(post.name, post.title, post.city, at, "title from roster"))
                 break
+            at = text.find(post.name, end)
     return added
 
 

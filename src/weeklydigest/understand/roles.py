@@ -16,6 +16,7 @@ OTHER_PROVINCE, COUNTY = "other province", "county"
 
 _CLAUSE_START = re.compile(r"[，。；！？：:,;!?\n][^，。；！？：:,;!?\n]*$")
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _RELAY_VERB = re.compile(r"贯彻|落实|传达|学习|按照|根据|遵照|依照|遵循|领会|对照|统一到|牢记|践行|对标|落到")
 _RELAY_NOUN = re.compile(r"讲话|指示|批示|要求|精神|部署|嘱托|讲授|报告|重要论述|寄语|回信|署名文章|意见")
 _QUOTE_BEFORE = re.compile(r"正如|诚如|正像|如同|引用|借用|用")
@@ -46,7 +47,7 @@ def role_of(text: str, *, start: int, end: int) -> str:
         return QUOTED
     if _ACCOMPANY_AFTER.match(after):
         return ACCOMPANIES
-    sentence = re.split(r"[。！？!?\n]", text[max(0, start - 60):start])[-1]
+    sentence = _SENTENCE_END.split(text[max(0, start - 60):start])[-1]
     if "在" in sentence and _ACCOMPANY_UNDER.match(text, end):
         return ACCOMPANIES  # 在…和…陪同下
     return ACTS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -45,12 +45,21 @@ class Post:
 class Roster:
     posts: tuple[Post, ...] = ()
 
-    def names(self) -> frozenset[str]:
+    @cached_property
+    def _names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.posts)
+
+    def names(self) -> frozenset[str]:
+        return self._names
+
+    @cached_property
+    def dated(self) -> tuple[Post, ...]:
+        """Return the entries that say when their post began: the only ones that complete a report."""
+        return tuple(p for p in self.posts if p.start is not None)
 
     def holder(self, city: str, title: str, day: date | None) -> str:
         """Return who held `title` in `city` on `day`, or '' (also when the day is unknown)."""
-        for post in self.posts:
+        for post in self.dated:
             if post.city == city and post.title == title and post.held_on(day):
                 return post.name
         return ""
