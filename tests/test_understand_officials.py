@@ -65,6 +65,7 @@ def test_nameless_title_takes_the_holder_of_an_entry_valid_on_the_event_day():
     ("市委书记出席会议并讲话。", "韶关", date(2025, 11, 17)),    # an entry without `from`
     ("他曾任梅州市委书记、省某厅厅长。", "梅州", date(2025, 11, 17)),  # a former post
     ("传达学习市委书记在全市大会上的讲话精神。", "梅州", date(2025, 11, 17)),  # relayed
+    ("全省各地级以上市市委书记参加会议。", "梅州", date(2025, 11, 17)),  # no one person
 ])
 def test_the_roster_never_puts_a_name_into_a_title_that_does_not_act_on_a_known_day(text, home, day):
     assert find_officials(text, home_city=home, roster=ROSTER, day=day) == []

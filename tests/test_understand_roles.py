@@ -110,6 +110,11 @@ def test_the_chair_of_a_city_meeting_makes_it_the_citys_even_with_the_provincial
     assert _article(text).city == "广东"
 
 
+def test_a_provincial_visit_stays_the_provinces_when_the_city_secretary_chairs_a_briefing():
+    text = "11月20日，省长王某某到清远调研。在座谈会上，清远市委书记殷某某主持会议，王某某强调要抓好落实。"
+    assert _article(text, outlet="清远日报").city == "广东"
+
+
 def test_a_vice_governor_is_not_the_governor_and_a_county_secretary_not_a_city_secretary():
     text = "副省长林某某、英德市委书记陈某某、郁南县委书记梁某某出席。"
     assert [(n, t, r) for n, t, _, r in _roles(text, home="清远")] == [("陈某某", "英德市委书记", "county")]

@@ -51,6 +51,7 @@ _PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
 # A round-up of several cities: "中山：…。湛江：…" (a city's name opening a sentence, then a colon).
 _ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
 _CHAIRS = re.compile("(?:同志)?主持")
+_ATTENDS = re.compile("(?:同志)?(?:出席|参加|到会)")
 PROVINCE_MENTIONS = 3  # a report that names 广东 this often, and more than any city, is the province's
 
 
@@ -129,23 +130,34 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
 
 
 def _item_city(officials: list[Official], text: str, home: str) -> str:
-    """Return the item's city: the acting leader's (the one who chairs first), else the home city.
+    """Return the item's city: the first acting leader's, else the home city.
 
-    A leader who only accompanies another does not make the event theirs; a report whose only
+    A leader who only attends (`出席`) a meeting another leader chairs (`主持`) is its guest: the
+    meeting is the chair's (a city's meeting the provincial secretary attends is the city's). A
+    leader who only accompanies another does not make the event theirs; a report whose only
     leaders are of another province has no Guangdong city.
     """
     leaders = [o for o in officials if o.title in ACTOR_TITLES and o.city]
     actors = [o for o in leaders if o.role == ACTS]
-    for official in actors:
-        at = text.find(official.name)
-        while at >= 0:
-            if _CHAIRS.match(text, at + len(official.name)):
-                return official.city
-            at = text.find(official.name, at + 1)
     if actors:
-        return actors[0].city
+        first = actors[0]
+        if _ATTENDS.match(text, first.offset + text[first.offset:].find(first.name) + len(first.name)):
+            chair = next((o for o in actors[1:] if _follows(text, o.name, _CHAIRS)), None)
+            if chair:
+                return chair.city
+        return first.city
     if any(o.role == ACCOMPANIES for o in leaders):
         return next(o.city for o in leaders if o.role == ACCOMPANIES)
     if any(o.role == OTHER_PROVINCE and o.name for o in officials):
         return ""
     return home
+
+
+def _follows(text: str, name: str, pattern: re.Pattern[str]) -> bool:
+    """Return whether some mention of `name` is followed by `pattern`."""
+    at = text.find(name)
+    while at >= 0:
+        if pattern.match(text, at + len(name)):
+            return True
+        at = text.find(name, at + 1)
+    return False

@@ -48,6 +48,7 @@ _POST_END = re.compile(
     r"主任|团长|组长|书记|市长|省长|指挥长|总指挥|主席|委员|政委|会长|河长|林长|湖长|局长|校长|司令员|召集人|社长|部长"
 )
 _CHAIN_SEP = "、，,"
+_PLURAL = re.compile(r"各|以上|地级|全省|有关|部分|多位|们")
 _SEGMENT_STOP = re.compile(r"[、，,。；：;:！？!?\n]")
 _NOT_IN_NAME = frozenset("全市省县区镇村委会要的在和与了是为对将把被等各该此其度这那个们")
 ACTOR_TITLES = ("省委书记", "省长", "市委书记")
@@ -134,6 +135,8 @@ def _from_roster(
         if official.role != ACTS or not official.city or any(
                 o.title == official.title and o.city == official.city for o in found):
             continue
+        if _PLURAL.search(text, max(0, official.offset - 6), max(0, official.offset)):
+            continue  # 各地级以上市市委书记: no one person
         holder = roster.holder(official.city, official.title, day)
         title_end = text.find(official.title, max(0, official.offset)) + len(official.title)
         subject = _ACTION.match(text, title_end) if title_end >= len(official.title) else None
