@@ -107,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="show what the program understands of one article")
     inspect.add_argument("path", type=Path)
     inspect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    inspect.add_argument("--date", type=_date, help="the day the article is read on (places a month and day; never gives a year)")
+    inspect.add_argument("--date", type=_date,
+                         help="the day the article is read on (places a month and day, never gives a year)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
 
