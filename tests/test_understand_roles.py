@@ -102,6 +102,11 @@ def test_a_delegation_led_by_a_secretary_is_his_citys_not_the_outlets():
     assert _article(text, outlet="佛山日报").city == "湛江"
 
 
+def test_a_delegation_received_by_the_host_secretary_is_the_hosts():
+    text = "11月20日，江门市委书记陈某某率党政代表团来深圳考察。深圳市委书记孟某某会见代表团一行。"
+    assert _article(text, outlet="深圳特区报").city == "深圳"
+
+
 def test_the_chair_of_a_city_meeting_makes_it_the_citys_even_with_the_provincial_secretary_there():
     text = ("12月24日，广州市领导干部会议召开。省委书记黄某某出席会议并讲话。"
             "省委常委、广州市委书记冯某某出席会议，市委书记林某某主持会议。")

@@ -52,6 +52,7 @@ _PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
 _ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
 _CHAIRS = re.compile("(?:同志)?主持")
 _ATTENDS = re.compile("(?:同志)?(?:出席|参加|到会)")
+_RECEIVES = re.compile("(?:同志)?(?:会见|接见|会谈|接待)")
 PROVINCE_MENTIONS = 3  # a report that names 广东 this often, and more than any city, is the province's
 
 
@@ -134,6 +135,7 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
 
     A leader who only attends (`出席`) a meeting another leader chairs (`主持`) is its guest: the
     meeting is the chair's (a city's meeting the provincial secretary attends is the city's). A
+    city's delegation that another city's secretary receives (`会见`) is the host's visit. A
     leader who only accompanies another does not make the event theirs; a report whose only
     leaders are of another province has no Guangdong city.
     """
@@ -141,10 +143,16 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
     actors = [o for o in leaders if o.role == ACTS]
     if actors:
         first = actors[0]
-        if _ATTENDS.match(text, first.offset + text[first.offset:].find(first.name) + len(first.name)):
+        named = text.find(first.name, max(0, first.offset))
+        if named >= 0 and _ATTENDS.match(text, named + len(first.name)):
             chair = next((o for o in actors[1:] if _follows(text, o.name, _CHAIRS)), None)
             if chair:
                 return chair.city
+        if first.city != PROVINCE:
+            host = next((o for o in actors[1:] if o.city not in (first.city, PROVINCE)
+                         and _follows(text, o.name, _RECEIVES)), None)
+            if host:
+                return host.city
         return first.city
     if any(o.role == ACCOMPANIES for o in leaders):
         return next(o.city for o in leaders if o.role == ACCOMPANIES)
