@@ -76,6 +76,13 @@ def test_a_url_date_alone_does_not_give_the_event_its_year():
     assert (read.undated.start.month, read.undated.start.day) == (2, 25)
 
 
+def test_recently_with_only_a_url_date_keeps_the_urls_month_and_day_without_a_year():
+    article = _article("日前，市委书记林某某到县里调研。", url="http://example.cn/20250305/1.html")
+    read = extract(article, fallback=READ_ON)
+    assert read.event_date is None
+    assert (read.undated.text, read.undated.start.month, read.undated.start.day) == ("日前", 3, 5)
+
+
 def test_a_removed_dateline_with_its_year_dates_the_event_but_is_not_the_event():
     dateline = Removed("某某新闻网2023年1月13日讯", "boilerplate", "dateline")
     read = extract(_article("1月12日，市委书记林某某到县里调研。", removed=(dateline,)), fallback=READ_ON)

@@ -16,7 +16,7 @@ from .dates import find_dates
 from .event import TEMPLATE, YEAR_UNKNOWN, choose_event, establish_year, is_template
 from .officials import ACTOR_TITLES, complete_from_roster, find_officials, read_mentions
 from .places import find_cities, load_gazetteer
-from .publication import URL, find_publication
+from .publication import URL, Publication, find_publication
 from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED
 from .roster import Roster
 
@@ -90,8 +90,10 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
     home = home_city(article, counts)
     publication = find_publication(article, fallback=fallback)
     shown = publication if publication and publication.source != URL else None
-    dates = find_dates(article.text, published=shown.day if shown else None, fallback=fallback,
-                       year_known=shown.year_known if shown else True)
+    # A date in the URL places relative words and month/day dates, but gives no year.
+    anchor = Publication(publication.day, False, URL) if publication and not shown else shown
+    dates = find_dates(article.text, published=anchor.day if anchor else None, fallback=fallback,
+                       year_known=anchor.year_known if anchor else True)
     head = article.title + "\n"
     found, nameless = read_mentions(head + article.text, home_city=home, roster=roster)
     found = [replace(o, offset=max(-1, o.offset - len(head))) for o in found]
@@ -102,7 +104,7 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
         warnings.append(TEMPLATE)
     else:
         people = [o.name for o in found if o.role not in (RELAYED, QUOTED)]
-        span = choose_event(dates, article.text, published=shown.day if shown else None, people=people)
+        span = choose_event(dates, article.text, published=anchor.day if anchor else None, people=people)
     event = establish_year(span, article.text, latest=fallback) if span else None
     if span and event is None:
         warnings.append(f"{YEAR_UNKNOWN}: the event is {span.text} of an unknown year")
