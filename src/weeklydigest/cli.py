@@ -641,16 +641,28 @@ def _gold_source(gold_path: Path, source: str) -> Path:
     return root / path
 
 
+def _date_line(found: dict) -> str:  # type: ignore[type-arg]
+    """Return one found date as `text → start..end`; a day without a known year as `--MM-DD`, with its kind."""
+    start, end = found["start"], found["end"]
+    if not found.get("year_known", True):
+        start, end = f"--{start[5:]}", f"--{end[5:]}"
+    kind = f" ({found['kind']})" if found.get("kind") else ""
+    return f"{found['text']} → {start}" + ("" if end == start else f"..{end}") + kind
+
+
 def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print(f"title:     {report['title']}")
     print(f"published: {report['published'] or '-'}")
-    print(f"event:     {report['event_date'] or '-'}   city: {report['city'] or '-'}")
-    print("dates:     " + ("; ".join(f"{d['text']} → {d['start']}" + ("" if d['end'] == d['start'] else f"..{d['end']}")
-                                      for d in report["dates"]) or "-"))
+    guess = report["undated_guess"]
+    event = report["event_date"] or (f"- (year not on the page: {guess['text']}, {guess['start']})" if guess else "-")
+    print(f"event:     {event}   city: {report['city'] or '-'}")
+    print("dates:     " + ("; ".join(_date_line(d) for d in report["dates"]) or "-"))
     print("cities:    " + ("、".join(report["cities"]) or "-"))
     officials = [f"{o['title']} {o['name']} ({o['city'] or '?'}{', ' + o['note'] if o['note'] else ''})"
                  for o in report["officials"]]
     print("officials: " + ("；".join(officials) or "-"))
+    if report["mentioned"]:
+        print("mentioned: " + "；".join(f"{o['title']} {o['name']} ({o['role']})" for o in report["mentioned"]))
     for warning in report["warnings"]:
         print(f"warning:   {warning}")
     print("sections:")
