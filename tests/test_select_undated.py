@@ -80,3 +80,18 @@ def test_store_candidates_carry_the_first_seen_time(tmp_path):
         _seen(store, first, datetime(2024, 11, 18, 7, 0, tzinfo=TZ))
         (document,) = store.candidates(published_from=first, published_to=first, seen_from=first)
     assert document.first_seen == first
+
+
+def test_a_one_off_build_reads_its_folder_as_seen_now(config, tmp_path):
+    from weeklydigest.config import SourceConfig
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "zj-1114.md").write_text(f"---\ntitle: {UNDATED.title}\n---\n\n{UNDATED.body}\n", encoding="utf-8")
+    sources = (SourceConfig(name="折页", kind="folder", path=folder),)
+    fresh = build_issue(config, week=parse_week("2025-W46"), sources=sources,
+                        now=datetime(2025, 11, 17, 8, 0, tzinfo=TZ))
+    assert [i.dates for i in _items(fresh)] == [("2025-11-14",)]
+    late = build_issue(config, week=parse_week("2025-W46"), sources=sources,
+                       now=datetime(2026, 11, 17, 8, 0, tzinfo=TZ))
+    assert _items(late) == []  # seen in 2026: a 2026 report, not this week's
