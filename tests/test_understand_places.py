@@ -71,6 +71,9 @@ def test_a_round_up_of_several_cities_is_no_one_citys():
             "湛江：宣讲轻骑兵进机关进企业。")
     assert _city(text) == ""
     assert _city(text, outlet="中山日报") == "中山"  # an outlet's own round-up is its city's
+    lead_and_one_part = "近日，广东各地开展主题宣讲活动。\n中山：交通专场宣讲活动在中山举行，中山市委宣传部主办。"
+    assert _city(lead_and_one_part) == ""
+    assert _city("11月20日，中山举行交通专场宣讲活动。\n中山：宣讲员讲述交通建设故事。") == "中山"
 
 
 def test_a_report_about_the_province_without_a_leader_is_the_provinces():

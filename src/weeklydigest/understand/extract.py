@@ -50,6 +50,7 @@ _OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers w
 _PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
 # A round-up of several cities: "中山：…。湛江：…" (a city's name opening a sentence, then a colon).
 _ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
+_ROUNDUP_LEAD = re.compile(r"各地|多地|各市|多个城市")  # a lead about many places, then city-headed parts
 _CHAIRS = re.compile("(?:同志)?主持")
 _ATTENDS = re.compile("(?:同志)?(?:出席|参加|到会)")
 _RECEIVES = re.compile("(?:同志)?(?:会见|接见|会谈|接待)")
@@ -60,7 +61,7 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     """Return the city the article is about: its outlet's, its title's, else the most named.
 
     A report that names 广东 more often than any city is the province's; a round-up of several
-    cities (`中山：…湛江：…`) is no one city's.
+    cities (`中山：…湛江：…`, or a lead about 各地 and a city-headed part) is no one city's.
     """
     outlet = _OUTLET_CITY.search(article.outlet)
     if outlet:
@@ -70,7 +71,8 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     in_title = find_cities(article.title)
     if in_title:
         return in_title.most_common(1)[0][0]
-    if len({m.group(1) for m in _ROUNDUP.finditer(article.text)}) >= 2:
+    headed = {m.group(1) for m in _ROUNDUP.finditer(article.text)}
+    if len(headed) >= 2 or (headed and _ROUNDUP_LEAD.search(article.text.split("\n", 1)[0])):
         return ""
     top = counts.most_common(1)[0] if counts else ("", 0)
     named = len(_PROVINCE_NAMED.findall(article.text))
