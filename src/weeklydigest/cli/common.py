@@ -1,0 +1,80 @@
+"""What the commands share: the default config path, argument types, the week asked for, progress bars."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgressBars
+
+from .. import clock
+from ..config import Config, SourceConfig
+from ..week import IssueWeek, last_complete_week, parse_week, week_of
+
+DEFAULT_CONFIG = Path("config/digest.yaml")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share like 0.95, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+    return value
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+def resolve_week(config: Config, *, week: str | None, day: date | None) -> IssueWeek:
+    """Return the week asked for, or the last complete week in the config's time zone."""
+    if week:
+        return parse_week(week, week_starts=config.week_starts)
+    if day:
+        return week_of(day, week_starts=config.week_starts)
+    return last_complete_week(clock.now(config.tz), tz=config.tz, week_starts=config.week_starts)
+
+def _folder_sources(paths: list[Path]) -> tuple[SourceConfig, ...] | None:
+    """Return the `--source` folders as sources, or None when none were given."""
+    return tuple(SourceConfig(name=p.name or str(p), kind="folder", path=p) for p in paths) or None
+
+class _RichProgress:
+    """Collection progress as rich progress bars, one per source."""
+
+    def __init__(self, bars: RichProgressBars) -> None:
+        self._bars = bars
+        self._tasks: dict[str, TaskID] = {}
+
+    def begin(self, source: str) -> None:
+        self._tasks[source] = self._bars.add_task(source, total=None)
+
+    def expect(self, source: str, total: int) -> None:
+        self._bars.update(self._tasks[source], total=total)
+
+    def advance(self, source: str) -> None:
+        self._bars.advance(self._tasks[source])
+
+    def end(self, source: str) -> None:
+        task = self._tasks[source]
+        done = next(t.completed for t in self._bars.tasks if t.id == task)
+        self._bars.update(task, total=done, completed=done)
+
+@contextmanager
+def _progress_display() -> Iterator[_RichProgress | None]:
+    """Show collection progress on stderr when it is a terminal; stay quiet otherwise (CI, cron)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with RichProgressBars(*columns, console=Console(stderr=True)) as bars:
+        yield _RichProgress(bars)
