@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import clock
 from ..collect.folder import SUFFIXES, read_file
-from ..config import SourceConfig, load_config
+from ..config import SourceConfig
 from ..errors import DigestError
 from ..evaluate import MEASURES
 from ..lock import IssueLock
@@ -21,13 +21,13 @@ from ..understand.clean import clean
 from ..understand.extract import extract
 from ..understand.sections import best_section, score_sections
 from ..week import parse_week
-from .common import DEFAULT_CONFIG, _date, _folder_sources, _progress_display, _share, resolve_week
+from .common import _date, _folder_sources, _progress_display, _share, add_config_options, load, resolve_week
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the build, inspect, eval commands."""
     build = commands.add_parser("build", help="collect and build the issue of one week")
-    build.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(build)
     when = build.add_mutually_exclusive_group()
     when.add_argument("--week", help="issue week like 2025-W46 (default: the last complete week)")
     when.add_argument("--date", type=_date, help="any day of the week to build, YYYY-MM-DD")
@@ -42,14 +42,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
     inspect = commands.add_parser("inspect", help="show what the program understands of one article")
     inspect.add_argument("path", type=Path)
-    inspect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(inspect)
     inspect.add_argument("--date", type=_date, help="the day the article is read on (for the year)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
 
     evaluate = commands.add_parser("eval", help="build a week and score it against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True, help="gold JSON (examples/gold/*.json)")
-    evaluate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(evaluate)
     evaluate.add_argument("--week", help="issue week (default: the gold file's 'week')")
     evaluate.add_argument("--source", type=Path, action="append", default=[],
                           help="folder to read (repeatable; default: the gold file's 'source')")
@@ -63,7 +63,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def cmd_build(args: argparse.Namespace) -> int:
     from ..build import build_issue, write_outputs
 
-    config = load_config(args.config)
+    config = load(args)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -106,7 +106,7 @@ def _refuse_published(path: Path, issue: str) -> None:
         raise DigestError(f"{issue} is published; its outputs are never overwritten (publish a correction instead)")
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = load(args)
     path: Path = args.path
     if not path.is_file():
         raise DigestError(f"{path}: no such file")
@@ -154,7 +154,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from ..evaluate import evaluate_build, load_gold
 
-    config = load_config(args.config)
+    config = load(args)
     gold = load_gold(args.gold)
     week_id = args.week or gold.get("week")
     if not week_id:

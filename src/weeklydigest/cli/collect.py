@@ -12,26 +12,26 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ..config import Config, load_config
+from ..config import Config
 from ..errors import DigestError
 from ..store import Store
-from .common import DEFAULT_CONFIG, _folder_sources, _progress_display
+from .common import _folder_sources, _progress_display, add_config_options, load
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the collect, schedule, status commands."""
     collect = commands.add_parser("collect", help="collect the sources into the article store, without building")
-    collect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(collect)
     collect.add_argument("--source", type=Path, action="append", default=[],
                          help="collect this folder (repeatable) instead of the config's sources")
     collect.set_defaults(handler=cmd_collect)
 
     schedule = commands.add_parser("schedule", help="run the daemon: collect on a cadence, draft every week")
-    schedule.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(schedule)
     schedule.set_defaults(handler=cmd_schedule)
 
     status = commands.add_parser("status", help="show next scheduled runs, the last runs and source health")
-    status.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(status)
     status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
     status.set_defaults(handler=cmd_status)
 
@@ -39,7 +39,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def cmd_collect(args: argparse.Namespace) -> int:
     from ..collect import collect_into
 
-    config = load_config(args.config)
+    config = load(args)
     sources = _folder_sources(args.source) or config.sources
     if not sources:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
@@ -94,7 +94,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from ..schedule import next_fire_times
     from ..store.runlog import last_runs
 
-    config = load_config(args.config)
+    config = load(args)
     print("next runs:")
     jobs = next_fire_times(config)
     for job_id, when in jobs:

@@ -14,10 +14,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, 
 from rich.progress import Progress as RichProgressBars
 
 from .. import clock
-from ..config import Config, SourceConfig
+from ..config import Config, SourceConfig, load_config
 from ..week import IssueWeek, last_complete_week, parse_week, week_of
 
 DEFAULT_CONFIG = Path("config/digest.yaml")
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """Add --config FILE and --strict (unknown keys are errors) to a command."""
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="the config file (default: %(default)s)")
+    parser.add_argument("--strict", action="store_true", help="refuse unknown config keys instead of warning")
+
+
+def load(args: argparse.Namespace) -> Config:
+    """Load the config the command line names."""
+    return load_config(args.config, strict=args.strict)
 
 
 def _share(text: str) -> float:

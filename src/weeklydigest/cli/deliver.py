@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 from .. import clock
-from ..config import load_config
 from ..errors import DigestError
 from ..model import SUBSCRIBER_STATUSES
 from ..store import Store
 from ..week import parse_week
-from .common import DEFAULT_CONFIG
+from .common import add_config_options, load
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,12 +29,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     load = actions.add_parser("import", help="add the subscribers of a CSV file (address,name,sections)")
     load.add_argument("file", type=Path)
     for action in (add, remove, listing, load):
-        action.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+        add_config_options(action)
     subscribers.set_defaults(handler=cmd_subscribers)
 
     send = commands.add_parser("send", help="e-mail a published issue to the subscribers who do not have it yet")
     send.add_argument("issue", help="issue week like 2025-W46")
-    send.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(send)
     send.add_argument("--out", type=Path, help="output folder holding <issue>/digest.json (default: the config's)")
     send.set_defaults(handler=cmd_send)
 
@@ -43,7 +42,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def cmd_subscribers(args: argparse.Namespace) -> int:
     from ..deliver.subscribers import BadSubscriber, make_subscriber, normalise_address, read_csv
 
-    config = load_config(args.config)
+    config = load(args)
     now = clock.now(config.tz)
     with Store(config.store) as store:
         if args.action == "add":
@@ -78,7 +77,7 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
 def cmd_send(args: argparse.Namespace) -> int:
     from ..deliver import send_issue
 
-    config = load_config(args.config)
+    config = load(args)
     parse_week(args.issue, week_starts=config.week_starts)  # one line for a malformed issue id
     report = send_issue(config, args.issue, out=args.out)
     for line in report.bounced:

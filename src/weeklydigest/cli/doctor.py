@@ -1,24 +1,35 @@
-"""`doctor`: check what a build needs and say how to fix what is missing."""
+"""Checking the set-up: `doctor` (what a build needs, and how to fix it) and `config-schema`."""
 
 from __future__ import annotations
 
 import argparse
 import ctypes.util
+import json
 import os
 import shutil
 from pathlib import Path
 
-from ..config import load_config
 from ..errors import ConfigError
 from ..store import Store, StoreError
-from .common import DEFAULT_CONFIG
+from .common import add_config_options, load
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the doctor commands."""
+    """Add the doctor and config-schema commands."""
     doctor = commands.add_parser("doctor", help="check fonts, HarfBuzz subsetting, config and store")
-    doctor.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(doctor)
     doctor.set_defaults(handler=cmd_doctor)
+
+    schema = commands.add_parser("config-schema", help="print the JSON Schema of the config file (for editors' IDEs)")
+    schema.add_argument("--keys", action="store_true", help="print the table of keys (Markdown) instead")
+    schema.set_defaults(handler=cmd_config_schema)
+
+
+def cmd_config_schema(args: argparse.Namespace) -> int:
+    from ..config.docs import json_schema, key_table
+
+    print(key_table() if args.keys else json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -47,7 +58,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     report(bool(shutil.which("pdftotext")), "poppler-utils (pdftotext, pdffonts) for checks",
            "apt-get install poppler-utils")
     try:
-        config = load_config(args.config)
+        config = load(args)
         report(True, f"config {args.config}: {len(config.sections)} sections, {len(config.sources)} sources")
         for source in config.sources:
             if source.kind == "folder" and source.path is not None:

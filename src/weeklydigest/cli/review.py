@@ -5,30 +5,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-from ..config import load_config
 from ..errors import DigestError
-from .common import DEFAULT_CONFIG
+from .common import add_config_options, load
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the review, approve, publish, hash-password commands."""
     review = commands.add_parser("review", help="run the review web app for editors")
-    review.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(review)
     review.add_argument("--host", default="127.0.0.1")
     review.add_argument("--port", type=int, default=8765)
     review.set_defaults(handler=cmd_review)
 
     approve = commands.add_parser("approve", help="approve the edited draft of an issue")
     approve.add_argument("issue", help="issue id like 2025-W46")
-    approve.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(approve)
     approve.add_argument("--by", default=os.environ.get("USER") or "editor", help="who approves (default: $USER)")
     approve.set_defaults(handler=cmd_approve)
 
     publish = commands.add_parser("publish", help="publish an approved issue (or a correction of a published one)")
     publish.add_argument("issue", help="issue id like 2025-W46")
-    publish.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(publish)
     publish.add_argument("--by", default=os.environ.get("USER") or "editor", help="who publishes (default: $USER)")
     publish.add_argument("--correction", metavar="TEXT", help="publish a new revision with this 更正 note")
     publish.set_defaults(handler=cmd_publish)
@@ -41,14 +39,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def cmd_review(args: argparse.Namespace) -> int:
     from ..review.app import serve
 
-    serve(load_config(args.config), host=args.host, port=args.port)
+    serve(load(args), host=args.host, port=args.port)
     return 0
 
 def cmd_approve(args: argparse.Namespace) -> int:
     from ..review.workflow import Review, check_issue
 
     issue = check_issue(args.issue)
-    review = Review(load_config(args.config))
+    review = Review(load(args))
     review.approve(issue, by=args.by)
     state = review.state(issue)
     print(f"{issue}: approved by {args.by} ({len(state.edits)} edits, {len(state.orphaned)} orphaned)")
@@ -58,7 +56,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from ..review.workflow import Review, check_issue
 
     issue = check_issue(args.issue)
-    review = Review(load_config(args.config))
+    review = Review(load(args))
     written = review.publish(issue, by=args.by, correction=args.correction)
     revision = review.state(issue).revision
     print(f"{issue}: published revision {revision} by {args.by}")
