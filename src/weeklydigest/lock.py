@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from .errors import DigestError
+from .errors import LOCKED, DigestError, Locked
 
-LOCKED_EXIT = 75  # EX_TEMPFAIL: try again later
+LOCKED_EXIT = LOCKED  # EX_TEMPFAIL: try again later
 
 
-class IssueLocked(DigestError):
+class IssueLocked(Locked):
     """Another process is building the same issue."""
 
 
@@ -25,8 +25,11 @@ class IssueLock:
         self._fd: int | None = None
 
     def __enter__(self) -> IssueLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DigestError(f"cannot create the lock {self.path}: {exc.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import clock
 from ..collect.folder import SUFFIXES, read_file
 from ..config import SourceConfig
-from ..errors import DigestError
+from ..errors import DigestError, EmptyWeek, UsageError
 from ..evaluate import MEASURES
 from ..lock import IssueLock
 from ..render import FORMATS
@@ -21,7 +21,7 @@ from ..understand.clean import clean
 from ..understand.extract import extract
 from ..understand.sections import best_section, score_sections
 from ..week import parse_week
-from .common import _date, _folder_sources, _progress_display, _share, add_config_options, load, resolve_week
+from .common import _date, _folder_sources, _progress_display, _share, add_config_options, load, notice, resolve_week
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,15 +61,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ..build import build_issue, write_outputs
+    from ..build import build_issue, refuse_empty, write_outputs
 
     config = load(args)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise DigestError(f"unknown format {', '.join(unknown) or '(none)'}: expected some of {','.join(FORMATS)}")
+        raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}: expected some of {','.join(FORMATS)}")
     week = resolve_week(config, week=args.week, day=args.date)
     out = args.out or config.output
+    if out.exists() and not out.is_dir():
+        option = "--out" if args.out else f"output in {args.config}"
+        raise UsageError(f"{option} {out} is a file, not a folder: name a folder for the issues")
+    sources = _folder_sources(args.source)
     with IssueLock(out, week.issue):
         _refuse_published(out / week.issue / "digest.json", week.issue)
         log = not args.no_run_log
@@ -78,18 +82,21 @@ def cmd_build(args: argparse.Namespace) -> int:
                             started=clock.now(config.tz))
         try:
             with _progress_display() as progress:
-                digest = build_issue(config, week=week, sources=_folder_sources(args.source), progress=progress)
+                digest = build_issue(config, week=week, sources=sources, progress=progress)
+            # An empty week is not an issue: nothing is written, numbered or announced.
+            refuse_empty(digest, sources=sources or config.sources, store=None if sources else config.store)
             written = write_outputs(digest, config, out=out, formats=formats)
         except BaseException as exc:
             if log:
-                outcome = "abandoned" if isinstance(exc, KeyboardInterrupt) else "failed"
+                outcome = ("abandoned" if isinstance(exc, KeyboardInterrupt) else
+                           "skipped" if isinstance(exc, EmptyWeek) else "failed")
                 finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome)
             raise
         if log:
             counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
             finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts)
     for skipped in digest.skipped:
-        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+        notice(f"skipped: {skipped.path_or_url}: {skipped.reason}")
     stats = digest.stats
     print(f"{digest.issue} ({digest.period.start} – {digest.period.end}): "
           f"{stats['items']} items in {len(digest.sections)} sections from {stats['in_week']} "
@@ -99,11 +106,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{fmt}: {path}")
     return 0
 
+
 def _refuse_published(path: Path, issue: str) -> None:
     from ..schedule import saved_status
 
     if (saved_status(path) or {}).get("status") == "published":
         raise DigestError(f"{issue} is published; its outputs are never overwritten (publish a correction instead)")
+
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     config = load(args)
@@ -112,7 +121,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         raise DigestError(f"{path}: no such file")
     if path.suffix.lower() not in SUFFIXES:
         raise DigestError(f"{path}: not an article file (expected {', '.join(sorted(SUFFIXES))})")
-    documents, skipped = read_file(path, source="inspect", tz=config.tz)
+    try:
+        documents, skipped = read_file(path, source="inspect", tz=config.tz)
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        raise DigestError(f"{path}: cannot be read: {_reason(exc)}") from None
     if not documents:
         raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
     from ..build import reading_aids
@@ -121,7 +133,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     rules, roster = reading_aids(config)
     reports = []
     for document in documents:
-        article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+        try:
+            article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+        except (ValueError, OverflowError, RecursionError) as exc:
+            raise DigestError(f"{document.origin}: cannot be read: {_reason(exc)}") from None
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
                                 set_patterns=config.set_patterns)
         best = best_section(scores, min_score=config.min_score)
@@ -150,6 +165,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for report in reports:
         _print_inspection(report)
     return 0
+
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from ..evaluate import evaluate_build, load_gold
@@ -198,6 +214,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"error: {measure} {score.accuracy:.1%} is below {thresholds[measure]:.1%}", file=sys.stderr)
     return 1 if failed else 0
 
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
 def _gold_source(gold_path: Path, source: str) -> Path:
     """Return the gold file's source folder: as given when it exists, else relative to the project."""
     path = Path(source)
@@ -205,6 +226,7 @@ def _gold_source(gold_path: Path, source: str) -> Path:
         return path
     root = gold_path.resolve().parents[2] if len(gold_path.resolve().parents) > 2 else Path.cwd()
     return root / path
+
 
 def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print(f"title:     {report['title']}")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -15,7 +18,7 @@ from rich.table import Table
 from ..config import Config
 from ..errors import DigestError
 from ..store import Store
-from .common import _folder_sources, _progress_display, add_config_options, load
+from .common import _folder_sources, _progress_display, add_config_options, load, notice
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,6 +36,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     status = commands.add_parser("status", help="show next scheduled runs, the last runs and source health")
     add_config_options(status)
     status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
+    status.add_argument("--json", action="store_true", help="print one JSON object (next_runs, runs, store)")
     status.set_defaults(handler=cmd_status)
 
 
@@ -47,7 +51,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
         counts = store.counts()
     for skipped in collection.skipped:
-        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+        notice(f"skipped: {skipped.path_or_url}: {skipped.reason}")
     for run in collection.runs:
         print(f"{run.name}: {run.seen} seen, {run.new} new, {run.updated} updated, {run.skipped} skipped"
               + (f"; failed: {run.error}" if run.error else ""))
@@ -55,6 +59,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if all(run.error for run in collection.runs):
         raise DigestError("every source failed; see above")
     return 0
+
 
 def print_source_health(config: Config) -> None:
     """Print a table of each source's health, under the store's size."""
@@ -81,8 +86,10 @@ def print_source_health(config: Config) -> None:
     console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
     console.print(table)
 
+
 def _when(moment: datetime | None, config: Config) -> str:
     return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     from ..schedule import run_daemon
@@ -90,19 +97,23 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     logging.getLogger("weeklydigest").setLevel(logging.INFO)
     return run_daemon(args.config)
 
+
 def cmd_status(args: argparse.Namespace) -> int:
     from ..schedule import next_fire_times
     from ..store.runlog import last_runs
 
     config = load(args)
-    print("next runs:")
     jobs = next_fire_times(config)
+    runs = last_runs(config.store, limit=args.runs)
+    if args.json:
+        print(json.dumps(_status_json(config, jobs, runs), ensure_ascii=False, indent=2))
+        return 0
+    print("next runs:")
     for job_id, when in jobs:
         print(f"  {job_id:<10} {when.isoformat(timespec='seconds') if when else 'paused'}")
     if not jobs:
         print("  (no daemon has run with this config: weeklydigest schedule)")
     print("last runs:")
-    runs = last_runs(config.store, limit=args.runs)
     for run in runs:
         counts = run["counts"]
         detail = run["error"] or counts.get("summary") or ", ".join(
@@ -113,3 +124,26 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("  (none yet)")
     print_source_health(config)
     return 0
+
+
+def _status_json(config: Config, jobs: list[tuple[str, datetime | None]], runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return what `status` shows as one JSON object: next runs, last runs, the store and its sources' health."""
+    store: dict[str, Any] = {"path": str(config.store), "exists": config.store.exists(), "sources": []}
+    if config.store.exists():
+        with Store(config.store) as opened:
+            health = {h.name: h for h in opened.health()}
+            store |= opened.counts()
+        configured = [s.name for s in config.sources]
+        for name in configured + sorted(set(health) - set(configured)):
+            h = health.get(name)
+            entry: dict[str, Any] = {"name": name, "configured": name in configured}
+            if h is not None:
+                entry |= {k: (v.isoformat(timespec="seconds") if isinstance(v, datetime) else v)
+                          for k, v in asdict(h).items() if k != "name"}
+            store["sources"].append(entry)
+    return {
+        "next_runs": [{"job": job_id, "at": when.isoformat(timespec="seconds") if when else None}
+                      for job_id, when in jobs],
+        "runs": runs,
+        "store": store,
+    }

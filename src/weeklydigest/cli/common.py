@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,23 @@ from ..config import Config, SourceConfig, load_config
 from ..week import IssueWeek, last_complete_week, parse_week, week_of
 
 DEFAULT_CONFIG = Path("config/digest.yaml")
+QUIET = False  # --quiet: errors only
+
+
+@contextmanager
+def quiet_stdout(quiet: bool) -> Iterator[None]:
+    """Send what a command prints to nowhere with --quiet; errors still reach stderr."""
+    if not quiet:
+        yield
+        return
+    with open(os.devnull, "w", encoding="utf-8") as devnull, redirect_stdout(devnull):
+        yield
+
+
+def notice(text: str) -> None:
+    """Print a line on stderr that is worth reading but needs nobody (a skipped file), unless --quiet."""
+    if not QUIET:
+        print(text, file=sys.stderr)
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -40,11 +58,13 @@ def _share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
     return value
 
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
 
 def resolve_week(config: Config, *, week: str | None, day: date | None) -> IssueWeek:
     """Return the week asked for, or the last complete week in the config's time zone."""
@@ -54,9 +74,11 @@ def resolve_week(config: Config, *, week: str | None, day: date | None) -> Issue
         return week_of(day, week_starts=config.week_starts)
     return last_complete_week(clock.now(config.tz), tz=config.tz, week_starts=config.week_starts)
 
+
 def _folder_sources(paths: list[Path]) -> tuple[SourceConfig, ...] | None:
     """Return the `--source` folders as sources, or None when none were given."""
     return tuple(SourceConfig(name=p.name or str(p), kind="folder", path=p) for p in paths) or None
+
 
 class _RichProgress:
     """Collection progress as rich progress bars, one per source."""
@@ -78,6 +100,7 @@ class _RichProgress:
         task = self._tasks[source]
         done = next(t.completed for t in self._bars.tasks if t.id == task)
         self._bars.update(task, total=done, completed=done)
+
 
 @contextmanager
 def _progress_display() -> Iterator[_RichProgress | None]:

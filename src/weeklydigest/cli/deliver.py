@@ -74,6 +74,7 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
             print(f"imported {added} subscribers from {args.file}, {len(problems)} skipped")
     return 0
 
+
 def cmd_send(args: argparse.Namespace) -> int:
     from ..deliver import send_issue
 

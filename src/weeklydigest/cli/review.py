@@ -42,6 +42,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     serve(load(args), host=args.host, port=args.port)
     return 0
 
+
 def cmd_approve(args: argparse.Namespace) -> int:
     from ..review.workflow import Review, check_issue
 
@@ -51,6 +52,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     state = review.state(issue)
     print(f"{issue}: approved by {args.by} ({len(state.edits)} edits, {len(state.orphaned)} orphaned)")
     return 0
+
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from ..review.workflow import Review, check_issue
@@ -63,6 +65,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     for fmt, path in written.items():
         print(f"{fmt}: {path}")
     return 0
+
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
     import getpass

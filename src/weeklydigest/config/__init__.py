@@ -33,6 +33,7 @@ from .model import (
     parse_duration,
 )
 from .spec import INVALID, Checker, describe, read_section
+from .yamlfile import load_yaml
 
 __all__ = [
     "CRON_FIELDS", "DEFAULT_SET_PATTERNS", "DEFAULT_SET_PHRASES", "DEFAULT_SPAM_WORDS", "ROLES", "SMTP_SECURITY",
@@ -73,7 +74,7 @@ def load_config(path: Path, *, strict: bool = False) -> Config:
         raise ConfigError([f"Config file '{path}' cannot be read: {exc}"]) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
