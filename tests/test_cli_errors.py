@@ -173,3 +173,22 @@ def test_the_daemons_catch_up_skips_an_empty_week_the_same_way(tmp_path):
     assert catch_up["error"].startswith("2025-W49 (2025-12-01 – 2025-12-07) has no article in 样例周")
     assert not (tmp_path / "out" / "2025-W49").exists()
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+# --- published outputs carry no local paths --------------------------------------------------------------------
+
+def test_published_outputs_name_files_by_source_never_by_local_path(desk):
+    result = run("build", "--week", "2025-W46", "--format", "html,md,json", cwd=desk)
+    assert result.returncode == 0, result.stderr
+    assert "skipped: 样例周/empty.md: empty file" in result.stderr
+    outputs = [p for p in (desk / "output").rglob("*") if p.is_file() and p.suffix in (".json", ".md", ".html",
+                                                                                          ".atom")]
+    assert len(outputs) >= 5
+    for path in outputs:
+        text = path.read_text(encoding="utf-8")
+        for local in (str(ROOT), str(desk), str(SAMPLE.relative_to(ROOT))):
+            assert local not in text, f"{path.name} publishes {local}"
+    digest = json.loads((desk / "output" / "2025-W46" / "digest.json").read_text(encoding="utf-8"))
+    sources = [s for section in digest["sections"] for item in section["items"] for s in item["sources"]]
+    assert sources and all("origin" not in s for s in sources)
+    assert {"path_or_url": "样例周/empty.md", "reason": "empty file"} in digest["skipped"]

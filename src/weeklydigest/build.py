@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -105,8 +106,27 @@ def build_issue(
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week, config=config)
     skipped += empty
+    # Published outputs name files by source and place in it, never by a path on this machine.
+    looked_at = config.sources if sources is None else sources
+    skipped = [replace(s, path_or_url=public_location(s.path_or_url, looked_at)) for s in skipped]
     return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
                            earlier=earlier, learned=learned)
+
+
+def public_location(location: str, sources: tuple[SourceConfig, ...]) -> str:
+    """Return a file's location as `<source name>/<path in its folder>` (URLs as they are)."""
+    if re.match(r"[a-z][a-z0-9+.-]*://", location, re.I):
+        return location
+    path, mark, line = location.partition("#")
+    resolved = Path(path).resolve()
+    for source in sources:
+        if source.kind == "folder" and source.path is not None:
+            try:
+                inside = resolved.relative_to(source.path.resolve())
+            except ValueError:
+                continue
+            return f"{source.name}/{inside.as_posix()}{mark}{line}"
+    return f"{Path(path).name}{mark}{line}"
 
 
 def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:
