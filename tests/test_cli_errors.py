@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from .conftest import ROOT, SAMPLE
 
@@ -20,17 +19,6 @@ NOW = "2025-11-17T08:00:00+08:00"  # the Monday after the sample week
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(EXE), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "WEEKLYDIGEST_NOW": NOW})
-
-
-@pytest.fixture
-def desk(tmp_path: Path) -> Path:
-    """A working folder set up as the README says, with the bundled config (its paths made absolute)."""
-    data = yaml.safe_load((ROOT / "config" / "digest.yaml").read_text(encoding="utf-8"))
-    data |= {"templates": str(ROOT / "templates"), "officials": str(ROOT / "config" / "officials.yaml"),
-             "sources": [{"name": "样例周", "kind": "folder", "path": str(SAMPLE)}]}
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "digest.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return tmp_path
 
 
 def _one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -190,5 +178,5 @@ def test_published_outputs_name_files_by_source_never_by_local_path(desk):
             assert local not in text, f"{path.name} publishes {local}"
     digest = json.loads((desk / "output" / "2025-W46" / "digest.json").read_text(encoding="utf-8"))
     sources = [s for section in digest["sections"] for item in section["items"] for s in item["sources"]]
-    assert sources and all("origin" not in s for s in sources)
+    assert sources and all(s["origin"].startswith("样例周/") for s in sources)
     assert {"path_or_url": "样例周/empty.md", "reason": "empty file"} in digest["skipped"]

@@ -109,8 +109,9 @@ def build_issue(
     # Published outputs name files by source and place in it, never by a path on this machine.
     looked_at = config.sources if sources is None else sources
     skipped = [replace(s, path_or_url=public_location(s.path_or_url, looked_at)) for s in skipped]
-    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
-                           earlier=earlier, learned=learned)
+    digest = digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
+                             earlier=earlier, learned=learned)
+    return with_public_origins(digest, looked_at)
 
 
 def public_location(location: str, sources: tuple[SourceConfig, ...]) -> str:
@@ -127,6 +128,14 @@ def public_location(location: str, sources: tuple[SourceConfig, ...]) -> str:
                 continue
             return f"{source.name}/{inside.as_posix()}{mark}{line}"
     return f"{Path(path).name}{mark}{line}"
+
+
+def with_public_origins(digest: Digest, sources: tuple[SourceConfig, ...]) -> Digest:
+    """Return the digest with every item source's origin as `<source name>/<path in its folder>`."""
+    sections = tuple(replace(section, items=tuple(
+        replace(item, sources=tuple(replace(ref, origin=public_location(ref.origin, sources)) for ref in item.sources))
+        for item in section.items)) for section in digest.sections)
+    return replace(digest, sections=sections)
 
 
 def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:

@@ -254,17 +254,12 @@ def _item_json(item: Item) -> dict[str, Any]:
         "dates": list(item.dates),
         "summary": item.summary,
         "sentences": [asdict(s) for s in item.sentences],
-        # Only where an article came from on the web: a file's path on the machine that built it is never published.
-        "sources": [{k: v for k, v in asdict(s).items() if k != "origin" or _is_url(v)} for s in item.sources],
+        "sources": [asdict(s) for s in item.sources],
         "why": list(item.why),
         "score": item.score,
         "warnings": list(item.warnings),
     } | ({"edited_by": item.edited_by} if item.edited_by else {}) | (
         {"removed": [asdict(r) for r in item.removed]} if item.removed else {})
-
-
-def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:

@@ -76,7 +76,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     sources = _folder_sources(args.source)
     with IssueLock(out, week.issue):
         _refuse_published(out / week.issue / "digest.json", week.issue)
-        log = not args.no_run_log
+        # A one-off build of --source folders neither reads nor writes the store, its run log included.
+        log = not args.no_run_log and sources is None
         if log:
             run = start_run(config.store, kind="build", trigger="manual", issue=week.issue,
                             started=clock.now(config.tz))

@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..config import Config
 from ..errors import ConfigError
 from ..store import Store, StoreError
 from .common import add_config_options, load
@@ -32,15 +33,49 @@ def cmd_config_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_doctor(args: argparse.Namespace) -> int:
-    from ..render.pdf import missing_cjk_fonts
+TEMPLATE_FILES = ("digest.html.j2", "digest.md.j2", "index.html.j2", "digest.css", "screen.css")
+SECRET_LENGTH = 16
 
-    problems = 0
 
-    def report(ok: bool, what: str, fix: str = "") -> None:
-        nonlocal problems
-        problems += not ok
+class _Report:
+    """Print one line per check: [ok], [warn] (works, but worth knowing) or [MISSING] with the fix."""
+
+    def __init__(self) -> None:
+        self.problems = 0
+        self.warnings = 0
+
+    def __call__(self, ok: bool, what: str, fix: str = "") -> None:
+        self.problems += not ok
         print(f"[{'ok' if ok else 'MISSING'}] {what}" + ("" if ok else f" — {fix}"))
+
+    def warn(self, what: str, advice: str) -> None:
+        self.warnings += 1
+        print(f"[warn] {what} — {advice}")
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    report = _Report()
+    _check_system(report)
+    try:
+        config = load(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            report(False, "config", problem)
+    else:
+        report(True, f"config {args.config}: {len(config.sections)} sections, {len(config.sources)} sources")
+        for warning in config.warnings:
+            report.warn("config", warning)
+        _check_build(report, config)
+        _check_review(report, config)
+        _check_delivery(report, config)
+    warned = f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})" if report.warnings else ""
+    print(f"all good{warned}" if report.problems == 0 else f"{report.problems} problem(s) found{warned}")
+    return 0 if report.problems == 0 else 1
+
+
+def _check_system(report: _Report) -> None:
+    """Fonts, HarfBuzz, Pango, WeasyPrint and poppler: what rendering the PDF needs."""
+    from ..render.pdf import missing_cjk_fonts
 
     missing = missing_cjk_fonts()
     report(not missing, "CJK fonts: Noto Serif CJK SC, Noto Sans CJK SC",
@@ -57,26 +92,109 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         report(False, "WeasyPrint", f"cannot load: {exc}")
     report(bool(shutil.which("pdftotext")), "poppler-utils (pdftotext, pdffonts) for checks",
            "apt-get install poppler-utils")
-    try:
-        config = load(args)
-        report(True, f"config {args.config}: {len(config.sections)} sections, {len(config.sources)} sources")
-        for source in config.sources:
-            if source.kind == "folder" and source.path is not None:
-                report(source.path.is_dir(), f"source {source.name}: folder {source.path}",
-                       "folder not found")
-        store_dir = config.store.parent if str(config.store.parent) else Path(".")
-        writable = os.access(store_dir if store_dir.exists() else store_dir.parent or Path("."), os.W_OK)
-        report(writable, f"store {config.store} (folder writable)", f"cannot write to {store_dir}")
-        if config.store.exists():
-            try:
-                with Store(config.store) as store:
-                    check, counts = store.integrity(), store.counts()
-                report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
-                       "the store is damaged; move it aside and collect again")
-            except StoreError as exc:
-                report(False, f"store {config.store}", str(exc))
-    except ConfigError as exc:
-        for problem in exc.problems:
-            report(False, "config", problem)
-    print("all good" if problems == 0 else f"{problems} problem(s) found")
-    return 0 if problems == 0 else 1
+
+
+def _check_build(report: _Report, config: Config) -> None:
+    """Templates, roster, sources, the store and the output folder: what `build` needs."""
+    from ..understand.roster import load_roster
+
+    templates = config.templates
+    if not templates.is_dir():
+        report(False, f"templates folder {templates}", "not found: point 'templates' in the config at the "
+               "project's templates/ folder or a copy of it")
+    else:
+        missing = [name for name in TEMPLATE_FILES if not (templates / name).is_file()]
+        report(not missing, f"templates folder {templates}",
+               f"missing {', '.join(missing)}: copy them from the project's templates/ folder")
+    roster_path = _roster_path(config)
+    if not roster_path.is_file():
+        report.warn(f"roster {config.officials}", "not found: names are not checked against office holders")
+    else:
+        load_roster.cache_clear()
+        try:
+            roster = load_roster(roster_path)
+        except ConfigError as exc:
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            report(False, f"roster {config.officials}", f"{exc.problems[0]}{more}; fix the file")
+        else:
+            report(True, f"roster {config.officials}: {len(roster.posts)} office holders")
+    for source in config.sources:
+        if source.kind == "folder" and source.path is not None:
+            report(source.path.is_dir(), f"source {source.name}: folder {source.path}",
+                   "folder not found: fix 'path' or create it")
+    for what, path in (("store", config.store.parent), ("output", config.output)):
+        problem = _cannot_create(path)
+        shown = config.store if what == "store" else config.output
+        report(problem is None, f"{what} {shown} (folder can be written)", f"{problem}: choose another folder")
+    if config.store.is_file():
+        try:
+            with Store(config.store) as store:
+                check, counts = store.integrity(), store.counts()
+            report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
+                   "the store is damaged; move it aside and collect again")
+        except StoreError as exc:
+            report(False, f"store {config.store}", str(exc).removeprefix(f"store {config.store}: "))
+
+
+def _roster_path(config: Config) -> Path:
+    path = config.officials
+    if not path.is_absolute() and not path.exists():
+        path = Path(__file__).resolve().parents[3] / path  # the project's own config folder, as build does
+    return path
+
+
+def _cannot_create(folder: Path) -> str | None:
+    """Return why files cannot be written in `folder` (created if need be), or None if they can."""
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} cannot be written"
+    return None
+
+
+def _secret(name: str) -> str | None:
+    """Return why the environment variable `name` cannot serve as a signing secret, or None."""
+    value = os.environ.get(name, "")
+    if not value:
+        return f"{name} is not set: export {name}=<a random secret of {SECRET_LENGTH}+ characters>"
+    if len(value) < SECRET_LENGTH:
+        return f"{name} is shorter than {SECRET_LENGTH} characters: use a longer random secret"
+    return None
+
+
+def _check_review(report: _Report, config: Config) -> None:
+    """Users and the cookie secret: what `weeklydigest review` needs."""
+    users = config.review.users
+    if not users:
+        report.warn("review app", "no users in review.users: add one with a hash from 'weeklydigest hash-password' "
+                    "before running 'weeklydigest review'")
+        return
+    chiefs = sum(u.role == "chief" for u in users)
+    report(True, f"review app: {len(users)} users, {chiefs} chief{'s' if chiefs != 1 else ''}")
+    if not chiefs:
+        report.warn("review app", "no user with role chief: nobody can publish from the app")
+    problem = _secret(config.review.secret_key_env)
+    report(problem is None, f"review secret {config.review.secret_key_env}", problem or "")
+
+
+def _check_delivery(report: _Report, config: Config) -> None:
+    """The SMTP password and the unsubscribe secret: what `weeklydigest send` needs."""
+    delivery = config.delivery
+    if delivery is None:
+        return
+    smtp = delivery.smtp
+    report(True, f"delivery: {smtp.host}:{smtp.port} ({smtp.security}), from {delivery.sender}")
+    if smtp.password_env:
+        ok = bool(os.environ.get(smtp.password_env))
+        report(ok, f"SMTP password {smtp.password_env}",
+               f"{smtp.password_env} is not set: export it with the password of {smtp.user or 'the SMTP user'}")
+    problem = _secret(delivery.secret_env)
+    report(problem is None, f"unsubscribe secret {delivery.secret_env}", problem or "")
+    if not (delivery.unsubscribe_url or config.base_url):
+        report.warn("delivery", "neither delivery.unsubscribe_url nor base_url is set: messages carry no "
+                    "unsubscribe link")
