@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,10 +135,13 @@ def test_config_schema_is_a_json_schema_that_accepts_the_bundled_config(tmp_path
     result = run_cli("config-schema", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
-    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft7Validator.check_schema(schema)
     bundled = yaml.safe_load((ROOT / "config" / "digest.yaml").read_text(encoding="utf-8"))
     jsonschema.validate(bundled, schema)
     assert schema["properties"]["sections"]["items"]["properties"]["require"]["description"]
+    # Editors run the patterns as JavaScript regular expressions: no Python-only syntax.
+    patterns = re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', result.stdout)
+    assert patterns and not any("(?i" in p or "(?P" in p for p in patterns)
 
 
 @pytest.mark.parametrize(("change", "where"), [

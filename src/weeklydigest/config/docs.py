@@ -19,8 +19,8 @@ TABLE_END = "<!-- end of config keys -->"
 
 
 def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of config/digest.yaml."""
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+    """Return the JSON Schema (draft-07, what YAML editors read best) of config/digest.yaml."""
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": SCHEMA_ID,
             "title": "weeklydigest configuration (config/digest.yaml)"} | section_schema(Config)
 
 

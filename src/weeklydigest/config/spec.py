@@ -109,9 +109,10 @@ class Text(Kind):
 
     def schema(self) -> dict[str, Any]:
         if self.choices:
-            # Case-insensitive where the program lowers the value: an editor's `Monday` is fine.
-            return {"type": "string", "enum": list(self.choices)} if not self.lower else {
-                "type": "string", "pattern": "^(?i:" + "|".join(self.choices) + ")$"}
+            # Where the program lowers the value, an editor's `Monday` or `SSL` is fine too.
+            spelled = [v for c in self.choices for v in dict.fromkeys((c, c.capitalize(), c.upper()))] \
+                if self.lower else list(self.choices)
+            return {"type": "string", "enum": spelled}
         return {"type": "string", "minLength": 1} | ({"pattern": self.pattern} if self.pattern else {})
 
 
