@@ -94,6 +94,7 @@ def _when(moment: datetime | None, config: Config) -> str:
 def cmd_schedule(args: argparse.Namespace) -> int:
     from ..schedule import run_daemon
 
+    load(args)  # refuse a broken config (and with --strict, unknown keys) before starting
     logging.getLogger("weeklydigest").setLevel(logging.INFO)
     return run_daemon(args.config)
 
