@@ -158,12 +158,13 @@ def test_two_builds_of_one_week_one_wins_one_reports_the_lock(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys; from pathlib import Path; from weeklydigest.lock import IssueLock\n"
         f"with IssueLock(Path({str(tmp_path / 'out')!r}), '2025-W46'):\n"
-        "    print('held', flush=True); sys.stdin.readline()\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        text=True)
+        "    print('held', flush=True); sys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
+    # The holder keeps the lock until the losing build has ended, however slow the machine is.
     loser = subprocess.run([str(EXE), "build", "--config", str(config), "--week", "2025-W46", "--format", "json"],
                            capture_output=True, text=True, timeout=120)
-    holder.communicate("done\n", timeout=10)  # the holder lets go only once the loser has finished
+    holder.communicate("done\n", timeout=10)
     assert loser.returncode == 75
     assert loser.stderr.startswith("error: 2025-W46 is being built by another process (pid ")
     assert loser.stderr.count("\n") == 1

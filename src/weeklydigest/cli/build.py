@@ -139,7 +139,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         except (ValueError, OverflowError, RecursionError) as exc:
             raise DigestError(f"{document.origin}: cannot be read: {_reason(exc)}") from None
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns)
+                                set_patterns=config.set_patterns, weights=config.section_weights)
         best = best_section(scores, min_score=config.min_score)
         reports.append({
             "origin": document.origin,

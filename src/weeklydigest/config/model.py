@@ -8,6 +8,7 @@ table all follow from the declaration. Problems are reported in declaration orde
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..model import SectionRule
+from ..model import FITTED_WEIGHTS, SectionRule, SectionWeights
 from .spec import (
     INVALID,
     Checker,
@@ -48,6 +49,7 @@ DEFAULT_SET_PATTERNS: tuple[str, ...] = (
     r"(?:深入|认真|全面)?学习(?:宣传)?贯彻(?:落实)?[^，。；：！？]{0,70}?精神",
     r"贯彻落实[^，。；：！？]{0,70}?精神",
     r"(?:习近平)?总书记[^，。；：！？]{0,50}?(?:重要讲话|重要指示|重要论述)[^，。；：！？]{0,12}?精神",
+    r"(?:学习)?借鉴[^，。；：！？]{0,30}?(?:经验|做法)",  # learning from another event's experience names it in passing
 )
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -184,6 +186,37 @@ class _Cron(Kind):
 CRON = _Cron()
 
 
+@dataclass(frozen=True)
+class _Weights(Kind):
+    """Section weights: a mapping of evidence names (title, lead, activity, …) to numbers."""
+
+    label = "mapping of evidence to weight"
+    expected = "a mapping of evidence to weight"
+
+    def read(self, value: Any, at: str, check: Checker) -> Any:
+        if not isinstance(value, dict):
+            check.error(at, f"expected a mapping of evidence to weight, got {describe(value)}")
+            return INVALID
+        names = SectionWeights.names()
+        values = {}
+        for name, weight in value.items():
+            if name not in names:
+                close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+                check.unknown(f"{at}.{name}", "unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
+            elif not isinstance(weight, int | float) or isinstance(weight, bool):
+                check.error(f"{at}.{name}", f"expected a number, got {describe(weight)}")
+            else:
+                values[name] = float(weight)
+        return SectionWeights(**values)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False,
+                "properties": {name: {"type": "number"} for name in SectionWeights.names()}}
+
+
+WEIGHTS = _Weights()
+
+
 # --- the sections of the file ------------------------------------------------------------------------------
 
 
@@ -252,6 +285,8 @@ class SectionConfig:
     budget: int = key(Number(40, whole=True, what="a whole number of characters"), 260,
                       "summary characters per city item")
     terms: tuple[str, ...] = key(Strings(), (), "terms shown in red in the digest", shown_default="the keywords")
+    topic: tuple[str, ...] = key(Strings(), (), "words of the section's topic: they say how far it runs through an "
+                                 "article")
 
     class _config_:
         @staticmethod
@@ -375,6 +410,9 @@ class Config:
                                        "exact phrases that name an event in passing; never decide a section",
                                        convert=lambda v: v or DEFAULT_SET_PHRASES, shown_default="three phrases")
     min_score: float = key(Number(0), 2.0, "the score an article needs to enter a section")
+    section_weights: SectionWeights = key(WEIGHTS, FITTED_WEIGHTS, "what each kind of keyword evidence adds to a "
+                                          "score; keys left out keep their fitted values",
+                                          shown_default="fitted (`python -m weeklydigest.understand.calibrate`)")
     set_patterns: tuple[str, ...] = key(Strings(item=regex_problem, label="list of regular expressions"),
                                         DEFAULT_SET_PATTERNS, "set phrases in any wording (regular expressions)",
                                         shown_default="`学习贯彻…精神`, `贯彻落实…精神`, `总书记…重要讲话…精神`")
