@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import clock
 from ..collect.folder import SUFFIXES, read_file
+from ..collect.guard import describe, one_line
 from ..config import SourceConfig
 from ..errors import DigestError, EmptyWeek, UsageError
 from ..evaluate import MEASURES
@@ -21,7 +22,17 @@ from ..understand.clean import clean
 from ..understand.extract import extract
 from ..understand.sections import best_section, score_sections
 from ..week import parse_week
-from .common import _date, _folder_sources, _progress_display, _share, add_config_options, load, notice, resolve_week
+from .common import (
+    _date,
+    _folder_sources,
+    _progress_display,
+    _share,
+    add_config_options,
+    failed_sources,
+    load,
+    print_skipped,
+    resolve_week,
+)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -96,8 +107,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if log:
             counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
             finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts)
-    for skipped in digest.skipped:
-        notice(f"skipped: {skipped.path_or_url}: {skipped.reason}")
+    print_skipped(digest.skipped)
     stats = digest.stats
     print(f"{digest.issue} ({digest.period.start} – {digest.period.end}): "
           f"{stats['items']} items in {len(digest.sections)} sections from {stats['in_week']} "
@@ -105,6 +115,11 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{len(digest.unassigned)} unassigned, {stats['skipped']} skipped)")
     for fmt, path in written.items():
         print(f"{fmt}: {path}")
+    failed = stats.get("sources_failed") or []
+    if failed:
+        print(f"error: {failed_sources(failed, len(sources or config.sources))}; the issue "
+              "was written from the other sources and earlier collections", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -123,9 +138,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if path.suffix.lower() not in SUFFIXES:
         raise DigestError(f"{path}: not an article file (expected {', '.join(sorted(SUFFIXES))})")
     try:
-        documents, skipped = read_file(path, source="inspect", tz=config.tz)
-    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
-        raise DigestError(f"{path}: cannot be read: {_reason(exc)}") from None
+        documents, skipped = read_file(path, source="inspect", tz=config.tz, limits=config.limits)
+    except Exception as exc:  # the folder reader guards each file; this is the edge for anything it lets through
+        raise DigestError(f"{one_line(str(path))}: cannot be read: {describe(exc)}") from None
     if not documents:
         raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
     from ..build import reading_aids
@@ -136,10 +151,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for document in documents:
         try:
             article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
-        except (ValueError, OverflowError, RecursionError) as exc:
-            raise DigestError(f"{document.origin}: cannot be read: {_reason(exc)}") from None
-        scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns, weights=config.section_weights)
+            scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
+                                    set_patterns=config.set_patterns, weights=config.section_weights)
+        except Exception as exc:  # e.g. a date no calendar holds: one line, as for a file that cannot be read
+            raise DigestError(f"{one_line(document.origin)}: cannot be understood: {describe(exc)}") from None
         best = best_section(scores, min_score=config.min_score)
         reports.append({
             "origin": document.origin,
@@ -214,10 +229,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         score = evaluation.scores[measure]
         print(f"error: {measure} {score.accuracy:.1%} is below {thresholds[measure]:.1%}", file=sys.stderr)
     return 1 if failed else 0
-
-
-def _reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
 def _gold_source(gold_path: Path, source: str) -> Path:

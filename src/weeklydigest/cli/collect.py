@@ -15,10 +15,11 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from ..collect.guard import one_line
 from ..config import Config
 from ..errors import DigestError
 from ..store import Store
-from .common import _folder_sources, _progress_display, add_config_options, load, notice
+from .common import _folder_sources, _progress_display, add_config_options, failed_sources, load, print_skipped
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,16 +49,19 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if not sources:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
     with Store(config.store) as store, _progress_display() as progress:
-        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
+        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress,
+                                  limits=config.limits)
         counts = store.counts()
-    for skipped in collection.skipped:
-        notice(f"skipped: {skipped.path_or_url}: {skipped.reason}")
+    print_skipped(collection.skipped)
     for run in collection.runs:
         print(f"{run.name}: {run.seen} seen, {run.new} new, {run.updated} updated, {run.skipped} skipped"
-              + (f"; failed: {run.error}" if run.error else ""))
+              + (f"; failed: {one_line(run.error)}" if run.error else ""))
     print(f"store {config.store}: {counts['articles']} articles, {counts['versions']} versions")
     if all(run.error for run in collection.runs):
         raise DigestError("every source failed; see above")
+    if collection.failed:
+        raise DigestError(f"{failed_sources([r.name for r in collection.failed], len(collection.runs))}; "
+                          "the others were collected")
     return 0
 
 

@@ -15,7 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, 
 from rich.progress import Progress as RichProgressBars
 
 from .. import clock
+from ..collect.guard import one_line
 from ..config import Config, SourceConfig, load_config
+from ..model import Skipped
 from ..week import IssueWeek, last_complete_week, parse_week, week_of
 
 DEFAULT_CONFIG = Path("config/digest.yaml")
@@ -76,8 +78,32 @@ def resolve_week(config: Config, *, week: str | None, day: date | None) -> Issue
 
 
 def _folder_sources(paths: list[Path]) -> tuple[SourceConfig, ...] | None:
-    """Return the `--source` folders as sources, or None when none were given."""
-    return tuple(SourceConfig(name=p.name or str(p), kind="folder", path=p) for p in paths) or None
+    """Return the `--source` folders as sources, or None when none were given.
+
+    A folder's source is named by the folder (its articles by that name and their path below it);
+    two folders of the same name are told apart by a number.
+    """
+    sources: list[SourceConfig] = []
+    names: set[str] = set()
+    for path in paths:
+        base = path.name or str(path)
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base} ({n})"
+        names.add(name)
+        sources.append(SourceConfig(name=name, kind="folder", path=path))
+    return tuple(sources) or None
+
+
+def print_skipped(skipped: tuple[Skipped, ...] | list[Skipped]) -> None:
+    """Print one line per skipped input on stderr (not with --quiet)."""
+    for entry in skipped:
+        notice(f"skipped: {one_line(entry.path_or_url, limit=300)}: {one_line(entry.reason, limit=300)}")
+
+
+def failed_sources(names: list[str], total: int) -> str:
+    return f"{len(names)} of {total} source{'s' if total != 1 else ''} failed ({', '.join(names)})"
 
 
 class _RichProgress:

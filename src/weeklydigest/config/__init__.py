@@ -24,6 +24,7 @@ from .model import (
     Config,
     DeliveryConfig,
     HttpSettings,
+    LimitSettings,
     ReviewConfig,
     ReviewUser,
     ScheduleConfig,
@@ -37,8 +38,8 @@ from .yamlfile import load_yaml
 
 __all__ = [
     "CRON_FIELDS", "DEFAULT_SET_PATTERNS", "DEFAULT_SET_PHRASES", "DEFAULT_SPAM_WORDS", "ROLES", "SMTP_SECURITY",
-    "SOURCE_KINDS", "WEEKDAYS", "Config", "DeliveryConfig", "HttpSettings", "ReviewConfig", "ReviewUser",
-    "ScheduleConfig", "SectionConfig", "SmtpSettings", "SourceConfig", "load_config", "parse_config",
+    "SOURCE_KINDS", "WEEKDAYS", "Config", "DeliveryConfig", "HttpSettings", "LimitSettings", "ReviewConfig",
+    "ReviewUser", "ScheduleConfig", "SectionConfig", "SmtpSettings", "SourceConfig", "load_config", "parse_config",
     "parse_duration",
 ]
 

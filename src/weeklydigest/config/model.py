@@ -238,6 +238,8 @@ class SourceConfig:
     listing: str | None = key(URL, None, "a page linking to articles…", kinds=("web",))
     link_pattern: str | None = key(Text(valid=regex_problem, label="regular expression"), None,
                                    "…whose absolute URLs match this regular expression", kinds=("web",))
+    allow_private: bool = key(Flag(), False, "may reach loopback and private addresses (an intranet source)",
+                              kinds=("feed", "web"))
 
     class _config_:
         discriminator = "kind"
@@ -304,6 +306,25 @@ class HttpSettings:
     retries: int = key(Number(0, whole=True), 2, "extra tries after a 5xx answer, a timeout or a dropped connection")
     backoff: float = key(Number(0), 1.0, "seconds before the first retry, doubled for each further one")
     max_bytes: int = key(Number(1024, whole=True), 5_000_000, "a larger response is refused")
+    deadline: float = key(Number(0.01), 60.0, "seconds one URL may take in all, every try and redirect included")
+    allow_private: bool = key(Flag(), False, "every source may reach loopback and private addresses")
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """What one input may cost; over a limit it is skipped (or cut, where that is safe) with the reason."""
+
+    file_bytes: int = key(Number(1024, whole=True), 5_000_000, "a larger file (a longer JSON line) is skipped")
+    line_chars: int = key(Number(100, whole=True), 10_000,
+                          "a longer line or paragraph is cut at its last sentence end before the limit")
+    text_chars: int = key(Number(1000, whole=True), 50_000,
+                          "an article's text before cleaning; the paragraphs after the limit are cut")
+    front_matter_bytes: int = key(Number(256, whole=True), 65_536, "larger YAML front matter is skipped")
+    yaml_values: int = key(Number(10, whole=True), 1_000,
+                           "front matter with more values (aliases expanded) is skipped")
+    json_depth: int = key(Number(2, whole=True), 32, "a JSON line nested deeper is skipped")
+    file_seconds: float = key(Number(0.01), 10.0,
+                              "reading and cleaning one file (one entry, one line) longer than this is stopped")
 
 
 @dataclass(frozen=True)
@@ -436,6 +457,7 @@ class Config:
                nonempty=True), help="the keyword sections, in display order")
     schedule: ScheduleConfig = key(Mapping(ScheduleConfig), ScheduleConfig(), "the daemon's timetable")
     http: HttpSettings = key(Mapping(HttpSettings), HttpSettings(), "how feeds and pages are fetched")
+    limits: LimitSettings = key(Mapping(LimitSettings), LimitSettings(), "what one input file may cost")
     review: ReviewConfig = key(Mapping(ReviewConfig), ReviewConfig(), "the review app's accounts")
     delivery: DeliveryConfig | None = key(Mapping(DeliveryConfig), None,
                                           "e-mail to subscribers; absent: issues are not e-mailed")
