@@ -13,7 +13,8 @@ pytest_plugins = ("tests.http_fixture",)
 
 
 def _fetcher(sleeps: list[float], *, retries: int = 3) -> Fetcher:
-    return Fetcher(HttpSettings(timeout=2, connect_timeout=2, retries=retries, backoff=0.5), sleep=sleeps.append)
+    settings = HttpSettings(timeout=2, connect_timeout=2, retries=retries, backoff=0.5, allow_private=True)
+    return Fetcher(settings, sleep=sleeps.append)  # the test server is on 127.0.0.1
 
 
 def test_a_server_that_recovers_is_retried_with_doubling_pauses(site):
