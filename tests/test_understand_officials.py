@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from weeklydigest.errors import ConfigError
 from weeklydigest.understand.extract import find_officials
+from weeklydigest.understand.officials import complete_from_roster, read_mentions
 from weeklydigest.understand.roster import Post, Roster, load_roster
 
 ROSTER = Roster((
     Post("韶关", "市委书记", "陈少荣"),
     Post("梅州", "市委书记", "马正勇", start=date(2021, 9, 1)),
     Post("东莞", "市委书记", "韩利"),
-    Post("云浮", "市委书记", "旧书记", end=date(2024, 12, 31)),
+    Post("云浮", "市委书记", "旧书记", start=date(2020, 1, 1), end=date(2024, 12, 31)),
     Post("云浮", "市委书记", "卢荣春", start=date(2025, 1, 1)),
 ))
 
@@ -52,9 +53,47 @@ def test_verbs_after_a_title_are_not_names(text):
     assert _read(text) == []
 
 
-def test_nameless_title_takes_the_rosters_holder():
-    found = find_officials("市委书记出席会议并讲话。", home_city="梅州", roster=ROSTER, day=date(2025, 11, 17))
-    assert [(o.name, o.city, o.note) for o in found] == [("马正勇", "梅州", "name from roster")]
+def _unnamed(text: str, home: str, day: date | None) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    found, nameless = read_mentions(text, home_city=home, roster=ROSTER)
+    officials, unnamed = complete_from_roster(text, found, nameless, roster=ROSTER, day=day)
+    return [o.name for o in officials], [(o.name, o.title, o.city, o.note) for o in unnamed]
+
+
+def test_the_roster_never_puts_a_name_the_text_lacks_into_a_nameless_title():
+    names, unnamed = _unnamed("市委书记出席会议并讲话。", "梅州", date(2025, 11, 17))
+    assert names == []
+    assert unnamed == [("", "市委书记", "梅州", "roster: 梅州市委书记 on 2025-11-17 is 马正勇")]
+    _, unnamed = _unnamed("市委书记出席会议并讲话。", "云浮", date(2025, 6, 1))
+    assert unnamed[0][3].endswith("is 卢荣春")  # not 旧书记, whose entry ended
+    _, unnamed = _unnamed("市委书记出席会议并讲话。", "梅州", None)
+    assert unnamed == [("", "市委书记", "梅州", "")]  # an unknown day: no holder to suggest
+
+
+def test_a_nameless_title_takes_the_roster_holder_when_the_text_names_that_person():
+    names, unnamed = _unnamed("市委书记出席会议并讲话。马正勇指出，要抓好落实。", "梅州", date(2025, 11, 17))
+    assert names == ["马正勇"]
+    assert unnamed == []
+
+
+@pytest.mark.parametrize(("text", "home", "day"), [
+    ("市委书记出席会议并讲话。", "梅州", None),                 # the event day is unknown
+    ("市委书记出席会议并讲话。", "梅州", date(2021, 3, 1)),      # before the entry begins
+    ("市委书记出席会议并讲话。", "韶关", date(2025, 11, 17)),    # an entry without `from`
+    ("他曾任梅州市委书记、省某厅厅长。", "梅州", date(2025, 11, 17)),  # a former post
+    ("传达学习市委书记在全市大会上的讲话精神。", "梅州", date(2025, 11, 17)),  # relayed
+    ("全省各地级以上市市委书记参加会议。", "梅州", date(2025, 11, 17)),  # no one person
+])
+def test_the_roster_never_puts_a_name_into_a_title_that_does_not_act_on_a_known_day(text, home, day):
+    assert find_officials(text, home_city=home, roster=ROSTER, day=day) == []
+
+
+def test_a_name_without_a_title_takes_the_post_the_roster_gives_it_that_day():
+    roster = Roster((Post("广州", "市委书记", "郭某某", start=date(2023, 7, 1), end=date(2025, 12, 24)),))
+    text = "广州市领导干部会议召开，郭某某主持会议。"
+    found = find_officials(text, home_city="广州", roster=roster, day=date(2025, 12, 24))
+    assert [(o.name, o.title, o.city, o.note) for o in found] == [("郭某某", "市委书记", "广州", "title from roster")]
+    assert find_officials(text, home_city="广州", roster=roster, day=date(2026, 1, 24)) == []
+    assert find_officials(text, home_city="广州", roster=roster, day=None) == []
 
 
 def test_roster_respects_the_dates_of_office():
@@ -64,6 +103,17 @@ def test_roster_respects_the_dates_of_office():
 
 def test_roster_gives_the_city_of_a_known_name_without_a_place():
     assert _read("市委书记韩利出席", home="广州", roster=ROSTER) == [("韩利", "市委书记", "东莞")]
+
+
+def test_a_name_in_the_text_wins_and_the_roster_disagreeing_is_a_warning():
+    from weeklydigest.model import Article
+    from weeklydigest.understand.extract import extract
+
+    article = Article(id="a", title="韩立到松山湖调研", url="", source="s", origin="a.md",
+                      published=datetime(2025, 11, 21, 20, 0), text="11月21日，东莞市委书记韩立到松山湖调研。")
+    read = extract(article, fallback=date(2026, 12, 1), roster=ROSTER)
+    assert [o.name for o in read.officials] == ["韩立"]
+    assert read.warnings == ("roster: 东莞市委书记 on 2025-11-21 is 韩利, the article says 韩立",)
 
 
 def test_roster_flags_a_name_it_disagrees_with():

@@ -28,7 +28,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from . import store as store_module
@@ -369,6 +369,7 @@ class StoredWeek:
             kept = self.store.derived(chunk, (BRIEF, PHRASES, MEETINGS, SCORES))
             rows: list[Row] = []
             loader = _Loader(self, [r for r in chunk if r not in self._cut], rows)
+            seen: dict[str, datetime] | None = None
             for offset, ref in enumerate(chunk):
                 cut = self._cut.get(ref)
                 if cut is not None:
@@ -377,6 +378,10 @@ class StoredWeek:
                 else:
                     stamp = self._stamps[ref]
                     summary = article_from_bytes(kept[ref][BRIEF][1])
+                if summary.event_date is None:
+                    # An undated report is placed by the day the store first saw it.
+                    seen = seen if seen is not None else self.store.first_seen(key for key, _ in chunk)
+                    summary = replace(summary, first_seen=seen.get(ref[0]))
                 source = (lambda a=cut[0]: a) if cut else (lambda r=ref, load=loader: load.article(r))
                 results = _Results(ref, stamp, kept.get(ref, {}), rows, readers, article=source)
                 yield Entry(summary, self._cut_at.get(ref, start + offset), phrases=results.phrases,

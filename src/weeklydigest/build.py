@@ -18,9 +18,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .analysed import ListedWeek, Readers, StoredWeek, Week, analyse_documents
+from .analysed import Entry, ListedWeek, Readers, StoredWeek, Week, analyse_documents
 from .collect import Progress, collect_into, read_sources
 from .config import Config, SourceConfig
+from .errors import EmptyWeek
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -43,11 +44,14 @@ from .render.archive import write_archive
 from .render.marks import boilerplate_patterns, key_clause
 from .store import Store, Window
 from .understand.analysis import Analyser
+from .understand.candidates import Sketches
 from .understand.clean import BOILERPLATE, SPAM
 from .understand.dedupe import duplicate_groups, merge_group, source_ref
+from .understand.event import YEAR_UNKNOWN
 from .understand.headline import draft_headline, draft_lede
 from .understand.learn import Learned, learn
 from .understand.places import load_gazetteer
+from .understand.publication import url_date
 from .understand.roster import Roster
 from .understand.sections import best_section
 from .understand.siblings import remove_sibling_spam
@@ -62,6 +66,7 @@ logger = logging.getLogger(__name__)
 LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
 BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measured against
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
+FRESH = timedelta(days=4)  # an undated report is placed by month and day only when first seen this soon after
 QUOTED = 3  # articles an item's summary quotes at most (the best-scored); the others are listed as its sources
 PHRASES_KEPT = 15  # the week's phrases kept in stats.emerging_terms
 THEME_PHRASES = 40  # the week's phrases a cross-city theme may be built on
@@ -83,13 +88,14 @@ def understand(
     analyser = Analyser(config)
     cleaned, skipped = [], []
     # One document that cannot be cleaned (or not in time) or understood is skipped; the others go on.
-    for article, _how in analyse_documents(documents, analyser, fallback=week.end, store=store):
+    analysed = analyse_documents(documents, analyser, fallback=week.end, store=store)
+    for document, (article, _how) in zip(documents, analysed, strict=True):
         if isinstance(article, Skipped):
             skipped.append(article)
         elif not article.text:
             skipped.append(Skipped(article.origin, "no article text left after cleaning"))
         else:
-            cleaned.append(article)
+            cleaned.append(replace(article, first_seen=document.first_seen))
     # Mirrors paste spam into copies of a report: another copy shows what was pasted.
     extracted = []
     for article, before in zip(remove_sibling_spam(cleaned), cleaned, strict=True):
@@ -111,11 +117,13 @@ def build_issue(
     directly: a one-off build neither reads nor fills the store.
     """
     if sources is not None:
-        # Collect: the given sources only, in memory; clean and extract each.
+        # Collect: the given sources only, in memory; what they hold is seen now for the first time.
         reading = read_sources(sources, tz=config.tz, http=config.http, limits=config.limits)
-        articles, empty = understand(reading.documents, week=week, config=config)
+        seen_now = now or clock.now(config.tz)
+        documents = [replace(d, first_seen=d.first_seen or seen_now) for d in reading.documents]
+        articles, empty = understand(documents, week=week, config=config)
         digest = digest_articles(config, articles, week=week, skipped=[*reading.skipped, *empty],
-                                 seen=len(reading.documents), now=now)
+                                 seen=len(documents), now=now)
         return _with_failed(digest, reading.failed)
     analyser = Analyser(config)
     with Store(config.store) as store:
@@ -218,7 +226,38 @@ def _held(article: Article, position: int) -> Held:
     return Held(position=position, id=article.id, title=article.title, url=article.url, published=article.published,
                 outlet=sys.intern(article.outlet), origin=article.origin, city=sys.intern(article.city),
                 event_date=article.event_date, event_end=article.event_end, date_words=words,
-                leader=any(o.title in LEADER_TITLES for o in article.officials), also=article.also)
+                leader=any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)),
+                also=article.also)
+
+
+class _Dated:
+    """A week whose undated reports placed by month and day are read with those dates and warnings."""
+
+    def __init__(self, articles: Week, dated: dict[int, Article]) -> None:
+        self.articles, self.dated = articles, dated
+
+    def _placed(self, position: int, article: Article) -> Article:
+        placed = self.dated.get(position)
+        if placed is None:
+            return article
+        return replace(article, event_date=placed.event_date, event_end=placed.event_end,
+                       warnings=placed.warnings, first_seen=placed.first_seen)
+
+    def sketches(self) -> Sketches:
+        return self.articles.sketches()
+
+    def entries(self) -> Iterator[Entry]:
+        return self.articles.entries()
+
+    def fetch(self, positions: Sequence[int]) -> dict[int, Article]:
+        return {p: self._placed(p, a) for p, a in self.articles.fetch(positions).items()}
+
+    def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]:
+        for p, article in self.articles.stream(positions):
+            yield p, self._placed(p, article)
+
+    def earlier(self) -> Iterator[str]:
+        return self.articles.earlier()
 
 
 def digest_week(
@@ -241,14 +280,21 @@ def digest_week(
     kinds: dict[str, set[str]] = {}  # the kinds of meeting each leader's report of the week names
     names: set[str] = set()
     later: list[int] = []  # out-of-week articles of this run, which the earlier weeks lack
+    dated: dict[int, Article] = {}  # undated reports placed by month and day: their dates and warnings
     for entry in articles.entries():
         article = entry.article
         removed.update(r.reason for r in article.removed)
         names.update(o.name for o in article.officials)
-        # Select: the event date decides the week, not the publication time.
+        # Select: the event date decides the week, not the publication time. A report whose year the
+        # page does not give is placed by its month and day only when the store saw it fresh.
         if article.event_date is None:
-            unassigned.append(Unassigned(article.id, article.title, "no date found"))
-        elif week.contains(article.event_date):
+            placed_by_day, reason = place_undated(article, tz=config.tz)
+            if placed_by_day is None:
+                if article.undated is None or _month_day_in(week, article.undated.start):
+                    unassigned.append(Unassigned(article.id, article.title, reason))
+                continue
+            article = dated[entry.position] = placed_by_day
+        if week.contains(article.event_date):
             # Held for the whole week: what dedupe and classification read, no more.
             held = _held(article, entry.position)
             in_week.append(held)
@@ -261,6 +307,8 @@ def digest_week(
                 notes[article.id] = shown
         elif _after_background(article, week):
             later.append(entry.position)
+    # From here on, an undated report placed by its month and day is read with those dates.
+    articles = _Dated(articles, dated) if dated else articles
     # Dedupe: one article per event; the others stay as extra sources.
     kept, duplicates = _dedupe(in_week, articles)
     # Classify: each article goes to its single best section, or to `unassigned`.
@@ -433,6 +481,49 @@ def _summary(city: str, pairs: list[tuple[Held, SectionScore]], articles: Week, 
     return replace(item, sources=item.sources + tuple(r for a, _ in rest for r in (source_ref(a), *a.also)))
 
 
+def place_undated(article: Article, *, tz: ZoneInfo) -> tuple[Article | None, str]:
+    """Return the article dated by its month and day in the year it was first seen, when that is fresh.
+
+    The page gives no year: the event is read as the latest such day not after the day the store
+    first saw the article, and kept only when that was at most FRESH before (a date in the URL,
+    when there is one, must agree). The article then carries a warning; otherwise it is left out
+    with the reason.
+    """
+    span = article.undated
+    if span is None:
+        return None, "no date found"
+    if article.first_seen is None:
+        return None, f"year of {span.text} not on the page, and not known when it was first seen"
+    seen = article.first_seen.astimezone(tz).date()
+    guess = _latest_on_or_before(span.start.month, span.start.day, seen + timedelta(days=1))
+    if guess is None or seen - guess > FRESH:
+        return None, f"year of {span.text} not on the page; first seen {seen}, too late to tell the year"
+    address = url_date(article.url, fallback=seen)
+    if address and not timedelta(0) <= address.day - guess <= FRESH:
+        return None, f"year of {span.text} not on the page; its URL dates it {address.day}"
+    end = guess + (span.end - span.start)
+    warnings = (*(w for w in article.warnings if not w.startswith(YEAR_UNKNOWN)),
+                f"year not on the page: {span.text} read as {guess} (first seen {seen})")
+    return replace(article, event_date=guess, event_end=end, warnings=warnings), ""
+
+
+def _month_day_in(week: IssueWeek, day: date) -> bool:
+    """Return whether the month and day of `day` fall within the week's days, in any year."""
+    return any((d.month, d.day) == (day.month, day.day)
+               for d in (week.start + timedelta(days=n) for n in range((week.end - week.start).days + 1)))
+
+
+def _latest_on_or_before(month: int, day: int, limit: date) -> date | None:
+    for year in (limit.year, limit.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= limit:
+            return candidate
+    return None
+
+
 def with_highlight(item: Item, boilerplate: list[re.Pattern[str]]) -> Item:
     """Return the item with its highlight: the key clause of its first key sentence (what every format marks)."""
     key = next((ref for ref in item.sentences if ref.key), None)
@@ -445,6 +536,19 @@ def with_removed(item: Item, removed: dict[str, tuple[Removed, ...]]) -> Item:
     notes = tuple(RemovedNote(source.id, r.text, r.reason) for source in item.sources
                   for r in removed.get(source.id, ()) if r.reason != BOILERPLATE)
     return replace(item, removed=notes) if notes else item
+
+
+def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: Path | None) -> None:
+    """Raise EmptyWeek, naming the week and the sources looked at, when no article reports an event of it."""
+    if digest.stats.get("in_week", 0):
+        return
+    looked = [f"{s.name} ({s.kind} {s.path or s.url or s.listing or ', '.join(s.urls)})" for s in sources]
+    if store:
+        looked.append(f"the store {store}")
+    raise EmptyWeek(
+        f"{digest.issue} ({digest.period.start} – {digest.period.end}) has no article in "
+        f"{', '.join(looked) or 'no source'}: no issue written; collect the week's reports first, "
+        "or build another week with --week")
 
 
 def write_outputs(

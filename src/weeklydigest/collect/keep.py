@@ -88,7 +88,9 @@ class Keeper:
     """
 
     def __init__(self, store: Store, analyser: Analyser | None, *, limits: LimitSettings) -> None:
-        self.store, self.analyser, self.limits = store, analyser, limits
+        self.store, self.limits = store, limits
+        self.analyser = analyser or Analyser()
+        self._warm = False
         self._waiting: list[tuple[RawDocument, Any]] = []
         self._flying: deque[tuple[list[tuple[RawDocument, Any]], dict[int, str | Skipped], list[tuple[int, str]],
                                   AsyncResult[list[Analysed | Skipped]] | list[Analysed | Skipped]]] = deque()
@@ -141,7 +143,11 @@ class Keeper:
                 yield document, token, done[n]
 
     def _analyse(self, documents: list[RawDocument]) -> Results:
-        if self._pool is None and self._alone + len(documents) > ALONE and self.analyser is not None and workers() > 1:
+        if documents and not self._warm:
+            self.analyser.aids()  # loaded once, outside any document's time budget
+            self._warm = True
+        if (self._pool is None and self._alone + len(documents) > ALONE and self.analyser.config is not None
+                and workers() > 1):
             # Spawned, not forked: a forked copy of a process with threads (a progress display) can hang.
             context = multiprocessing.get_context("spawn")
             self._pool = context.Pool(workers(), initializer=_start_worker, initargs=(self.analyser.config,))

@@ -114,6 +114,15 @@ class DerivedTables:
             params.append(_iso(window.seen_from))
         return [(key, version) for key, version in self._db.execute(query + " ORDER BY a.first_seen, a.key", params)]
 
+    def first_seen(self, keys: Iterable[str]) -> dict[str, datetime]:
+        """Return when the store first saw each of these articles."""
+        found: dict[str, datetime] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            rows = self._db.execute(f"SELECT key, first_seen FROM articles WHERE key IN ({','.join('?' * len(chunk))})",
+                                    list(chunk))
+            found.update((key, datetime.fromisoformat(seen)) for key, seen in rows)
+        return found
+
     def documents(self, refs: Iterable[Ref]) -> dict[Ref, RawDocument]:
         """Return the versions as the source delivered them."""
         wanted = set(refs)

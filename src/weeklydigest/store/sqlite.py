@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import DigestError
+from ..errors import StoreError
 from ..model import Delivery, RawDocument, Subscriber
 from .derived import DerivedTables, schema_5
 
@@ -28,8 +28,11 @@ logger = logging.getLogger(__name__)
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
 
-class StoreError(DigestError):
-    """The store cannot be opened, read or written."""
+def damaged_hint(exc: BaseException) -> str:
+    """Return what to do about a store file SQLite cannot read, for the end of the error line."""
+    if "not a database" in str(exc) or "malformed" in str(exc):
+        return ": the file is damaged or not a store; move it aside and run 'weeklydigest collect' to start a new one"
+    return ""
 
 
 def _schema_1(db: sqlite3.Connection) -> None:
@@ -342,7 +345,7 @@ class Store(DerivedTables):
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StoreError(f"store {path}: {exc}") from None
+            raise StoreError(f"store {path}: {exc}{damaged_hint(exc)}") from None
 
     def __enter__(self) -> Store:
         return self
@@ -451,7 +454,7 @@ class Store(DerivedTables):
         """Return the latest version of the articles published in the window, and of undated ones seen since
         `seen_from`."""
         rows = self._db.execute(
-            "SELECT v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet "
+            "SELECT v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet, a.first_seen "
             "FROM articles a JOIN versions v ON v.key = a.key AND v.version = a.version "
             "WHERE a.published_utc BETWEEN ? AND ? OR (a.published_utc IS NULL AND a.last_seen >= ?) "
             "ORDER BY a.first_seen, a.key",
@@ -459,8 +462,8 @@ class Store(DerivedTables):
         )
         return [
             RawDocument(origin=origin, source=source, title=title, url=url, published=_moment(published),
-                        body=body, fmt=fmt, outlet=outlet)
-            for origin, source, title, url, published, body, fmt, outlet in rows
+                        body=body, fmt=fmt, outlet=outlet, first_seen=_moment(first_seen))
+            for origin, source, title, url, published, body, fmt, outlet, first_seen in rows
         ]
 
     def texts(self, *, published_from: datetime, published_to: datetime) -> list[str]:

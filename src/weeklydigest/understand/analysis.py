@@ -242,6 +242,8 @@ class Analyser:
         self.fingerprint = digest_of(
             code_fingerprint("understand.clean", "understand.extract"), library_versions(*LIBRARIES),
             [(p.name, _file_digest(p)) for p in data_files()], model_fields(), CITIES, PROVINCE, values)
+        if config is not None:
+            self.aids()  # a roster that cannot be read is the config's error, told at once, not one per article
 
     def stamp(self, document_or_article: RawDocument | Article, fallback: date | None) -> str:
         """Return the fingerprint of an analysis: an undated article's dates are read against `fallback`."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..config.yamlfile import load_yaml
 from ..errors import ConfigError
 from ..model import CITIES, PROVINCE
 
@@ -17,7 +18,7 @@ TITLES = ("市委书记", "市长", "省委书记", "省长")
 
 @dataclass(frozen=True)
 class Post:
-    """One person in one post, from `start` to `end` (both inclusive, open when None)."""
+    """One person in one post, from `start` to `end` (both inclusive; no `end`: still in office)."""
 
     city: str
     title: str
@@ -26,8 +27,18 @@ class Post:
     end: date | None = None
 
     def held_on(self, day: date | None) -> bool:
+        """Return whether the post is known to be held on `day`: a day is given and the post began by then.
+
+        An entry without `start` tells whose post it is, never who held it on a given day.
+        """
+        if day is None or self.start is None:
+            return False
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def may_hold_on(self, day: date | None) -> bool:
+        """Return whether nothing in the entry rules out `day` (a missing bound is open)."""
         if day is None:
-            return self.end is None
+            return False
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
@@ -35,15 +46,28 @@ class Post:
 class Roster:
     posts: tuple[Post, ...] = ()
 
-    def names(self) -> frozenset[str]:
+    @cached_property
+    def _names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.posts)
 
+    def names(self) -> frozenset[str]:
+        return self._names
+
+    @cached_property
+    def dated(self) -> tuple[Post, ...]:
+        """Return the entries that say when their post began: the only ones that complete a report."""
+        return tuple(p for p in self.posts if p.start is not None)
+
     def holder(self, city: str, title: str, day: date | None) -> str:
-        """Return who held `title` in `city` on `day`, or ''."""
-        for post in self.posts:
+        """Return who held `title` in `city` on `day`, or '' (also when the day is unknown)."""
+        for post in self.dated:
             if post.city == city and post.title == title and post.held_on(day):
                 return post.name
         return ""
+
+    def posts_of(self, name: str, day: date | None) -> list[Post]:
+        """Return the posts `name` is known to hold on `day`."""
+        return [p for p in self.posts if p.name == name and p.held_on(day)]
 
     def city_of(self, name: str, title: str, day: date | None) -> str:
         """Return the city where `name` held `title` on `day` (any time when no post fits the day), or ''."""
@@ -54,11 +78,13 @@ class Roster:
         return held[0].city if held else ""
 
     def check(self, name: str, title: str, city: str, day: date | None) -> str:
-        """Return a warning when the roster names someone else for this post on this day, else ''."""
-        holder = self.holder(city, title, day)
-        if holder and holder != name:
-            when = day.isoformat() if day else "now"
-            return f"roster: {city}{title} on {when} is {holder}, the article says {name}"
+        """Return a warning when the roster names someone else for this post on this day, else ''.
+
+        An entry without dates speaks for any day here: a warning only asks an editor to look.
+        """
+        holders = [p.name for p in self.posts if p.city == city and p.title == title and p.may_hold_on(day)]
+        if holders and name not in holders and day is not None:
+            return f"roster: {city}{title} on {day.isoformat()} is {holders[0]}, the article says {name}"
         return ""
 
 
@@ -68,7 +94,7 @@ def load_roster(path: Path) -> Roster:
     if not path.is_file():
         return Roster()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError([f"Roster file '{path}': cannot be read: {str(exc).splitlines()[0]}"]) from None
     if isinstance(data, dict):
