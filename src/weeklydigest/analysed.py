@@ -173,6 +173,10 @@ class Week(Protocol):
 
     def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]: ...
 
+    def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]: ...
+
+    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]: ...
+
     def earlier(self) -> Iterator[str]: ...
 
 
@@ -202,6 +206,14 @@ class ListedWeek:
     def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]:
         for p in positions:
             yield p, self.articles[p]
+
+    def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
+        for p in positions:
+            yield self.articles[p].title, self.articles[p].text
+
+    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
+        for p in positions:
+            yield self.readers.phrases(self.articles[p])
 
     def earlier(self) -> Iterator[str]:
         yield from self._earlier
@@ -403,6 +415,38 @@ class StoredWeek:
             found = self.fetch(chunk)
             for position in chunk:
                 yield position, found[position]
+
+    def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
+        """Yield (title, text) of the articles at `positions`, CHUNK at a time, without building the articles."""
+        for start in range(0, len(positions), CHUNK):
+            refs = [self._at[p] for p in positions[start:start + CHUNK]]
+            kept = self.store.derived([r for r in refs if r not in self._cut], (ARTICLE,))
+            for position, ref in zip(positions[start:start + CHUNK], refs, strict=True):
+                row = kept.get(ref, {}).get(ARTICLE)
+                if ref in self._cut:
+                    article = self._cut[ref][0]
+                elif row is not None and self._current(row[0]):
+                    data = json.loads(row[1])
+                    yield data["title"], data["text"]
+                    continue
+                else:  # not kept or no longer current: analysed again
+                    article = self.fetch([position])[position]
+                yield article.title, article.text
+
+    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
+        """Yield the candidate phrases (and the quoted ones) of the articles at `positions`, as kept by `entries`."""
+        code = self.readers.phrases_code
+        for start in range(0, len(positions), CHUNK):
+            chunk = positions[start:start + CHUNK]
+            refs = [self._at[p] for p in chunk]
+            kept = self.store.derived(refs, (PHRASES,))
+            for position, ref in zip(chunk, refs, strict=True):
+                stamp = self._cut[ref][1] if ref in self._cut else self._stamps[ref]
+                row = kept.get(ref, {}).get(PHRASES)
+                if row is not None and row[0] == f"{code}/{stamp}":
+                    yield _phrases_from(row[1])
+                else:  # not kept (a sibling cut): read again
+                    yield self.readers.phrases(self.fetch([position])[position])
 
     def earlier(self) -> Iterator[str]:
         """Yield title and text of the earlier weeks' articles as collected, CHUNK at a time."""

@@ -256,6 +256,12 @@ class _Dated:
         for p, article in self.articles.stream(positions):
             yield p, self._placed(p, article)
 
+    def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
+        return self.articles.texts(positions)
+
+    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
+        return self.articles.offered(positions)
+
     def earlier(self) -> Iterator[str]:
         return self.articles.earlier()
 
@@ -276,8 +282,7 @@ def digest_week(
     in_week: list[Held] = []
     verdicts: dict[str, SectionScore | str] = {}  # the best section, or why there is none
     notes: dict[str, tuple[Removed, ...]] = {}
-    found: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # the phrases each article of the week offers
-    kinds: dict[str, set[str]] = {}  # the kinds of meeting each leader's report of the week names
+    kinds: dict[str, set[str]] = {}  # the kinds of meeting a leader's report of the week names (when it names any)
     names: set[str] = set()
     later: list[int] = []  # out-of-week articles of this run, which the earlier weeks lack
     dated: dict[int, Article] = {}  # undated reports placed by month and day: their dates and warnings
@@ -299,9 +304,9 @@ def digest_week(
             held = _held(article, entry.position)
             in_week.append(held)
             verdicts[article.id] = _verdict(entry.scores(), min_score=config.min_score)
-            found[entry.position] = entry.phrases()
-            if held.city and held.leader:
-                kinds[article.id] = entry.meetings()
+            entry.phrases()  # computed (and kept) now, while the article is at hand; read again below
+            if held.city and held.leader and (named := entry.meetings()):
+                kinds[article.id] = named
             shown = tuple(r for r in article.removed if r.reason != BOILERPLATE)
             if shown:
                 notes[article.id] = shown
@@ -339,14 +344,15 @@ def digest_week(
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
     # The week's phrases: what this week's reports say far more than the earlier weeks' did.
     phrases = emerging_terms(
-        _WeekTexts(articles, in_week, found),
-        _earlier_texts(articles, later),
+        (WeekText(h.city, title + "\n" + text) for h, (title, text) in
+         zip(in_week, articles.texts([h.position for h in in_week]), strict=True)),
+        _earlier_texts(articles, later), offered=articles.offered([h.position for h in in_week]),
         top=THEME_PHRASES, vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms)),
         names=names, places=load_gazetteer().places, exclude=boilerplate)
     # Themes: three or more cities sharing a phrase or a kind of meeting, proposed as sections of their own.
-    themes = find_themes(_Reports(articles, [h.position for h in leaders]), phrases, boilerplate=boilerplate,
-                         exclude=[w for r in config.sections for w in (r.title, *r.keywords, *r.terms)],
-                         kinds_of=lambda article: kinds.get(article.id, set()))
+    themes = find_themes((a for _p, a in articles.stream([h.position for h in leaders])), phrases,
+                         boilerplate=boilerplate, kinds=[(h.city, kinds.get(h.id, ())) for h in leaders],
+                         exclude=[w for r in config.sections for w in (r.title, *r.keywords, *r.terms)])
     # Headline and lede: the machine's drafts, from the sources, until an editor accepts or rewrites them.
     headline, headline_draft = draft_headline(themes, sections)
     lede, lede_draft = draft_lede(themes, sections, _quoted_articles(sections, in_week, articles))
@@ -382,49 +388,11 @@ def digest_week(
     )
 
 
-class _Reports(Sequence[Article]):
-    """Articles of the week read again from where they are kept, a chunk at a time, each time they are read."""
-
-    def __init__(self, articles: Week, positions: list[int]) -> None:
-        self.articles, self.positions = articles, positions
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    def __getitem__(self, index: int) -> Article:  # type: ignore[override]
-        position = self.positions[index]
-        return self.articles.fetch([position])[position]
-
-    def __iter__(self) -> Iterator[Article]:
-        for _position, article in self.articles.stream(self.positions):
-            yield article
-
-
-class _WeekTexts(Sequence[WeekText]):
-    """The week's texts as the phrase finder reads them, with the phrases each offers, read again each time."""
-
-    def __init__(self, articles: Week, in_week: list[Held], found: dict[int, tuple[frozenset[str], frozenset[str]]]):
-        self.articles, self.in_week, self.found = articles, in_week, found
-
-    def __len__(self) -> int:
-        return len(self.in_week)
-
-    def __getitem__(self, index: int) -> WeekText:  # type: ignore[override]
-        held = self.in_week[index]
-        article = self.articles.fetch([held.position])[held.position]
-        return WeekText(held.city, article.title + "\n" + article.text, found=self.found.get(held.position))
-
-    def __iter__(self) -> Iterator[WeekText]:
-        cities = {h.position: h.city for h in self.in_week}
-        for position, article in self.articles.stream([h.position for h in self.in_week]):
-            yield WeekText(cities[position], article.title + "\n" + article.text, found=self.found.get(position))
-
-
 def _earlier_texts(articles: Week, later: list[int]) -> Iterator[str]:
     """Yield the earlier weeks' texts: the store's, then this run's out-of-week articles it does not hold yet."""
     yield from articles.earlier()
-    for _position, article in articles.stream(later):
-        yield article.title + "\n" + article.text
+    for title, text in articles.texts(later):
+        yield title + "\n" + text
 
 
 def _quoted_articles(sections: list[Section], in_week: list[Held], articles: Week) -> dict[str, Article]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -78,7 +78,6 @@ class WeekText:
 
     city: str
     text: str
-    found: tuple[frozenset[str], frozenset[str]] | None = None  # its `candidates`, when already known
 
 
 def _is_name_or_place(word: str, *, names: frozenset[str], places: frozenset[str]) -> bool:
@@ -169,8 +168,12 @@ def candidates(text: str, *, places: frozenset[str] = frozenset()) -> tuple[set[
 def emerging_terms(
     week: Iterable[WeekText], earlier: Iterable[str], *, top: int = 15, vocabulary: tuple[str, ...] = (),
     names: Iterable[str] = (), places: Iterable[str] = (), exclude: Iterable[re.Pattern[str]] = (),
+    offered: Iterable[tuple[Collection[str], Collection[str]]] | None = None,
 ) -> list[dict[str, object]]:
     """Return the week's phrases against the `earlier` texts, best first.
+
+    `offered` gives the `candidates` of each of the week's texts, in their order, when they are
+    already known (kept with each article); the texts are then read once, not twice.
 
     Each is {"term", "count", "articles", "cities", "score"}: `term` is the phrase as printed (in
     quotation marks when the week's reports mostly quote it), `count` its occurrences this week,
@@ -183,13 +186,12 @@ def emerging_terms(
             rjieba.add_word(word, None, None)
     names_set = frozenset(n for n in names if len(n) >= 2)
     places_set = frozenset(places)
-    # Read twice: a sequence (which may read its texts again from the store) is not copied.
-    texts = week if isinstance(week, Sequence) else list(week)
+    texts = week if offered is not None else list(week)
     found: set[str] = set()
     quoted_in: Counter[str] = Counter()
-    for item in texts:
-        phrases, quoted = item.found or candidates(item.text, places=places_set)
-        found |= phrases
+    for phrases, quoted in offered if offered is not None else (
+            candidates(item.text, places=places_set) for item in texts):
+        found |= set(phrases)
         quoted_in.update(quoted)
     found = {p for p in found if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in)
              and not any(pattern.search(p) for pattern in exclude)}
@@ -199,7 +201,9 @@ def emerging_terms(
     count: Counter[str] = Counter()
     articles: Counter[str] = Counter()
     cities: dict[str, set[str]] = defaultdict(set)
+    total = 0
     for item in texts:
+        total += 1
         hits = Counter(phrase for _end, phrase in automaton.iter(item.text))
         count.update(hits)
         articles.update(hits.keys())
@@ -214,7 +218,7 @@ def emerging_terms(
     kept = _longest_forms(kept, articles)
     scored = []
     for phrase in kept:
-        share_week = articles[phrase] / len(texts)
+        share_week = articles[phrase] / total
         share_earlier = (background[phrase] + 0.5) / max(background_total, BACKGROUND_PRIOR)
         ratio = share_week / share_earlier
         if ratio < MIN_RATIO:

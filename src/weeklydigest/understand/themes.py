@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -78,28 +78,29 @@ def meeting_kinds(text: str) -> set[str]:
 
 def find_themes(
     articles: Iterable[Article], phrases: Iterable[dict[str, object]], *, exclude: Iterable[str] = (),
-    boilerplate: Sequence[re.Pattern[str]] = (), kinds_of: Callable[[Article], set[str]] | None = None,
+    boilerplate: Sequence[re.Pattern[str]] = (), kinds: Iterable[tuple[str, Iterable[str]]] | None = None,
 ) -> list[Theme]:
     """Return the week's cross-city themes, strongest first (most cities, then the phrase's score).
 
-    `articles` are the week's reports of the cities' leaders, read twice (a sequence that reads
-    them again from the store will do); `phrases` the week's phrases with their scores; `exclude`
-    the words a configured section already groups by (a theme named by one would repeat that
-    section); `kinds_of(article)` the kinds of meeting it names, when already known.
+    `articles` are the week's reports of the cities' leaders; `phrases` the week's phrases with their
+    scores; `exclude` the words a configured section already groups by (a theme named by one would
+    repeat that section); `kinds` each article's city and the kinds of meeting it names, in order,
+    when already known (kept with each article): the articles are then read once, not twice.
     """
-    articles = articles if isinstance(articles, Sequence) else list(articles)
-    kinds_of = kinds_of or (lambda article: meeting_kinds(article.text))
+    if kinds is None:
+        articles = list(articles)
+        kinds = ((article.city, meeting_kinds(article.text)) for article in articles)
     excluded = [w for w in exclude if len(w) >= 2]
     candidates: list[_Candidate] = [
         _Candidate(str(p["term"]), float(p.get("score") or 0), False) for p in phrases if isinstance(p.get("term"), str)
     ]
     by_kind: dict[str, set[str]] = defaultdict(set)
     reporting_cities: set[str] = set()
-    for article in articles:
-        for kind in kinds_of(article):
-            by_kind[kind].add(article.city)
-        if article.city and article.city != PROVINCE:
-            reporting_cities.add(article.city)
+    for city, named in kinds:
+        for kind in named:
+            by_kind[kind].add(city)
+        if city and city != PROVINCE:
+            reporting_cities.add(city)
     candidates += [_Candidate(kind, float(len(cities)), True) for kind, cities in by_kind.items()
                    if len(cities) >= MIN_CITIES]
     wanted = []
