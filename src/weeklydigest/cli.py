@@ -306,7 +306,7 @@ def _refuse_published(path: Path, issue: str) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .review.app import serve
+    from .review.server import serve
 
     serve(load_config(args.config), host=args.host, port=args.port)
     return 0

@@ -81,6 +81,8 @@ class ScheduleConfig:
 
 
 ROLES = ("editor", "chief")
+# What `weeklydigest hash-password` writes (scrypt:, or pbkdf2:) and what earlier versions wrote.
+PASSWORD_HASH_PREFIXES = ("scrypt:", "pbkdf2:", "pbkdf2_sha256$")
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,15 @@ class ReviewUser:
 
 @dataclass(frozen=True)
 class ReviewConfig:
-    """Who may use the review app, and the environment variable holding its cookie-signing key."""
+    """Who may use the review app, its cookie-signing key's environment variable, sessions and login throttling."""
 
     secret_key_env: str = "WEEKLYDIGEST_REVIEW_SECRET"
     users: tuple[ReviewUser, ...] = ()
+    cookie_secure: bool | None = None  # None: on when base_url is https
+    session_lifetime: float = 12 * 3600.0  # seconds a login lasts (logging out ends it at once)
+    login_attempts: int = 5  # wrong passwords per user or address before the backoff starts
+    login_backoff: float = 30.0  # seconds of the first lock-out, doubled for each further wrong password
+    login_backoff_max: float = 900.0
 
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -432,14 +439,27 @@ def _parse_web(entry: dict[str, Any], key: str, name: str, check: _Checker) -> S
 
 
 def _parse_review(raw: Any, check: _Checker) -> ReviewConfig:
-    """The review app's accounts: `users: [{name, password_hash, role}]` and `secret_key_env`."""
+    """The review app: `users: [{name, password_hash, role}]`, `secret_key_env`, the cookie, sessions, throttling."""
+    default = ReviewConfig()
     if raw is None:
-        return ReviewConfig()
+        return default
     if not isinstance(raw, dict):
         check.error("review", f"expected a mapping (secret_key_env, users), got {_describe(raw)}")
-        return ReviewConfig()
-    check.warn_unknown("review", {"secret_key_env", "users"}, raw)
+        return default
+    durations = ("session_lifetime", "login_backoff", "login_backoff_max")
+    check.warn_unknown("review", {"secret_key_env", "users", "cookie_secure", "login_attempts", *durations}, raw)
     env = check.string(raw, "secret_key_env", "review.secret_key_env", default=ReviewConfig.secret_key_env)
+    cookie_secure = (check.flag(raw, "cookie_secure", "review.cookie_secure", default=False)
+                     if raw.get("cookie_secure") is not None else None)
+    attempts = int(check.number(raw, "login_attempts", "review.login_attempts", default=default.login_attempts,
+                                minimum=1, whole=True))
+    seconds: dict[str, float] = {}
+    for name in durations:
+        value = raw.get(name, getattr(default, name))
+        parsed = parse_duration(value)
+        if parsed is None:
+            check.error(f"review.{name}", f"expected a duration like '30s', '15m' or '12h', got {_describe(value)}")
+        seconds[name] = parsed or getattr(default, name)
     users = []
     entries = raw.get("users", [])
     if not isinstance(entries, list):
@@ -457,13 +477,14 @@ def _parse_review(raw: Any, check: _Checker) -> ReviewConfig:
             check.error(f"{key}.name", f"duplicate user {name!r}")
         names.add(name)
         password_hash = check.string(entry, "password_hash", f"{key}.password_hash")
-        if password_hash and not password_hash.startswith("pbkdf2_sha256$"):
+        if password_hash and not password_hash.startswith(PASSWORD_HASH_PREFIXES):
             check.error(f"{key}.password_hash", "expected a hash made by 'weeklydigest hash-password'")
         role = check.string(entry, "role", f"{key}.role", default="editor")
         if role and role not in ROLES:
             check.error(f"{key}.role", f"expected one of {', '.join(ROLES)}, got {role!r}")
         users.append(ReviewUser(name=name, password_hash=password_hash, role=role))
-    return ReviewConfig(secret_key_env=env, users=tuple(users))
+    return ReviewConfig(secret_key_env=env, users=tuple(users), cookie_secure=cookie_secure,
+                        login_attempts=attempts, **seconds)
 
 
 def _parse_http(raw: Any, check: _Checker) -> HttpSettings:
