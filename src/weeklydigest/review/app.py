@@ -140,6 +140,10 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
 
     app.extensions["csrf"].exempt(unsubscribe)
 
+    def locked(wait: int) -> Any:
+        page = render_template("login.html", error=f"尝试次数过多，请 {_minutes(wait)}后再试。")
+        return page, 429, {"Retry-After": str(wait)}
+
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         if request.method == "GET":
@@ -149,14 +153,14 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
         wait = throttle.retry_after(user=name, address=address)
         if wait:
             logger.warning("review login of %r from %s refused: locked for %d more seconds", name, address, wait)
-            page = render_template("login.html", error=f"尝试次数过多，请 {_minutes(wait)}后再试。")
-            return page, 429, {"Retry-After": str(wait)}
+            return locked(wait)
         user = authenticate(config.review.users, name, request.form.get("password", ""))
         if user is None:
-            lock = throttle.failed(user=name, address=address)
-            if lock:
+            wait = throttle.failed(user=name, address=address)
+            if wait:
                 logger.warning("review login of %r from %s: wrong password; locked for %d seconds",
-                               name, address, lock)
+                               name, address, wait)
+                return locked(wait)
             return render_template("login.html", error="用户名或密码不正确"), 401
         throttle.succeeded(user=name, address=address)
         session.clear()
