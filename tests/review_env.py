@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -78,3 +84,37 @@ def rebuild(config: Config) -> Digest:
     digest = build_issue(config, week=parse_week(ISSUE, week_starts=config.week_starts))
     write_outputs(digest, config, out=config.output, formats=("json",))
     return digest
+
+
+def checkout_config(folder: Path) -> Config:
+    """Return the config of a `checkout_copy`, its relative paths made absolute for the test's own reading."""
+    config = load_config(folder / "config" / "digest.yaml")
+    return replace(config, output=folder / config.output, store=folder / config.store,
+                   templates=folder / config.templates)
+
+
+@contextmanager
+def review_server(folder: Path) -> Iterator[str]:
+    """Run `weeklydigest review --port 0` in `folder` as the README does; yield its base URL."""
+    command = [str(Path(sys.executable).with_name("weeklydigest")), "review", "--port", "0"]
+    env = {**os.environ, "WEEKLYDIGEST_REVIEW_SECRET": SECRET}
+    process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        match = re.search(r"http://127\.0\.0\.1:\d+", line)
+        if not match:
+            process.kill()
+            raise AssertionError(f"the review app did not start: {line!r} {process.communicate()[1]}")
+        yield match[0]
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream:
+                stream.close()

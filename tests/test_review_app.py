@@ -360,7 +360,7 @@ def test_a_session_of_another_login_stays_valid_after_one_logs_out(setup) -> Non
 
 
 def test_a_session_cookie_without_a_login_in_the_store_is_refused(setup) -> None:
-    config, app = setup
+    _, app = setup
     forged = app.test_client()
     with forged.session_transaction() as session:  # signed with the right key, but no login behind it
         session["user"] = "李主编"
@@ -492,7 +492,8 @@ def test_the_filters_show_what_needs_a_decision_and_what_was_edited(setup) -> No
     response = client.post(f"/issues/{ISSUE}/edit", data={"op": "up", "article": SZ_GAMES, "show": "edited",
                                                           "csrf_token": csrf})
     assert response.headers["Location"] == f"/issues/{ISSUE}?show=edited#i-{SZ_GAMES}"  # back to the same view
-    client.post(f"/issues/{ISSUE}/edit", data={"op": "summary", "article": GZ_GAMES, "text": "改写。", "csrf_token": csrf})
+    client.post(f"/issues/{ISSUE}/edit",
+                data={"op": "summary", "article": GZ_GAMES, "text": "改写。", "csrf_token": csrf})
     assert set(cards(client, "edited")) == {SZ_GAMES, GZ_GAMES}
     page = lxml_html.document_fromstring(client.get(f"/issues/{ISSUE}", query_string={"show": "decide"}).data)
     counts = {a.get("data-filter"): a.xpath("string(span)") for a in page.xpath("//nav[@class='filters']/a")}

@@ -18,7 +18,7 @@ def serve(config: Config, *, host: str, port: int) -> None:
 
     app = create_app(config, secret=secret_key(config), warm_previews=True)
     # waitress logs a refused or broken request on "waitress"; the CLI's log level applies to it too.
-    server = create_server(app, host=host, port=port, threads=THREADS, ident="weeklydigest")
+    server = create_server(app, host=host, port=port, threads=THREADS)
     print(f"review app on http://{host}:{getattr(server, 'effective_port', port)}/ (Ctrl-C stops it)", flush=True)
     try:
         server.run()
