@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
 
 from .. import clock
 from ..config import Config
@@ -99,12 +100,20 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
     @app.context_processor
     def globals_() -> dict[str, Any]:
         user = users.get(session.get("user", ""))
-        return {"csrf_token": generate_csrf(), "user": user, "status_labels": STATUS_LABELS,
+        token = generate_csrf()
+        field = Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
+        return {"csrf_token": token, "csrf_field": field, "user": user, "status_labels": STATUS_LABELS,
                 "issue_label": issue_label, "labels": labels, "timezone": config.timezone}
 
     @app.template_filter("local")
     def local(text: str | None) -> str:
         return labels.local_time(text, config.tz)
+
+    @app.template_filter("without")
+    def without(options: str, key: str) -> Markup:
+        """Return the <option>s with the one of `key` (the card's own item) disabled."""
+        mark = f'<option value="{escape(key)}">'
+        return Markup(str(options).replace(mark, mark[:-1] + " disabled>", 1))
 
     def issue_view(view: Any) -> Any:
         @wraps(view)
@@ -130,6 +139,10 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
     def changed(issue: str) -> None:
         if warm_previews:
             previews.warm(issue, lambda: review.state(issue).edited)
+
+    if warm_previews:
+        for newest in review.issues()[:1]:  # the issue the editors are most likely to open first
+            changed(newest)
 
     unsubscribe_app = make_unsubscribe_app(config, path="/unsubscribe")
 
@@ -198,6 +211,7 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
                                sections=[s.title for s in state.edited.sections],
                                items=[(s.title, i) for s in state.edited.sections for i in s.items],
                                cities=(PROVINCE, *CITIES), score_help=SCORE_HELP,
+                               edit_url=url_for("edit", issue=issue),
                                can_publish=users[session["user"]].role == "chief")
 
     @app.post("/issues/<issue>/edit")

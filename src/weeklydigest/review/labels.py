@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 REMOVED = {"spam": "垃圾广告", "hidden": "隐藏文字", "pinyin": "拼音注音", "boilerplate": "版面杂项"}
@@ -93,6 +94,7 @@ _FIELD = {"article": "报道", "section": "栏目", "into": "并入的条目", "
           "articles": "条目", "sections": "栏目"}
 
 
+@lru_cache(maxsize=4096)  # a page repeats the same few reasons many times
 def _translate(text: str, rules: tuple[_Rule, ...]) -> str:
     for pattern, replacement in rules:
         match = pattern.match(text)
