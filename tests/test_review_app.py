@@ -6,8 +6,10 @@ import json
 import logging
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -396,6 +398,14 @@ def test_the_session_cookie_is_secure_when_base_url_is_https_or_the_config_says(
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie.split("; ")) is secure
+    # Over HTTPS Flask-WTF wants the Referer of a form: the app's own pages must let browsers send it.
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    if secure:
+        page = client.get("/", base_url="https://localhost").get_data(as_text=True)
+        fresh = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        assert client.post("/logout", data={"csrf_token": fresh}, base_url="https://localhost").status_code == 400
+        assert client.post("/logout", data={"csrf_token": fresh}, base_url="https://localhost",
+                           headers={"Referer": "https://localhost/"}).status_code == 302
 
 
 def test_review_cookie_secure_is_read_from_the_config() -> None:
@@ -457,12 +467,18 @@ def test_times_are_shown_in_the_configured_time_zone(setup, monkeypatch) -> None
     review.edit(ISSUE, {"op": "lede", "text": "本周导语。"}, by="王编辑")
     review.approve(ISSUE, by="王编辑")
     with Store(config.store) as store:
-        assert store.events(ISSUE)[0][3].startswith("2025-11-17T01:30")  # kept in UTC
+        approved, edited = store.events(ISSUE)[0][3], store.edits(ISSUE)[0][3]
+    assert approved.startswith("2025-11-17T01:")  # kept in UTC (the clock runs on from WEEKLYDIGEST_NOW)
+
+    def shanghai(moment: str) -> str:
+        return datetime.fromisoformat(moment).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+    assert shanghai(approved).startswith("2025-11-17 09:")
     client = app.test_client()
     login(client)
     page = lxml_html.document_fromstring(client.get(f"/issues/{ISSUE}").data)
-    assert page.xpath("string(//ol[contains(@class,'history')]/li)") == "已审定 · 王编辑 · 2025-11-17 09:30"
-    assert "· 王编辑 · 2025-11-17 09:30" in page.xpath("string(//ol[contains(@class,'edits')]/li)")
+    assert page.xpath("string(//ol[contains(@class,'history')]/li)") == f"已审定 · 王编辑 · {shanghai(approved)}"
+    assert f"· 王编辑 · {shanghai(edited)}" in page.xpath("string(//ol[contains(@class,'edits')]/li)")
     assert "生成于 2025-11-17 08:00" in page.text_content()
     assert "UTC" not in visible_text(page) and "时间均为 Asia/Shanghai 时间" in page.text_content()
 

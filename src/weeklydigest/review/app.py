@@ -82,7 +82,8 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Same-origin: source links leak nothing, and over HTTPS Flask-WTF checks the Referer of every form.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
         return response
 
