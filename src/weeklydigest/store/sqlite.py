@@ -278,6 +278,8 @@ class Store:
                              f"this one knows up to {SCHEMA_VERSION})")
         for step in range(version, SCHEMA_VERSION):
             with self._transaction() as db:
+                if self.schema_version > step:
+                    continue  # another process or thread opening the store at the same time did this step
                 MIGRATIONS[step](db)
                 db.execute(f"PRAGMA user_version = {step + 1}")
             logger.info("store %s: schema %d -> %d", self.path, step, step + 1)
