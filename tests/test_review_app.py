@@ -280,6 +280,8 @@ def test_login_never_redirects_off_the_site(setup, query: str) -> None:
 def test_login_returns_to_a_page_of_this_site_with_its_query(setup) -> None:
     _, app = setup
     client = app.test_client()
+    response = client.get(f"/issues/{ISSUE}?show=decide")
+    assert response.headers["Location"] == f"/login?next=/issues/{ISSUE}?show%3Ddecide"
     response = client.post(f"/login?next=/issues/{ISSUE}%3Fshow%3Ddecide",
                            data={"name": "王编辑", "password": PASSWORDS["王编辑"], "csrf_token": token(client)})
     assert response.headers["Location"] == f"/issues/{ISSUE}?show=decide"

@@ -95,7 +95,7 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
         if user is not None and (user not in users or sessions.user(session.get("sid")) != user):
             session.clear()  # logged out, expired, or a user no longer in the config
         if request.endpoint not in ("login", None) and "user" not in session:
-            return redirect(url_for("login", next=request.path))
+            return redirect(url_for("login", next=request.full_path.rstrip("?")))  # the filter comes back too
         return None
 
     @app.context_processor
