@@ -6,7 +6,8 @@ issue with `weeklydigest build`, starts `weeklydigest review --port 0` there, lo
 - the issue page (median of --repeat requests),
 - the first preview.pdf and preview.html of a fresh process (nothing rendered yet),
 - the first preview.pdf after an edit (the app starts rendering it in the background when the edit is saved),
-- a cached preview.pdf and preview.html (median of --repeat requests).
+- a cached preview.pdf and preview.html (median of --repeat requests),
+- and, for comparison in the same run, WeasyPrint rendering the same issue in this process.
 
 Targets (issue 15): cached preview.pdf <= 0.3 s, first render of the sample issue <= 1.5 s, issue page <= 100 ms.
 
@@ -92,6 +93,7 @@ def main() -> int:
     try:
         lay_out(folder)
         run("build", "--week", "2025-W46", "--format", "json", cwd=folder)
+        renderer = render_alone(folder)
         env = {**os.environ, "WEEKLYDIGEST_REVIEW_SECRET": SECRET}
         server = subprocess.Popen([str(BIN), "review", "--port", "0"], cwd=folder, env=env, text=True,
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -109,6 +111,7 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"review app, sample issue 2025-W46 (39 items); {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    figures["renderer alone (render_pdf, warm)"] = renderer
     targets = {"issue page": 0.1, "first preview.pdf (fresh process)": 1.5,
                "first preview.pdf after an edit": 1.5, "cached preview.pdf": 0.3}
     for name, seconds in figures.items():
@@ -116,6 +119,23 @@ def main() -> int:
         mark = "" if target is None else f"   (target <= {target:g} s: {'ok' if seconds <= target else 'MISSED'})"
         print(f"  {name:<36} {seconds * 1000:8.1f} ms{mark}")
     return 0
+
+
+def render_alone(folder: Path) -> float:
+    """Return what WeasyPrint takes for the sample issue in this process, right now (after a warm-up render)."""
+    import json
+
+    from weeklydigest.config import load_config
+    from weeklydigest.model import digest_from_json
+    from weeklydigest.render.pdf import render_pdf
+
+    os.chdir(folder)
+    config = load_config(Path("config/digest.yaml"))
+    digest = digest_from_json(json.loads((folder / "output" / "2025-W46" / "digest.json").read_text("utf-8")))
+    render_pdf(digest, config)
+    seconds = timed(lambda: render_pdf(digest, config))
+    os.chdir(ROOT)
+    return seconds
 
 
 def measure(session: Session, *, repeat: int) -> dict[str, float]:
