@@ -17,7 +17,7 @@ from .review_env import review_config
 
 LEARN = ROOT / "tests" / "data" / "learn"
 GAMES, VILLAGES = "十五运会和残特奥会", "百千万工程"
-HOMESTAY_1112 = "gz-homestay-1112.md"  # rural homestays; its games event word 赛事 misleads the keywords
+HOMESTAY_1112 = "gz-homestay-1112.md"  # rural homestays; a passing 全运会 in the lead misleads the keywords
 HOMESTAY_1119 = "gz-homestay-1119.md"  # a similar report a week later
 
 
@@ -52,7 +52,7 @@ def test_a_move_recorded_for_one_article_changes_the_section_of_a_similar_later_
     config = review_config(tmp_path, source=source)
     first = build(config, "2025-W46")
     section, item = placed(first)["郭永航到从化调研乡村民宿和农文旅融合发展"]
-    assert section == GAMES  # the keyword 赛事 misleads the machine
+    assert section == GAMES  # the passing keyword 全运会 misleads the machine
     Review(config).edit("2025-W46", {"op": "move", "article": item_key(item), "section": VILLAGES}, by="王编辑")
 
     shutil.copy(LEARN / HOMESTAY_1119, source)

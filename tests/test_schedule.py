@@ -155,13 +155,13 @@ def test_sigterm_during_a_build_leaves_no_partial_files(tmp_path):
 
 def test_two_builds_of_one_week_one_wins_one_reports_the_lock(tmp_path):
     config = write_config(tmp_path, build={"day_of_week": "mon"})
-    # The holder keeps the lock until it is told to let go, however long the loser takes to start.
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys; from pathlib import Path; from weeklydigest.lock import IssueLock\n"
         f"with IssueLock(Path({str(tmp_path / 'out')!r}), '2025-W46'):\n"
-        "    print('held', flush=True); sys.stdin.readline()\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        text=True)
+        "    print('held', flush=True); sys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
+    # The holder keeps the lock until the losing build has ended, however slow the machine is.
     loser = subprocess.run([str(EXE), "build", "--config", str(config), "--week", "2025-W46", "--format", "json"],
                            capture_output=True, text=True, timeout=120)
     holder.communicate("done\n", timeout=10)

@@ -19,25 +19,28 @@ def _article(text: str = TEXT, *, day: int = 13, id_: str = "a1") -> Article:
 SCORE = SectionScore("十五运会和残特奥会", 8.0, ("keyword 十五运会 in title",))
 
 
-def test_summary_is_lead_plus_key_sentence_with_exact_offsets():
+def test_summary_is_lead_what_the_leader_did_and_key_sentence_with_exact_offsets():
     item = summarise("湛江", [(_article(), SCORE)], budget=400)
-    lead, key = item.sentences
+    lead, detail, key = item.sentences
     assert lead.text.startswith("11月13日，市委书记余钢")
+    assert detail.text.startswith("余钢先后察看了") and not detail.key
     assert key.text.startswith("余钢强调") and key.key
     for ref in item.sentences:
         assert TEXT[ref.start:ref.end] == ref.text
-    assert item.summary == lead.text + key.text
+    assert item.summary == lead.text + detail.text + key.text
     assert item.dates == ("2025-11-13",)
     assert item.why == ("keyword 十五运会 in title",)
 
 
-def test_budget_trims_whole_clauses_and_ends_with_a_full_stop():
+def test_budget_drops_whole_sentences_then_cuts_at_a_clause_marked_as_cut_never_with_our_full_stop():
     item = summarise("湛江", [(_article(), SCORE)], budget=85)
-    key = item.sentences[-1]
+    lead, key = item.sentences  # the detail sentence is dropped whole
+    assert lead.text.startswith("11月13日") and not lead.cut
     assert TEXT[key.start:key.end] == key.text
-    assert key.text.endswith("确保比赛安全顺利进行")
-    assert display(key).endswith("确保比赛安全顺利进行。")
-    assert len(item.summary) <= 85 + 1
+    assert key.cut and key.text.endswith("确保比赛安全顺利进行")
+    assert display(key) == key.text + "……"
+    assert "确保比赛安全顺利进行。" not in item.summary
+    assert len(item.summary) <= 85 + len("……")
 
 
 def test_trim_never_cuts_inside_quotes():

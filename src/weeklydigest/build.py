@@ -163,7 +163,7 @@ def digest_articles(
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns, learned=learned)
+                                set_patterns=config.set_patterns, learned=learned, weights=config.section_weights)
         best = best_section(scores, min_score=config.min_score)
         if best is None:
             top = max(scores, key=lambda s: s.score)

@@ -543,7 +543,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for document in documents:
         article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns)
+                                set_patterns=config.set_patterns, weights=config.section_weights)
         best = best_section(scores, min_score=config.min_score)
         reports.append({
             "origin": document.origin,

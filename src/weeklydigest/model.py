@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +95,7 @@ class Article:
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
     warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
+    flagged: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of sentences an editor must check
 
     @property
     def paragraphs(self) -> list[str]:
@@ -112,6 +113,7 @@ class SectionRule:
     regex: tuple[str, ...] = ()
     budget: int = 260
     terms: tuple[str, ...] = ()  # shown in red in the digest; the keywords when not configured
+    topic: tuple[str, ...] = ()  # words of the section's topic: they say how far it runs through an article
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,33 @@ class SectionScore:
     title: str
     score: float
     why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SectionWeights:
+    """What each kind of evidence adds to a section's score (fitted by `python -m weeklydigest.understand.calibrate`).
+
+    Counts enter as log2(1 + n): the second mention adds less than the first. Shares are 0..1. The defaults
+    were fitted on 152 labelled reports (real city pages, a published column's city paragraphs cut into
+    reports, the two bundled weeks); `title` and `learned` are held by rule at 1 and 1.5 times `min_score`.
+    """
+
+    title: float = 2.0  # a keyword in the title
+    lead: float = 1.49  # a keyword in the lead sentence
+    activity: float = 1.85  # per log2(1 + n) where the report tells the activity: an opening sentence before the
+    # leader's first act, a sentence where the acting leader acts or speaks, one saying what the visited place is
+    body: float = 0.7  # per log2(1 + n) elsewhere in the body
+    listed: float = -0.14  # per log2(1 + n) as one of several listed topics
+    spread: float = 0.63  # times the share of sentences carrying a keyword
+    topic: float = 0.87  # times the share of sentences carrying a keyword or a topic word
+    learned: float = 3.0  # times the learned likeness (0..1) to the editors' corrections
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+FITTED_WEIGHTS = SectionWeights()
 
 
 @dataclass(frozen=True)
@@ -130,14 +159,16 @@ class SentenceRef:
     start: int
     end: int
     key: bool = False  # the 强调/指出/要求 sentence of the item
+    cut: bool = False  # a run of the sentence's first clauses; printed with the cut mark
 
 
-SENTENCE_ENDS = "。！？!?”’」』）)"
+_SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…", "”", "’", "」", "』", "）", ")")
+CUT_MARK = "……"  # shows where a sentence was cut: nothing of our own is ever made to read as the source's
 
 
 def display(ref: SentenceRef) -> str:
-    """Return the sentence as printed: a trimmed clause run ends with a full stop."""
-    return ref.text if ref.text.endswith(tuple(SENTENCE_ENDS)) else ref.text + "。"
+    """Return the sentence as printed: exactly the source's text, and the cut mark after a cut sentence."""
+    return ref.text + CUT_MARK if ref.cut else ref.text
 
 
 @dataclass(frozen=True)
@@ -294,7 +325,7 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         officials=tuple(data.get("officials", ())),
         dates=tuple(data.get("dates", ())),
         summary=data.get("summary", ""),
-        sentences=tuple(SentenceRef(**s) for s in data.get("sentences", ())),
+        sentences=tuple(_sentence_from_json(s) for s in data.get("sentences", ())),
         sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
         why=tuple(data.get("why", ())),
         score=float(data.get("score", 0.0)),
@@ -302,6 +333,13 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         edited_by=data.get("edited_by", ""),
         removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
     )
+
+
+def _sentence_from_json(data: dict[str, Any]) -> SentenceRef:
+    """Return a summary sentence; one saved before `cut` was recorded is a cut when it ends mid-sentence."""
+    if "cut" not in data:
+        data = data | {"cut": not data.get("text", "").endswith(_SENTENCE_ENDS)}
+    return SentenceRef(**data)
 
 
 ACTIVE, UNSUBSCRIBED, BOUNCING = "active", "unsubscribed", "bouncing"

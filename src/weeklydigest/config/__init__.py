@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from ..errors import ConfigError
-from ..model import SectionRule
+from ..model import FITTED_WEIGHTS, SectionRule, SectionWeights
 
 # Words that are spam wherever they appear; `spam_words` in the config replaces the list.
 DEFAULT_SPAM_WORDS: tuple[str, ...] = ("冷气芯", "汽车零件", "百家乐", "娱乐城", "真人视讯", "六合彩", "代开发票")
@@ -37,6 +37,7 @@ DEFAULT_SET_PATTERNS: tuple[str, ...] = (
     r"(?:深入|认真|全面)?学习(?:宣传)?贯彻(?:落实)?[^，。；：！？]{0,70}?精神",
     r"贯彻落实[^，。；：！？]{0,70}?精神",
     r"(?:习近平)?总书记[^，。；：！？]{0,50}?(?:重要讲话|重要指示|重要论述)[^，。；：！？]{0,12}?精神",
+    r"(?:学习)?借鉴[^，。；：！？]{0,30}?(?:经验|做法)",  # learning from another event's experience names it in passing
 )
 
 
@@ -147,6 +148,7 @@ class Config:
     sections: tuple[SectionRule, ...]
     set_phrases: tuple[str, ...] = DEFAULT_SET_PHRASES
     min_score: float = 2.0
+    section_weights: SectionWeights = FITTED_WEIGHTS  # what each kind of keyword evidence adds to a score
     schedule: ScheduleConfig = ScheduleConfig()
     set_patterns: tuple[str, ...] = DEFAULT_SET_PATTERNS
     spam_words: tuple[str, ...] = DEFAULT_SPAM_WORDS
@@ -167,7 +169,7 @@ class Config:
 
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
-    "sections", "set_phrases", "min_score", "schedule",
+    "sections", "set_phrases", "min_score", "section_weights", "schedule",
     "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "feed_drafts", "review",
     "delivery",
 }
@@ -178,7 +180,7 @@ _SOURCE_KEYS = {
 }
 _ANY_SOURCE_KEY = set().union(*_SOURCE_KEYS.values())
 _HTTP_KEYS = {"timeout", "connect_timeout", "retries", "backoff", "max_bytes"}
-_SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms"}
+_SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms", "topic"}
 
 
 class _Checker:
@@ -317,6 +319,8 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         check.error("min_score", f"expected a number >= 0, got {_describe(min_score)}")
         min_score = 2.0
 
+    section_weights = _parse_section_weights(data.get("section_weights"), check)
+
     set_patterns = DEFAULT_SET_PATTERNS
     if "set_patterns" in data:
         set_patterns = check.strings(data, "set_patterns", "set_patterns")
@@ -364,6 +368,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         sections=sections,
         set_phrases=set_phrases,
         min_score=float(min_score),
+        section_weights=section_weights,
         schedule=schedule,
         set_patterns=set_patterns,
         spam_words=spam_words,
@@ -601,6 +606,7 @@ def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:
         exclude = check.strings(entry, "exclude", f"{key}.exclude")
         regex = check.strings(entry, "regex", f"{key}.regex")
         terms = check.strings(entry, "terms", f"{key}.terms") or keywords
+        topic = check.strings(entry, "topic", f"{key}.topic")
         for j, pattern in enumerate(regex):
             try:
                 re.compile(pattern)
@@ -613,10 +619,31 @@ def _parse_sections(raw: Any, check: _Checker) -> tuple[SectionRule, ...]:
         sections.append(
             SectionRule(
                 title=title, keywords=keywords, require=require, exclude=exclude,
-                regex=regex, budget=budget, terms=terms,
+                regex=regex, budget=budget, terms=terms, topic=topic,
             )
         )
     return tuple(sections)
+
+
+def _parse_section_weights(raw: Any, check: _Checker) -> SectionWeights:
+    """Return the configured weights; keys left out keep their fitted defaults."""
+    if raw is None:
+        return SectionWeights()
+    if not isinstance(raw, dict):
+        check.error("section_weights", f"expected a mapping of evidence to weight, got {_describe(raw)}")
+        return SectionWeights()
+    names = SectionWeights.names()
+    check.warn_unknown("section_weights", set(names), raw)
+    values = {}
+    for name in names:
+        if name not in raw:
+            continue
+        value = raw[name]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            check.error(f"section_weights.{name}", f"expected a number, got {_describe(value)}")
+            continue
+        values[name] = float(value)
+    return SectionWeights(**values)
 
 
 def parse_duration(text: object) -> float | None:

@@ -11,7 +11,6 @@ import rjieba
 
 from ..model import CITIES, PROVINCE, Article
 
-LEARNED_MAX = 5.0  # the most a learned weighting adds to a section's score: a title keyword's worth
 MIN_SIMILARITY = 0.15  # below this share of a section's learned words, an article is not alike
 FULL_SIMILARITY = 0.5  # at this share the full weight is given
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -42,8 +41,8 @@ class Learned:
     def total(self) -> int:
         return sum(self.examples.values())
 
-    def bonus(self, section: str, article_words: set[str]) -> tuple[float, str]:
-        """Return what the corrections add to `section` for an article with these words, and why."""
+    def likeness(self, section: str, article_words: set[str]) -> tuple[float, str]:
+        """Return how alike the article is to `section`'s corrections (0..1), and why."""
         weights = self.weights.get(section)
         if not weights:
             return 0.0, ""
@@ -51,10 +50,10 @@ class Learned:
         similarity = sum(weights[w] for w in matched) / sum(weights.values())
         if similarity < MIN_SIMILARITY:
             return 0.0, ""
-        score = round(LEARNED_MAX * min(1.0, similarity / FULL_SIMILARITY), 2)
         n = self.examples[section]
-        return score, (f"learned from {n} editor correction{'s' if n != 1 else ''} "
-                       f"({'、'.join(matched[:5])}; {similarity:.0%} alike)")
+        return round(min(1.0, similarity / FULL_SIMILARITY), 3), (
+            f"learned from {n} editor correction{'s' if n != 1 else ''} "
+            f"({'、'.join(matched[:5])}; {similarity:.0%} alike)")
 
 
 def learn(examples: list[tuple[str, str]]) -> Learned | None:
