@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,7 +127,12 @@ def test_editors_edit_approve_and_publish_in_a_browser(server, browser) -> None:
 
 
 def test_the_decision_filter_in_a_browser(server, browser) -> None:
-    base, _ = server
+    base, config = server
+    digest = saved_digest()
+    villages = digest.sections[2]
+    close = replace(villages.items[4], score=3.5)  # a close call of the section scorer (the line is 2)
+    save_draft(config, replace(digest, sections=(*digest.sections[:2], replace(villages, items=(
+        *villages.items[:4], close, *villages.items[5:])))))
     pages = {}
     for width, height, name in ((1200, 900, "desktop"), (390, 844, "phone")):
         page = pages[name] = browser.new_page(viewport={"width": width, "height": height})

@@ -10,7 +10,7 @@ import pytest
 
 from weeklydigest.model import Article, Digest, SectionRule
 from weeklydigest.review import labels
-from weeklydigest.understand.learn import learn, words
+from weeklydigest.understand.learn import learn
 from weeklydigest.understand.roster import Post, Roster
 from weeklydigest.understand.sections import score_sections
 
@@ -40,6 +40,9 @@ def reasons_of(digest: Digest) -> list[str]:
     ("彩票站开业", "十五运会主题彩票发售。"),
     ("学习会议", "会议传达学习贯彻十五运会开幕式重要讲话重要指示精神。"),
     ("冷空气到来", "本周气温下降。"),
+    ("市委书记到凤安镇调研", "11月12日，市委书记张三到凤安镇调研。凤安镇是省典型村建设示范镇。"
+     "他强调，要以百千万工程为牵引，推动县域发展。"),
+    ("市委常委会召开会议", "会议听取百千万工程、一季度经济运行、安全生产等工作情况汇报。会议还研究了其他事项。"),
 ])
 def test_every_reason_the_section_scorer_gives_reads_in_chinese(title: str, text: str) -> None:
     for score in score_sections(article(title, text), RULES, set_phrases=("十五运会开幕式重要讲话重要指示精神",)):
@@ -50,10 +53,10 @@ def test_every_reason_the_section_scorer_gives_reads_in_chinese(title: str, text
 def test_a_learned_reason_reads_in_chinese() -> None:
     example = "市委书记到典型村调研乡村振兴和驻镇帮镇扶村工作"
     learned = learn([(example, "百千万工程"), ("市委书记检查十五运会赛区", "十五运会和残特奥会")])
-    assert learned is not None
-    bonus, why = learned.bonus("百千万工程", words(example))
-    assert bonus > 0 and why.startswith("learned from 1 editor correction ")
-    assert english_left(labels.why(why)) == [] and "参照编辑的 1 次归类更正" in labels.why(why)
+    rules = (SectionRule("百千万工程", ("百千万工程",)), SectionRule("十五运会和残特奥会", ("十五运会",)))
+    scores = score_sections(article("调研乡村振兴", example + "。"), rules, set_phrases=(), learned=learned)
+    [why] = [w for score in scores for w in score.why if w.startswith("learned from")]
+    assert english_left(labels.why(why)) == [] and labels.why(why).startswith("参照编辑的 1 次归类更正")
 
 
 def test_the_sample_digests_reasons_all_read_in_chinese(sample_digest: Digest) -> None:
@@ -78,6 +81,18 @@ def test_a_roster_warning_reads_in_chinese() -> None:
     roster = Roster((Post("梅州", "市委书记", "马正勇"),))
     warning = roster.check("李四", "市委书记", "梅州", date(2025, 11, 13))
     assert labels.warning(warning) == "名单核对：2025年11月13日的梅州市委书记是马正勇，报道写的是李四"
+
+
+@pytest.mark.parametrize(("english", "chinese"), [
+    ("keyword 百千万工程 in the opening (1x)", "开头（领导活动之前）含关键词 百千万工程（1 次）"),
+    ("keyword 百千万工程 where the leader acts or speaks (2x)", "领导活动或讲话处含关键词 百千万工程（2 次）"),
+    ("keyword 典型镇 says what the place visited is", "关键词 典型镇 点明所到之处"),
+    ("keyword 百千万工程 as one of several listed topics (1x)", "关键词 百千万工程 只是所列多项议题之一（1 次）"),
+    ("topic words 乡村、振兴 in 4 of 6 sentences", "主题词 乡村、振兴 出现在 6 句中的 4 句"),
+    ("subject of the article (3 of 5 sentences)", "全文主题（5 句中有 3 句谈到）"),
+])
+def test_each_kind_of_section_evidence_reads_in_chinese(english: str, chinese: str) -> None:
+    assert labels.why(english) == chinese
 
 
 def test_merged_and_added_items_explain_themselves_in_chinese() -> None:

@@ -35,8 +35,8 @@ logger = logging.getLogger(__name__)
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'self'; base-uri 'none'")
-SCORE_HELP = ("栏目得分：本条目归入该栏目的依据分数，不是概率。标题含关键词 5 分，首句含关键词 3 分，"
-              "正文每出现一次 1 分（最多 4 分），关键词贯穿全文再加 2 分；达到 min_score 才入选。")
+SCORE_HELP = ("栏目得分：本条目归入该栏目的依据（标题、首句、领导活动处、正文中的关键词，主题词贯穿全文的程度）"
+              "按权重相加的分数，不是概率；达到入选线 {min_score:g} 才入选，越高越有把握。")
 
 
 def secret_key(config: Config) -> str:
@@ -211,7 +211,7 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
         return render_template("issue.html", state=state, digest=state.edited, page=page, filters=FILTERS,
                                sections=[s.title for s in state.edited.sections],
                                items=[(s.title, i) for s in state.edited.sections for i in s.items],
-                               cities=(PROVINCE, *CITIES), score_help=SCORE_HELP,
+                               cities=(PROVINCE, *CITIES), score_help=SCORE_HELP.format(min_score=config.min_score),
                                edit_url=url_for("edit", issue=issue),
                                can_publish=users[session["user"]].role == "chief")
 

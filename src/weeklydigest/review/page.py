@@ -16,7 +16,9 @@ from .workflow import IssueReview
 
 FILTERS = {"decide": "待决定", "edited": "已修改", "all": "全部"}
 DEFAULT_FILTER = "all"
-WEAK_MARGIN = 3.0  # a score less than this above min_score: no keyword in the title, a weak case
+# Section scores are scaled so that min_score is the boundary of the fitted model (understand/sections.py):
+# an item under twice that is a close call.
+WEAK_FACTOR = 2.0
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,8 @@ class IssuePage:
 def decisions(item: Item, *, min_score: float) -> tuple[str, ...]:
     """Return why an item needs an editor's decision (empty when it does not)."""
     reasons = [f"待核对：{labels.warning(w)}" for w in item.warnings]
-    if not item.edited_by and item.score < min_score + WEAK_MARGIN:
-        reasons.append(f"归类把握不大（栏目得分 {item.score:g}，关键词不在标题中）")
+    if not item.edited_by and item.score < min_score * WEAK_FACTOR:
+        reasons.append(f"归类把握不大（栏目得分 {item.score:g}，入选线 {min_score:g}）")
     if not item.dates:
         reasons.append("没有找到日期")
     if not item.officials:
