@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +35,7 @@ def _schema_1(db: sqlite3.Connection) -> None:
     """Articles keyed by URL (or file origin), their text versions, HTTP validators, source health."""
     _run_script(db, """
         CREATE TABLE articles (
-            key           TEXT PRIMARY KEY,   -- the URL, or the file (with #line) for articles without one
+            key           TEXT PRIMARY KEY,   -- the URL, or source/file (with #line) for articles without one
             source        TEXT NOT NULL,      -- the source that first delivered it
             first_seen    TEXT NOT NULL,      -- UTC, ISO 8601
             last_seen     TEXT NOT NULL,
@@ -151,6 +153,109 @@ def _schema_3(db: sqlite3.Connection) -> None:
 
 
 def _schema_4(db: sqlite3.Connection) -> None:
+    """Folder articles named by their source and their path below its folder, not by absolute path.
+
+    Stores written before keyed a file without a URL by its absolute path, so a moved or copied
+    folder gave new articles. A source's folder is taken as the deepest folder holding all the
+    files it delivered from one place (`_folder_roots`). Copies of one file collected from two
+    places become one article with their versions in the order they were seen; review edits and
+    section examples follow the new ids.
+    """
+    from ..collect.boundary import printable
+
+    rows = db.execute("SELECT source, origin, text_hash FROM versions WHERE origin LIKE '/%' ORDER BY seen").fetchall()
+    files: dict[str, dict[str, str]] = {}
+    for source, origin, digest in rows:
+        files.setdefault(source, {})[_file_of(origin)[0]] = digest
+    roots = {source: _folder_roots(sorted(paths), paths) for source, paths in files.items()}
+
+    def moved(source: str, origin: str) -> str:
+        path, line = _file_of(origin)
+        root = roots.get(source, {}).get(path)
+        if not origin.startswith("/") or root is None:
+            return origin
+        return f"{source}/{printable(os.path.relpath(path, root).replace(os.sep, '/'))}{line}"
+
+    for source, origin in {(source, origin) for source, origin, _ in rows}:
+        db.execute("UPDATE versions SET origin = ? WHERE source = ? AND origin = ?",
+                   (moved(source, origin), source, origin))
+    groups: dict[str, list[str]] = {}
+    for key, source in db.execute("SELECT key, source FROM articles WHERE key LIKE '/%'").fetchall():
+        groups.setdefault(moved(source, key), []).append(key)
+    ids: dict[str, str] = {}
+    for new, old in groups.items():
+        _merge_articles(db, new, old)
+        ids |= {_article_id(key): _article_id(new) for key in old}
+    _follow_ids(db, ids)
+
+
+def _folder_roots(paths: list[str], digests: dict[str, str]) -> dict[str, str]:
+    """Return the folder each file was read from: the deepest folder holding them all, unless they are copies.
+
+    When the files split, below their common folder, into groups that hold the same files (same
+    path below each group's own common folder, same text) — a checkout collected before and after
+    a move — each group is a folder of its own.
+    """
+    common = os.path.commonpath([os.path.dirname(p) for p in paths])
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        parts = os.path.relpath(path, common).split(os.sep)
+        groups.setdefault(parts[0] if len(parts) > 1 else "", []).append(path)
+    if len(groups) > 1 and "" not in groups:
+        contents = [{(os.path.relpath(p, os.path.commonpath([os.path.dirname(m) for m in members])), digests[p])
+                     for p in members} for members in groups.values()]
+        if any(len(a & b) * 2 >= min(len(a), len(b)) for n, a in enumerate(contents) for b in contents[n + 1:]):
+            return {path: root for members in groups.values() for path, root in _folder_roots(members, digests).items()}
+    return {path: common for path in paths}
+
+
+def _file_of(origin: str) -> tuple[str, str]:
+    """Split a file origin into its path and its '#line' (empty for a whole file)."""
+    path, mark, line = origin.rpartition("#")
+    return (path, mark + line) if mark and line.isdigit() else (origin, "")
+
+
+def _article_id(key: str) -> str:
+    """The id articles had and have: a hash of their key (`understand.clean.article_id`)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _merge_articles(db: sqlite3.Connection, new: str, old: list[str]) -> None:
+    """Move the articles keyed `old` to the key `new`, as one article: versions by time, repeats left out."""
+    marks = ", ".join("?" * len(old))
+    columns = "seen, source, origin, url, title, outlet, published, fmt, body, raw, text, text_hash"
+    versions = db.execute(f"SELECT {columns} FROM versions WHERE key IN ({marks}) ORDER BY seen, version",
+                          old).fetchall()
+    kept = [v for n, v in enumerate(versions) if n == 0 or v[-1] != versions[n - 1][-1]]
+    first = db.execute(f"SELECT source, first_seen FROM articles WHERE key IN ({marks}) ORDER BY first_seen LIMIT 1",
+                       old).fetchone()
+    last_seen = db.execute(f"SELECT max(last_seen) FROM articles WHERE key IN ({marks})", old).fetchone()[0]
+    published = kept[-1][6] if kept else None
+    published_utc = datetime.fromisoformat(published).timestamp() if published else None
+    db.execute("INSERT INTO articles (key, source, first_seen, last_seen, published, published_utc, version) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)", (new, first[0], first[1], last_seen, published, published_utc,
+                                                len(kept)))
+    for number, version in enumerate(kept, start=1):
+        db.execute(f"INSERT INTO versions (key, version, {columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (new, number, *version))
+    db.execute(f"DELETE FROM versions WHERE key IN ({marks})", old)
+    db.execute(f"DELETE FROM articles WHERE key IN ({marks})", old)
+
+
+def _follow_ids(db: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """Point review edits and section examples at the new ids of the articles they named."""
+    if not ids:
+        return
+    for row_id, edit in db.execute("SELECT id, edit FROM review_edits").fetchall():
+        changed = re.sub(r"\b[0-9a-f]{16}\b", lambda m: ids.get(m.group(0), m.group(0)), edit)
+        if changed != edit:
+            db.execute("UPDATE review_edits SET edit = ? WHERE id = ?", (changed, row_id))
+    for old, new in ids.items():
+        db.execute("UPDATE OR IGNORE section_examples SET article = ? WHERE article = ?", (new, old))
+        db.execute("DELETE FROM section_examples WHERE article = ?", (old,))
+
+
+def _schema_5(db: sqlite3.Connection) -> None:
     """Review app logins: a row per signed-in browser, so that logging out ends the session on the server."""
     _run_script(db, """
         CREATE TABLE review_sessions (
@@ -170,7 +275,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3, _schema_4)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3, _schema_4, _schema_5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
