@@ -112,3 +112,14 @@ def test_moments_are_shown_in_the_configured_time_zone() -> None:
     assert labels.local_time("2025-11-17T08:30:00", london) == "2025-11-17 08:30"  # no zone: as written
     assert labels.local_time("", shanghai) == "" and labels.local_time(None, shanghai) == ""
     assert labels.local_time("not a time", shanghai) == "not a time"
+
+
+def test_the_edits_on_drafts_and_themes_read_in_chinese() -> None:
+    from weeklydigest.review.page import edit_line
+
+    assert edit_line({"op": "accept", "field": "lede"}, {}) == "采用草拟：导语"
+    assert edit_line({"op": "headline", "text": "新标题"}, {}) == "撰写标题"
+    assert edit_line({"op": "theme_rename", "phrase": "强链条", "title": "链长制"}, {}) == "专题改名：强链条 → 链长制"
+    assert edit_line({"op": "theme_drop", "phrase": "强链条"}, {}) == "删除专题：强链条"
+    assert labels.orphan("no machine draft of the headline") == "没有机器草拟的标题"
+    assert labels.orphan("no theme 强链条") == "本期没有提法为“强链条”的专题"

@@ -22,7 +22,7 @@ from ..config import Config
 from ..deliver.web import make_app as make_unsubscribe_app
 from ..errors import DigestError
 from ..model import CITIES, PROVINCE
-from ..render.view import STATUS_LABELS, issue_label, template_folder
+from ..render.view import STATUS_LABELS, coverage, issue_label, template_folder
 from . import labels
 from .auth import authenticate
 from .forms import edit_from_form
@@ -212,7 +212,7 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
                                sections=[s.title for s in state.edited.sections],
                                items=[(s.title, i) for s in state.edited.sections for i in s.items],
                                cities=(PROVINCE, *CITIES), score_help=SCORE_HELP.format(min_score=config.min_score),
-                               edit_url=url_for("edit", issue=issue),
+                               edit_url=url_for("edit", issue=issue), coverage=coverage(state.edited),
                                can_publish=users[session["user"]].role == "chief")
 
     @app.post("/issues/<issue>/edit")

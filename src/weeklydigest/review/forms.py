@@ -8,7 +8,7 @@ from ..errors import DigestError
 from .edits import item_ids, item_key
 from .workflow import Review
 
-_FIELDS = ("article", "section", "into", "city", "title")
+_FIELDS = ("article", "section", "into", "city", "title", "phrase", "field")
 
 
 def edit_from_form(review: Review, issue: str, form: Any, *, by: str) -> dict[str, Any]:
@@ -38,8 +38,8 @@ def edit_from_form(review: Review, issue: str, form: Any, *, by: str) -> dict[st
         return {"op": "order_sections", "sections": titles}
     fields = {name: form.get(name, "") for name in _FIELDS if form.get(name) is not None}
     edit: dict[str, Any] = {"op": op, **fields}
-    if op in ("summary", "add", "commentary", "lede"):
+    if op in ("summary", "add", "commentary", "lede", "headline"):
         edit["text"] = text.replace("\r\n", "\n")
-    if op in ("summary", "add"):
+    if op in ("summary", "add", "lede", "headline", "accept", "theme_accept", "theme_rename", "theme_drop"):
         edit["by"] = by
     return edit

@@ -17,8 +17,10 @@ REMOVED = {"spam": "垃圾广告", "hidden": "隐藏文字", "pinyin": "拼音�
 EDIT_OPS = {
     "drop": "删除条目", "restore": "恢复条目", "move": "移动条目", "order": "调整条目顺序",
     "order_sections": "调整栏目顺序", "summary": "改写概述", "merge": "合并条目", "add": "加入报道",
-    "commentary": "撰写政观谈", "lede": "撰写导语",
+    "commentary": "撰写政观谈", "lede": "撰写导语", "headline": "撰写标题", "accept": "采用草拟",
+    "theme_accept": "采用专题", "theme_rename": "专题改名", "theme_drop": "删除专题",
 }
+DRAFTED = {"headline": "标题", "lede": "导语"}
 
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
@@ -73,6 +75,8 @@ _ORPHANS = _rules(
     (r"^no dropped item with article (.+)$", r"没有含报道 \1 的已删除条目"),
     (r"^no section (.+)$", r"本期没有栏目“\1”"),
     (r"^article (.+) is not among the unassigned$", r"报道 \1 不在未归类的报道中"),
+    (r"^no machine draft of the (\w+)$", lambda m: f"没有机器草拟的{DRAFTED.get(m[1], m[1])}"),
+    (r"^no theme (.+)$", r"本期没有提法为“\1”的专题"),
 )
 
 # What the workflow says when it refuses (review/workflow.py, review/edits.py).
@@ -93,6 +97,7 @@ _MESSAGES = _rules(
      lambda m: f"{EDIT_OPS.get(m[1], m[1])}：请填写{_FIELD.get(m[2], m[2])}"),
     (r"^\S+: add: unknown city (.+)$", r"未知的城市 \1"),
     (r"^\S+: merge: an item cannot be merged into itself$", "条目不能并入它自己"),
+    (r"^\S+: accept: 'field' must be one of .*$", "只能采用草拟的标题或导语"),
     (r"^\S+ is being built by another process.*$", "本期正在由另一个进程生成，请稍后再试"),
 )
 _FIELD = {"article": "报道", "section": "栏目", "into": "并入的条目", "city": "城市", "text": "文字",

@@ -127,6 +127,12 @@ def edit_line(edit: dict[str, Any], targets: dict[str, str]) -> str:
         return f"{name}：{target(edit.get('article'))} 并入 {target(edit.get('into'))}"
     if op == "add":
         return f"{name}：{target(edit.get('article'))} → {edit.get('section', '')}（{edit.get('city', '')}）"
+    if op == "accept":
+        return f"{name}：{labels.DRAFTED.get(str(edit.get('field')), edit.get('field'))}"
+    if op == "theme_rename":
+        return f"{name}：{edit.get('phrase', '')} → {edit.get('title', '')}"
+    if op in ("theme_accept", "theme_drop"):
+        return f"{name}：{edit.get('phrase', '')}"
     if op == "commentary":
         title = str(edit.get("title", "")).strip()
         return f"{name}：{title}" if title else name
