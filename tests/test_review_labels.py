@@ -123,3 +123,11 @@ def test_the_edits_on_drafts_and_themes_read_in_chinese() -> None:
     assert edit_line({"op": "theme_drop", "phrase": "强链条"}, {}) == "删除专题：强链条"
     assert labels.orphan("no machine draft of the headline") == "没有机器草拟的标题"
     assert labels.orphan("no theme 强链条") == "本期没有提法为“强链条”的专题"
+
+
+def test_the_date_warnings_of_the_extractor_read_in_chinese() -> None:
+    from weeklydigest.understand.event import TEMPLATE, YEAR_UNKNOWN
+
+    assert labels.warning(TEMPLATE) == "模板文字（含 XX 占位）：没有事件日期"
+    assert labels.warning(f"{YEAR_UNKNOWN}: the event is 11月13日 of an unknown year") == \
+        "年份不明：事件日期“11月13日”无法确定是哪一年"

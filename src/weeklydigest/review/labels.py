@@ -66,6 +66,8 @@ _UNASSIGNED = _rules(
 _WARNINGS = _rules(
     (r"^roster: (.+?) on (\S+) is (.+), the article says (.+)$",
      lambda m: f"名单核对：{_day(m[2])}的{m[1]}是{m[3]}，报道写的是{m[4]}"),
+    (r"^template text \(XX placeholders\): no event date$", "模板文字（含 XX 占位）：没有事件日期"),
+    (r"^year not established: the event is (.+) of an unknown year$", r"年份不明：事件日期“\1”无法确定是哪一年"),
 )
 
 # Why an edit found no target (review/edits.py).
