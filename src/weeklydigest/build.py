@@ -198,7 +198,7 @@ def digest_articles(
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     leaders: list[Article] = []  # the week's reports of what a city's leader did, placed or not
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
-        if article.city and any(o.title in LEADER_TITLES for o in article.officials):
+        if article.city and any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)):
             leaders.append(article)
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
                                 set_patterns=config.set_patterns, learned=learned, weights=config.section_weights)
@@ -209,7 +209,7 @@ def digest_articles(
             unassigned.append(Unassigned(article.id, article.title, reason))
         elif not article.city:
             unassigned.append(Unassigned(article.id, article.title, "no city found"))
-        elif not any(o.title in LEADER_TITLES for o in article.officials):
+        elif not any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)):
             unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
