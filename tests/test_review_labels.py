@@ -131,3 +131,10 @@ def test_the_date_warnings_of_the_extractor_read_in_chinese() -> None:
     assert labels.warning(TEMPLATE) == "模板文字（含 XX 占位）：没有事件日期"
     assert labels.warning(f"{YEAR_UNKNOWN}: the event is 11月13日 of an unknown year") == \
         "年份不明：事件日期“11月13日”无法确定是哪一年"
+
+
+def test_a_nameless_leader_warning_reads_in_chinese() -> None:
+    assert labels.warning("roster: 梅州市委书记 on 2025-11-17 is 马正勇; the text gives no name") == \
+        "名单核对：报道没有写名字；2025年11月17日的梅州市委书记按名单是马正勇"
+    assert labels.warning("roster: 梅州市委书记 on 2025-11-13 is 马正勇, the article says 李四") == \
+        "名单核对：2025年11月13日的梅州市委书记是马正勇，报道写的是李四"

@@ -64,6 +64,8 @@ _UNASSIGNED = _rules(
 
 # Warnings on items (understand/roster.py).
 _WARNINGS = _rules(
+    (r"^roster: (.+?) on (\S+) is (.+); the text gives no name$",
+     lambda m: f"名单核对：报道没有写名字；{_day(m[2])}的{m[1]}按名单是{m[3]}"),
     (r"^roster: (.+?) on (\S+) is (.+), the article says (.+)$",
      lambda m: f"名单核对：{_day(m[2])}的{m[1]}是{m[3]}，报道写的是{m[4]}"),
     (r"^template text \(XX placeholders\): no event date$", "模板文字（含 XX 占位）：没有事件日期"),
