@@ -1,7 +1,7 @@
 """The review app in real headless Chromium: log in, edit, approve, publish; screenshots for people to look at.
 
 The app runs as `weeklydigest review` in a copy of the checkout's layout. Screenshots go to
-$WEEKLYDIGEST_SCREENSHOTS (default: weeklydigest-screenshots in the system's temporary folder).
+$WEEKLYDIGEST_SCREENSHOTS (default: a new temporary folder).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-SHOTS = Path(os.environ.get("WEEKLYDIGEST_SCREENSHOTS") or Path(tempfile.gettempdir()) / "weeklydigest-screenshots")
+# Screenshots for people to look at: WEEKLYDIGEST_SCREENSHOTS names a folder to keep them in.
+SHOTS = Path(os.environ.get("WEEKLYDIGEST_SCREENSHOTS") or tempfile.mkdtemp(prefix="weeklydigest-screenshots-"))
 GZ_GAMES, SZ_GAMES, ZH_GAMES = "d8ec8c7be51d67a6", "bb43695dce2df572", "1051ece76af3417b"
 VILLAGES = "百千万工程"
 

@@ -14,6 +14,7 @@ from . import clock
 from .collect import Progress, collect_into, read_sources
 from .collect.guard import guarded
 from .config import Config, SourceConfig
+from .errors import EmptyWeek
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -325,6 +326,19 @@ def with_removed(item: Item, articles: dict[str, Article]) -> Item:
     notes = tuple(RemovedNote(source.id, r.text, r.reason) for source in item.sources
                   for r in (articles[source.id].removed if source.id in articles else ()) if r.reason != BOILERPLATE)
     return replace(item, removed=notes) if notes else item
+
+
+def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: Path | None) -> None:
+    """Raise EmptyWeek, naming the week and the sources looked at, when no article reports an event of it."""
+    if digest.stats.get("in_week", 0):
+        return
+    looked = [f"{s.name} ({s.kind} {s.path or s.url or s.listing or ', '.join(s.urls)})" for s in sources]
+    if store:
+        looked.append(f"the store {store}")
+    raise EmptyWeek(
+        f"{digest.issue} ({digest.period.start} – {digest.period.end}) has no article in "
+        f"{', '.join(looked) or 'no source'}: no issue written; collect the week's reports first, "
+        "or build another week with --week")
 
 
 def write_outputs(
