@@ -424,7 +424,7 @@ def test_review_cookie_secure_is_read_from_the_config() -> None:
     assert str(raised.value).split('; ') == [
         "Config value 'review.cookie_secure': expected true or false, got str 'yes'",
         "Config value 'review.login_attempts': expected a whole number >= 1, got int 0",
-        "Config value 'review.login_backoff': expected a duration like '30s', '15m' or '12h', got str 'soon'"]
+        "Config value 'review.login_backoff': expected a duration like '90s', '30m', '2h' or '1d', got str 'soon'"]
 
 
 # --- what editors see --------------------------------------------------------------------------------
