@@ -169,3 +169,17 @@ def test_threads_opening_a_new_store_at_once_all_get_it(tmp_path):
     assert errors == []
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
+
+
+def test_a_read_only_store_is_neither_migrated_nor_written(tmp_path):
+    path = tmp_path / "store.sqlite"
+    with Store(path) as store:
+        latest = store.schema_version
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 1")  # as an older weeklydigest left it
+    before = path.read_bytes()
+    with Store(path, read_only=True) as store:
+        assert store.schema_version == 1
+        assert store.counts() == {"articles": 0, "versions": 0}
+    assert path.read_bytes() == before
+    assert latest > 1

@@ -334,19 +334,29 @@ def _moment(text: str | None) -> datetime | None:
 class Store:
     """The article store at `path`; use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open the store at `path`, creating and migrating it; `read_only` opens an existing one as it is."""
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit mode: transactions are opened explicitly by `_transaction`.
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            if read_only:
+                # Checks (doctor, status) never write: no migration, no journal change.
+                self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                           timeout=30)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Autocommit mode: transactions are opened explicitly by `_transaction`.
+                self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"store {path}: cannot open: {exc}") from None
         try:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across process crashes
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across process crashes
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+            elif self.schema_version > SCHEMA_VERSION:
+                raise StoreError(f"store {path}: written by a newer weeklydigest (schema {self.schema_version}, "
+                                 f"this one knows up to {SCHEMA_VERSION})")
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"store {path}: {exc}{damaged_hint(exc)}") from None
