@@ -26,7 +26,7 @@ CHUNK = 400  # keys per query: well under SQLite's and PostgreSQL's limits on pa
 Ref = tuple[str, int]  # (article key, version)
 
 
-_SCHEMA_5 = """
+_SCHEMA_6 = """
         ALTER TABLE versions ADD COLUMN body_hash TEXT;   -- of what the source delivered (see delivery_hash)
         CREATE TABLE derived (
             key         TEXT NOT NULL,
@@ -49,9 +49,9 @@ _SCHEMA_5 = """
 """
 
 
-def schema_5(db: sqlite3.Connection) -> None:
+def schema_6(db: sqlite3.Connection) -> None:
     """Analyses kept per article version and stage, folder files as last read, the hash of each delivery."""
-    for statement in _SCHEMA_5.split(";"):
+    for statement in _SCHEMA_6.split(";"):
         if statement.strip():
             db.execute(statement)
 
