@@ -84,13 +84,17 @@ def _is_name_or_place(word: str, *, names: frozenset[str], places: frozenset[str
     return word in names or word in places or word in CITIES or word == PROVINCE
 
 
-def _plain(phrase: str, *, names: frozenset[str], places: frozenset[str], quoted: bool) -> bool:
-    """Whether `phrase` may be a phrase of the week: not generic, not a name, naming no city."""
+def _plain(phrase: str, *, names: frozenset[str], places: frozenset[str], quoted: bool,
+           named: ahocorasick.Automaton) -> bool:
+    """Whether `phrase` may be a phrase of the week: not generic, not a name, naming no city nor person.
+
+    `named` finds the cities and `names` in a phrase: one pass over it, however many names the week has.
+    """
     if phrase in GENERIC or _is_name_or_place(phrase, names=names, places=places):
         return False
     if (set(phrase) <= _NUMERAL and not quoted) or len(phrase) < 2:
         return False
-    return not any(city in phrase for city in CITIES) and not any(name in phrase for name in names)
+    return next(named.iter(phrase), None) is None
 
 
 def quoted_phrases(text: str) -> list[str]:
@@ -193,7 +197,8 @@ def emerging_terms(
             candidates(item.text, places=places_set) for item in texts):
         found |= set(phrases)
         quoted_in.update(quoted)
-    found = {p for p in found if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in)
+    named = _automaton((*CITIES, *names_set))
+    found = {p for p in found if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in, named=named)
              and not any(pattern.search(p) for pattern in exclude)}
     if not found:
         return []
