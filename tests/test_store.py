@@ -91,7 +91,7 @@ def test_a_fresh_store_has_the_latest_schema_and_tables(tmp_path):
         assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
     tables = {name for (name,) in rows(tmp_path / "s.sqlite", "SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"articles", "versions", "http_cache", "sources", "review_edits", "review_events",
-                      "review_revisions", "section_examples", "subscribers", "deliveries"}
+                      "review_revisions", "section_examples", "subscribers", "deliveries", "runs", "editions"}
     assert rows(tmp_path / "s.sqlite", "PRAGMA journal_mode") == [("wal",)]
 
 

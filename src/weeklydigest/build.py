@@ -28,7 +28,7 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
-from .store import Store
+from .store import open_store
 from .understand.clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .understand.dedupe import dedupe
 from .understand.extract import extract, load_gazetteer
@@ -91,7 +91,7 @@ def build_issue(
         skipped = list(bad)
         learned = None
     else:
-        with Store(config.store) as store:
+        with open_store(config) as store:
             # Collect: every source into the store; unreadable inputs become `skipped`.
             collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
             # Read back: the week's candidates, so articles of earlier collections count too.

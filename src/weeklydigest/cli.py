@@ -26,10 +26,10 @@ from .collect.folder import SUFFIXES, read_file
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .evaluate import MEASURES
-from .lock import LOCKED_EXIT, IssueLock, IssueLocked
+from .lock import LOCKED_EXIT, IssueLocked, issue_lock
 from .model import SUBSCRIBER_STATUSES
 from .render import FORMATS
-from .store import Store, StoreError
+from .store import StoreError, StoreLocation, open_store
 from .store.runlog import finish_run, start_run
 from .understand.clean import clean
 from .understand.extract import extract
@@ -183,7 +183,7 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     now = clock.now(config.tz)
-    with Store(config.store) as store:
+    with open_store(config) as store:
         if args.action == "add":
             subscriber = make_subscriber(args.address, name=args.name, sections=args.sections, config=config)
             if not store.add_subscriber(subscriber, now=now):
@@ -268,12 +268,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise DigestError(f"unknown format {', '.join(unknown) or '(none)'}: expected some of {','.join(FORMATS)}")
     week = resolve_week(config, week=args.week, day=args.date)
     out = args.out or config.output
-    with IssueLock(out, week.issue):
+    with issue_lock(out, week.issue, store=config.store, edition=config.edition):
         _refuse_published(out / week.issue / "digest.json", week.issue)
         log = not args.no_run_log
         if log:
             run = start_run(config.store, kind="build", trigger="manual", issue=week.issue,
-                            started=clock.now(config.tz))
+                            started=clock.now(config.tz), edition=config.edition)
         try:
             with _progress_display() as progress:
                 digest = build_issue(config, week=week, sources=_folder_sources(args.source), progress=progress)
@@ -281,11 +281,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         except BaseException as exc:
             if log:
                 outcome = "abandoned" if isinstance(exc, KeyboardInterrupt) else "failed"
-                finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome)
+                finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome,
+                           edition=config.edition)
             raise
         if log:
             counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
-            finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts)
+            finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts,
+                       edition=config.edition)
     for skipped in digest.skipped:
         print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
     stats = digest.stats
@@ -372,7 +374,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not jobs:
         print("  (no daemon has run with this config: weeklydigest schedule)")
     print("last runs:")
-    runs = last_runs(config.store, limit=args.runs)
+    runs = last_runs(config.store, limit=args.runs, edition=config.edition)
     for run in runs:
         counts = run["counts"]
         detail = run["error"] or counts.get("summary") or ", ".join(
@@ -431,7 +433,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     sources = _folder_sources(args.source) or config.sources
     if not sources:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
-    with Store(config.store) as store, _progress_display() as progress:
+    with open_store(config) as store, _progress_display() as progress:
         collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
         counts = store.counts()
     for skipped in collection.skipped:
@@ -450,7 +452,7 @@ def print_source_health(config: Config) -> None:
     if not config.store.exists():
         print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
         return
-    with Store(config.store) as store:
+    with open_store(config) as store:
         health = {h.name: h for h in store.health()}
         counts = store.counts()
     table = Table("source", "kind", "last success", "last error", "seen", "new", "updated", "skipped", "stored",
@@ -507,12 +509,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             if source.kind == "folder" and source.path is not None:
                 report(source.path.is_dir(), f"source {source.name}: folder {source.path}",
                        "folder not found")
-        store_dir = config.store.parent if str(config.store.parent) else Path(".")
-        writable = os.access(store_dir if store_dir.exists() else store_dir.parent or Path("."), os.W_OK)
-        report(writable, f"store {config.store} (folder writable)", f"cannot write to {store_dir}")
-        if config.store.exists():
+        location = StoreLocation.of(config.store)
+        if not location.is_database:
+            store_dir = location.path.parent if str(location.path.parent) else Path(".")
+            writable = os.access(store_dir if store_dir.exists() else store_dir.parent or Path("."), os.W_OK)
+            report(writable, f"store {config.store} (folder writable)", f"cannot write to {store_dir}")
+        if location.exists():
             try:
-                with Store(config.store) as store:
+                with open_store(config) as store:
                     check, counts = store.integrity(), store.counts()
                 report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
                        "the store is damaged; move it aside and collect again")
@@ -590,7 +594,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from .understand.learn import learn
 
         # The editors' section corrections of earlier weeks, as a build of this week would use them.
-        with Store(config.store) as store:
+        with open_store(config) as store:
             learned = learn(store.examples(before=week.issue))
     evaluation = evaluate_build(config, gold, week=week, sources=sources, learned=learned)
     without = evaluate_build(config, gold, week=week, sources=sources) if learned else None

@@ -1,13 +1,17 @@
-"""One build of an issue at a time, across processes: an advisory lock file per issue."""
+"""One build of an issue at a time, across processes: an advisory lock file per issue, or the database's
+advisory lock when the store is PostgreSQL (so that hosts sharing the store see it too)."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .errors import DigestError
+from .store import DEFAULT_EDITION, StoreLocation, shared_lock
 
 LOCKED_EXIT = 75  # EX_TEMPFAIL: try again later
 
@@ -46,3 +50,15 @@ class IssueLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def issue_lock(folder: Path, issue: str, *, store: StoreLocation | Path | None = None,
+               edition: str = DEFAULT_EDITION) -> AbstractContextManager[Any]:
+    """Return the lock of one issue's build: the database's when the store is PostgreSQL (every host sees it),
+    else `<folder>/.locks/<issue>.lock`."""
+    if store is not None:
+        shared = shared_lock(store, f"build {edition} {issue}", busy=lambda holder: IssueLocked(
+            f"{issue} is being built by another process ({holder}); not building it twice"))
+        if shared is not None:
+            return shared
+    return IssueLock(folder, issue)

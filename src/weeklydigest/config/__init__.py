@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..model import FITTED_WEIGHTS, SectionRule, SectionWeights
+from ..store.location import DEFAULT_EDITION, StoreLocation, edition_problem, url_problem
 
 # Words that are spam wherever they appear; `spam_words` in the config replaces the list.
 DEFAULT_SPAM_WORDS: tuple[str, ...] = ("冷气芯", "汽车零件", "百家乐", "娱乐城", "真人视讯", "六合彩", "代开发票")
@@ -134,7 +135,7 @@ class Config:
     title: str
     timezone: str
     week_starts: str
-    store: Path
+    store: StoreLocation  # a path (SQLite) or postgresql://user@host:port/db
     output: Path
     templates: Path
     sources: tuple[SourceConfig, ...]
@@ -153,6 +154,7 @@ class Config:
     feed_drafts: bool = False  # list drafts in feed.atom too (the archive page always lists them)
     review: ReviewConfig = ReviewConfig()
     delivery: DeliveryConfig | None = None  # None: no `delivery` in the file, issues are not e-mailed
+    edition: str = DEFAULT_EDITION  # the edition of the store this config makes (editions share articles)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -164,7 +166,7 @@ _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "section_weights", "schedule",
     "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "feed_drafts", "review",
-    "delivery",
+    "delivery", "edition",
 }
 _SOURCE_KEYS = {
     "folder": {"name", "kind", "path"},
@@ -304,6 +306,11 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
     if week_starts and week_starts not in WEEKDAYS:
         check.error("week_starts", f"expected one of {', '.join(WEEKDAYS)}, got {week_starts!r}")
     store = check.string(data, "store", "store", default="output/store.sqlite")
+    if store and StoreLocation(store).is_database and (problem := url_problem(store)):
+        check.error("store", problem)
+    edition = check.string(data, "edition", "edition", default=DEFAULT_EDITION)
+    if edition and (problem := edition_problem(edition)):
+        check.error("edition", problem)
     output = check.string(data, "output", "output", default="output")
     templates = check.string(data, "templates", "templates", default="templates")
     set_phrases = check.strings(data, "set_phrases", "set_phrases") or DEFAULT_SET_PHRASES
@@ -354,7 +361,8 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         title=title,
         timezone=timezone,
         week_starts=week_starts,
-        store=Path(store),
+        store=StoreLocation(store),
+        edition=edition,
         output=Path(output),
         templates=Path(templates),
         sources=sources,

@@ -1,0 +1,79 @@
+"""What differs between the store's backends, in one place: connecting, the schema version, locks, checks.
+
+Everything else — every table, query and migration step — is the same SQLAlchemy Core code on both.
+`backend_for` is the one place that picks a backend from the store's location.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import DigestError
+from .location import StoreLocation
+
+
+class StoreError(DigestError):
+    """The store cannot be opened, read or written."""
+
+
+class Backend:
+    """A store's database: an engine, how it keeps its schema version and how it reports problems."""
+
+    name = ""
+    engine: Engine
+
+    def __init__(self, location: StoreLocation) -> None:
+        self.location = location
+
+    def writer(self) -> AbstractContextManager[Connection]:
+        """Return a transaction for writing (committed on exit, rolled back on an exception)."""
+        return self.engine.begin()
+
+    def schema_version(self, conn: Connection) -> int:
+        raise NotImplementedError
+
+    def set_schema_version(self, conn: Connection, version: int) -> None:
+        raise NotImplementedError
+
+    def lock_schema(self, conn: Connection) -> None:
+        """Make other processes wait while this transaction migrates the schema."""
+
+    def insert(self, table: Table) -> Any:
+        """Return an INSERT of the backend's dialect, which has `on_conflict_do_update/nothing`."""
+        raise NotImplementedError
+
+    def integrity(self, conn: Connection) -> str:
+        """Return 'ok' or the problems the database finds in itself."""
+        raise NotImplementedError
+
+    def message(self, exc: SQLAlchemyError) -> str:
+        """Return the one line a person reads for a database error."""
+        return first_line(exc)
+
+    def after_copy(self, conn: Connection, table: Table) -> None:
+        """Bring the table's id counter past the ids copied into it."""
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def first_line(exc: BaseException) -> str:
+    """Return the first line of what the driver said about an error (SQLAlchemy wraps it)."""
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0]
+
+
+def backend_for(location: StoreLocation) -> Backend:
+    """Return the backend of a store location: PostgreSQL for a database URL, SQLite for a path."""
+    if location.is_database:
+        from .postgres import PostgresBackend
+
+        return PostgresBackend(location)
+    from .sqlite import SqliteBackend
+
+    return SqliteBackend(location)
