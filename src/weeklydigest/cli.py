@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, 
 from rich.progress import Progress as RichProgressBars
 from rich.table import Table
 
-from . import __version__, clock
+from . import __version__, cli_store, clock
 from .collect.folder import SUFFIXES, read_file
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
@@ -175,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
                               help=f"fail when {measure} accuracy is below this share (0..1)")
     evaluate.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     evaluate.set_defaults(handler=cmd_eval)
+    cli_store.add_commands(commands)
     return parser
 
 
@@ -384,6 +385,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not runs:
         print("  (none yet)")
     print_source_health(config)
+    cli_store.print_editions(config)
     return 0
 
 
