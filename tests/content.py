@@ -160,7 +160,8 @@ def write_config(tmp_path: Path, sources: list[dict[str, object]], **extra: obje
     data: dict[str, object] = {
         "store": str(tmp_path / "store.sqlite"),
         "output": str(tmp_path / "out"),
-        "http": {"timeout": 0.5, "connect_timeout": 0.5, "retries": 1, "backoff": 0.01},
+        # The test servers listen on 127.0.0.1: the address policy refuses loopback unless told otherwise.
+        "http": {"timeout": 0.5, "connect_timeout": 0.5, "retries": 1, "backoff": 0.01, "allow_private": True},
         "sources": sources,
         "sections": [
             {"title": "百千万工程", "keywords": ["百千万工程", "典型镇", "县域经济"]},

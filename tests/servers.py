@@ -18,6 +18,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
     length: bool = True  # send Content-Length (else the body ends when the connection closes)
+    trickle: float = 0.0  # send the whole answer (status line and headers too) one byte every this many seconds
 
     @property
     def etag(self) -> str | None:
@@ -27,9 +28,10 @@ class Reply:
 class Site:
     """Routes paths to replies; a list of replies is served in turn, its last one for ever after."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self._routes: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.trickled = 0  # bytes sent by trickling replies before the client hung up
         self._lock = threading.Lock()
         site = self
 
@@ -40,13 +42,14 @@ class Site:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{path}"
 
     def serve(self, path: str, body: str | bytes, *, encoding: str = "utf-8", **options: object) -> str:
         """Serve one reply at `path` from now on; return its URL."""
@@ -75,6 +78,9 @@ class Site:
             reply = (replies.pop(0) if len(replies) > 1 else replies[0]) if replies else Reply(b"not here", 404)
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.trickle:
+            self._trickle(handler, reply)
+            return
         try:
             if reply.etag and headers.get("if-none-match") == reply.etag:
                 handler.send_response(304)
@@ -91,3 +97,16 @@ class Site:
             handler.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a timeout test)
+
+    def _trickle(self, handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+        head = (f"HTTP/1.1 {reply.status} OK\r\nContent-Type: {reply.content_type}\r\n"
+                f"Content-Length: {len(reply.body)}\r\n\r\n").encode()
+        try:
+            for byte in head + reply.body:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                with self._lock:
+                    self.trickled += 1
+                time.sleep(reply.trickle)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what the test is about

@@ -26,7 +26,7 @@ def test_build_with_source_writes_the_four_outputs_and_lists_skipped_files(tmp_p
     folder = tmp_path / "2025-W46"
     assert sorted(p.name for p in folder.iterdir()) == ["digest.html", "digest.json", "digest.md"]
     assert f"html: {folder / 'digest.html'}" in result.stdout
-    assert f"skipped: {SAMPLE / 'empty.md'}: empty file" in result.stderr
+    assert "skipped: sample-week/empty.md: empty file" in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
     assert not list(folder.glob(".*.tmp")), "no temporary files left behind"
 

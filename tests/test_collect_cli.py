@@ -63,14 +63,16 @@ def test_collect_fills_the_store_and_status_shows_every_sources_health(tmp_path,
         {"name": "文件夹", "kind": "folder", "path": str(folder)},
         {"name": "失效订阅", "kind": "feed", "url": site.url("/gone.xml")},
     ])
-    assert main(["collect", "--config", str(config.path)]) == 0
+    # A source that failed as a whole makes the run fail, after the others are collected.
+    assert main(["collect", "--config", str(config.path)]) == 1
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         "文件夹: 4 seen, 3 new, 0 updated, 1 skipped",
         "失效订阅: 0 seen, 0 new, 0 updated, 1 skipped; failed: HTTP 404 Not Found",
         f"store {config.store}: 3 articles, 3 versions",
     ]
-    assert f"skipped: {folder / 'broken.md'}: front matter is not valid YAML at line 2" in err.splitlines()
+    assert "skipped: 文件夹/broken.md: front matter is not valid YAML at line 2" in err.splitlines()
+    assert err.splitlines()[-1] == "error: 1 of 2 sources failed (失效订阅); the others were collected"
     assert main(["status", "--config", str(config.path)]) == 0
     out, _ = capsys.readouterr()
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip().startswith(("文件夹", "失效"))}
@@ -187,7 +189,7 @@ def test_sigkill_mid_feed_collection_leaves_the_store_intact_and_a_rerun_complet
     reports = _many_reports(30)
     _slow_feed(site, reports, delay=0.15)
     config = write_config(tmp_path, [{"name": "慢源", "kind": "feed", "url": site.url("/feed.xml"),
-                                      "fetch_pages": True}], http={"timeout": 5, "retries": 0})
+                                      "fetch_pages": True}], http={"timeout": 5, "retries": 0, "allow_private": True})
     process = subprocess.Popen([*CLI, "collect", "--config", str(config.path)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     before = _kill_when(process, config.store, at_least=5)

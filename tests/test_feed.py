@@ -160,7 +160,7 @@ def test_an_oversized_feed_is_refused_with_or_without_content_length(tmp_path, s
     config = write_config(tmp_path, [
         {"name": "大", "kind": "feed", "url": site.url("/declared.xml")},
         {"name": "流", "kind": "feed", "url": site.url("/streamed.xml")},
-    ], http={"max_bytes": 100_000, "timeout": 2})
+    ], http={"max_bytes": 100_000, "timeout": 2, "allow_private": True})
     declared, streamed = collect(config).runs
     assert declared.error == f"response too large ({len(big)} bytes, the limit is 100000)"
     assert streamed.error == "response too large (more than 100000 bytes)"

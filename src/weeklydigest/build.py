@@ -10,7 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock
-from .collect import Progress, collect, collect_into
+from .collect import Progress, collect_into, read_sources
+from .collect.guard import guarded
 from .config import Config, SourceConfig
 from .model import (
     CITY_ORDER,
@@ -63,16 +64,29 @@ def understand(
 ) -> tuple[list[Article], list[Skipped]]:
     """Clean each document and read its facts; documents left without text are skipped."""
     rules, roster = reading_aids(config)
+    seconds = config.limits.file_seconds if config else None
     cleaned, skipped = [], []
     for document in documents:
-        article = clean(document, spam=rules)
+        # One document that cannot be cleaned (or not in time) is skipped; the others go on.
+        (article,) = guarded(document.origin, lambda document=document: [clean(document, spam=rules)],
+                             seconds=seconds)
+        if isinstance(article, Skipped):
+            skipped.append(Skipped(article.path_or_url, f"cannot be cleaned: {article.reason}"))
+            continue
         if not article.text:
             skipped.append(Skipped(document.origin, "no article text left after cleaning"))
             continue
         cleaned.append(article)
     # Mirrors paste spam into copies of a report: another copy shows what was pasted.
     cleaned = remove_sibling_spam(cleaned)
-    return [extract(a, fallback=week.end, roster=roster) for a in cleaned], skipped
+    extracted = []
+    for article in cleaned:
+        (read,) = guarded(article.origin, lambda article=article: [extract(article, fallback=week.end, roster=roster)])
+        if isinstance(read, Skipped):
+            skipped.append(Skipped(read.path_or_url, f"cannot be understood: {read.reason}"))
+        else:
+            extracted.append(read)
+    return extracted, skipped
 
 
 def build_issue(
@@ -87,13 +101,14 @@ def build_issue(
     earlier: list[str] = []
     if sources is not None:
         # Collect: the given sources only, in memory.
-        documents, bad = collect(sources, tz=config.tz, http=config.http)
-        skipped = list(bad)
+        reading = read_sources(sources, tz=config.tz, http=config.http, limits=config.limits)
+        documents, skipped, failed = reading.documents, list(reading.skipped), reading.failed
         learned = None
     else:
         with open_store(config) as store:
             # Collect: every source into the store; unreadable inputs become `skipped`.
-            collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress)
+            collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress,
+                                      limits=config.limits)
             # Read back: the week's candidates, so articles of earlier collections count too.
             documents = store.candidates(**candidate_window(week, tz=config.tz, collected=collection.started))
             # Earlier weeks: what the week's emerging terms are measured against.
@@ -101,11 +116,14 @@ def build_issue(
             # Learn: the section corrections editors made in earlier issues.
             learned = learn(store.examples(before=week.issue))
         skipped = list(collection.skipped)
+        failed = [run.name for run in collection.failed]
     # Clean and extract: paragraphs, removals, dates, cities, officials.
     articles, empty = understand(documents, week=week, config=config)
     skipped += empty
-    return digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
-                           earlier=earlier, learned=learned)
+    digest = digest_articles(config, articles, week=week, skipped=skipped, seen=len(documents), now=now,
+                             earlier=earlier, learned=learned)
+    # A source that failed as a whole is named: the issue lacks its articles of this collection.
+    return replace(digest, stats={**digest.stats, "sources_failed": failed}) if failed else digest
 
 
 def background_window(week: IssueWeek, *, tz: ZoneInfo) -> dict[str, datetime]:

@@ -23,11 +23,12 @@ from rich.table import Table
 
 from . import __version__, cli_store, clock
 from .collect.folder import SUFFIXES, read_file
+from .collect.guard import describe, one_line
 from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .evaluate import MEASURES
 from .lock import LOCKED_EXIT, IssueLocked, issue_lock
-from .model import SUBSCRIBER_STATUSES
+from .model import SUBSCRIBER_STATUSES, Skipped
 from .render import FORMATS
 from .store import StoreError, StoreLocation, open_store
 from .store.runlog import finish_run, start_run
@@ -289,8 +290,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
             finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts,
                        edition=config.edition)
-    for skipped in digest.skipped:
-        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+    _print_skipped(digest.skipped)
     stats = digest.stats
     print(f"{digest.issue} ({digest.period.start} – {digest.period.end}): "
           f"{stats['items']} items in {len(digest.sections)} sections from {stats['in_week']} "
@@ -298,7 +298,23 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"{len(digest.unassigned)} unassigned, {stats['skipped']} skipped)")
     for fmt, path in written.items():
         print(f"{fmt}: {path}")
+    failed = stats.get("sources_failed") or []
+    if failed:
+        print(f"error: {_failed_sources(failed, len(_folder_sources(args.source) or config.sources))}; the issue "
+              "was written from the other sources and earlier collections", file=sys.stderr)
+        return 1
     return 0
+
+
+def _print_skipped(skipped: tuple[Skipped, ...] | list[Skipped]) -> None:
+    """Print one line per skipped input on stderr."""
+    for entry in skipped:
+        print(f"skipped: {one_line(entry.path_or_url, limit=300)}: {one_line(entry.reason, limit=300)}",
+              file=sys.stderr)
+
+
+def _failed_sources(names: list[str], total: int) -> str:
+    return f"{len(names)} of {total} source{'s' if total != 1 else ''} failed ({', '.join(names)})"
 
 
 def _refuse_published(path: Path, issue: str) -> None:
@@ -390,8 +406,22 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _folder_sources(paths: list[Path]) -> tuple[SourceConfig, ...] | None:
-    """Return the `--source` folders as sources, or None when none were given."""
-    return tuple(SourceConfig(name=p.name or str(p), kind="folder", path=p) for p in paths) or None
+    """Return the `--source` folders as sources, or None when none were given.
+
+    A folder's source is named by the folder (its articles by that name and their path below it);
+    two folders of the same name are told apart by a number.
+    """
+    sources: list[SourceConfig] = []
+    names: set[str] = set()
+    for path in paths:
+        base = path.name or str(path)
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base} ({n})"
+        names.add(name)
+        sources.append(SourceConfig(name=name, kind="folder", path=path))
+    return tuple(sources) or None
 
 
 class _RichProgress:
@@ -436,16 +466,19 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if not sources:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
     with open_store(config) as store, _progress_display() as progress:
-        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress)
+        collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress,
+                                  limits=config.limits)
         counts = store.counts()
-    for skipped in collection.skipped:
-        print(f"skipped: {skipped.path_or_url}: {skipped.reason}", file=sys.stderr)
+    _print_skipped(collection.skipped)
     for run in collection.runs:
         print(f"{run.name}: {run.seen} seen, {run.new} new, {run.updated} updated, {run.skipped} skipped"
-              + (f"; failed: {run.error}" if run.error else ""))
+              + (f"; failed: {one_line(run.error)}" if run.error else ""))
     print(f"store {config.store}: {counts['articles']} articles, {counts['versions']} versions")
     if all(run.error for run in collection.runs):
         raise DigestError("every source failed; see above")
+    if collection.failed:
+        raise DigestError(f"{_failed_sources([r.name for r in collection.failed], len(collection.runs))}; "
+                          "the others were collected")
     return 0
 
 
@@ -538,7 +571,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         raise DigestError(f"{path}: no such file")
     if path.suffix.lower() not in SUFFIXES:
         raise DigestError(f"{path}: not an article file (expected {', '.join(sorted(SUFFIXES))})")
-    documents, skipped = read_file(path, source="inspect", tz=config.tz)
+    documents, skipped = read_file(path, source="inspect", tz=config.tz, limits=config.limits)
     if not documents:
         raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
     from .build import reading_aids
@@ -547,9 +580,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     rules, roster = reading_aids(config)
     reports = []
     for document in documents:
-        article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
-        scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
-                                set_patterns=config.set_patterns, weights=config.section_weights)
+        try:
+            article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+            scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
+                                    set_patterns=config.set_patterns, weights=config.section_weights)
+        except Exception as exc:  # e.g. a date no calendar holds: one line, as for a file that cannot be read
+            raise DigestError(f"{one_line(document.origin)}: cannot be understood: {describe(exc)}") from None
         best = best_section(scores, min_score=config.min_score)
         reports.append({
             "origin": document.origin,

@@ -2,28 +2,32 @@
 
 `collect_into` is the pipeline's collection: every source's articles go into the store, one
 transaction each, and a failing source is recorded in its health and never stops the others.
-`collect` reads the sources once into memory, without a store (for tests and one-off reads).
+`read_sources` (and `collect`, its documents and skipped entries) reads the sources once into
+memory, without a store (for one-off builds and tests). Each document is cut to the limits and
+cleaned in its own guard (see `guard`); the time for all of it is linear in the number of entries.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from ..config import HttpSettings, SourceConfig
+from ..config import HttpSettings, LimitSettings, SourceConfig
 from ..model import RawDocument, Skipped
 from ..store import NEW, UPDATED, SourceRun, Store, StoreError, Validators
 from ..understand.clean import clean
+from .bounded import within_limits
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
 from .feed import iter_feed
 from .fetch import Fetcher
 from .folder import iter_folder
+from .guard import guarded
 from .web import iter_web
 
 logger = logging.getLogger(__name__)
@@ -63,15 +67,63 @@ class Collection:
     skipped: tuple[Skipped, ...]
     started: datetime
 
+    @property
+    def failed(self) -> tuple[SourceRun, ...]:
+        """Return the runs of the sources that failed as a whole."""
+        return tuple(run for run in self.runs if run.error)
 
-def iter_source(source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory) -> Iterator[Event]:
+
+@dataclass(frozen=True)
+class Reading:
+    """What the sources hold, read once into memory."""
+
+    documents: list[RawDocument]
+    skipped: list[Skipped]
+    failed: list[str]  # the sources that failed as a whole
+
+
+def iter_source(
+    source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory, limits: LimitSettings,
+) -> Iterator[Event]:
     """Yield what one source holds; raise SourceError if the whole source fails."""
     if source.kind == "folder" and source.path is not None:
-        return iter_folder(source.path, source=source.name, tz=tz)
+        return iter_folder(source.path, source=source.name, tz=tz, limits=limits)
     if source.kind in ("feed", "web") and fetcher is not None:
         reader = iter_feed if source.kind == "feed" else iter_web
-        return reader(source, fetcher=fetcher, store=memory, tz=tz)
+        return reader(source, fetcher=fetcher, store=memory, tz=tz, limits=limits)
     raise SourceError(f"source kind '{source.kind}' cannot be collected", where=source.name)
+
+
+def _read(
+    source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory, limits: LimitSettings,
+    handle: Callable[[Event], None],
+) -> tuple[str | None, list[Skipped]]:
+    """Hand every event of one source to `handle`; return why the whole source failed (or None) and the skipped.
+
+    A source fails as a whole when it cannot be read at all, when it raises something unforeseen
+    (the entries before stay delivered), or when every entry it offered was skipped.
+    """
+    skipped: list[Skipped] = []
+    seen, error = 0, None
+    try:
+        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=memory, limits=limits):
+            if isinstance(event, Skipped):
+                skipped.append(event)
+            if not isinstance(event, Expect | Validated):
+                seen += 1
+            handle(event)
+    except SourceError as exc:
+        error = str(exc)
+        skipped.append(Skipped(exc.where, error))
+    except (StoreError, sqlite3.Error):
+        raise
+    except Exception as exc:  # an unforeseen failure of one source must not stop the others
+        logger.warning("source %s failed", source.name, exc_info=True)
+        error = f"failed unexpectedly: {type(exc).__name__}: {exc}"
+        skipped.append(Skipped(source.url or str(source.path or "") or source.name, error))
+    if error is None and skipped and seen == len(skipped):
+        error = f"every entry was skipped (first: {skipped[0].reason})"
+    return error, skipped
 
 
 def _fetcher(sources: tuple[SourceConfig, ...], http: HttpSettings, stack: ExitStack) -> Fetcher | None:
@@ -80,32 +132,46 @@ def _fetcher(sources: tuple[SourceConfig, ...], http: HttpSettings, stack: ExitS
     return None
 
 
-def collect(
+def read_sources(
     sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings | None = None,
-) -> tuple[list[RawDocument], list[Skipped]]:
-    """Read every source once into memory; a failing source is reported in `skipped` and never stops the rest."""
+    limits: LimitSettings | None = None,
+) -> Reading:
+    """Read every source once into memory; a failing source is reported and never stops the rest."""
+    limits = limits or LimitSettings()
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
+    failed: list[str] = []
+
+    def keep(event: Event) -> None:
+        if isinstance(event, RawDocument):
+            documents.append(event)
+
     with ExitStack() as stack:
         fetcher = _fetcher(sources, http or HttpSettings(), stack)
         for source in sources:
-            try:
-                for event in iter_source(source, tz=tz, fetcher=fetcher, memory=_NoMemory()):
-                    if isinstance(event, RawDocument):
-                        documents.append(event)
-                    elif isinstance(event, Skipped):
-                        skipped.append(event)
-            except SourceError as exc:
-                skipped.append(Skipped(exc.where, str(exc)))
-    return documents, skipped
+            error, bad = _read(source, tz=tz, fetcher=fetcher, memory=_NoMemory(), limits=limits, handle=keep)
+            skipped += bad
+            if error:
+                failed.append(source.name)
+    return Reading(documents=documents, skipped=skipped, failed=failed)
+
+
+def collect(
+    sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings | None = None,
+    limits: LimitSettings | None = None,
+) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read every source once into memory; a failing source is reported in `skipped` and never stops the rest."""
+    reading = read_sources(sources, tz=tz, http=http, limits=limits)
+    return reading.documents, reading.skipped
 
 
 def collect_into(
     store: Store, sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings,
-    progress: Progress | None = None,
+    progress: Progress | None = None, limits: LimitSettings | None = None,
 ) -> Collection:
     """Collect every source into the store and record each source's health."""
     progress = progress or _Quiet()
+    limits = limits or LimitSettings()
     started = datetime.now(UTC)
     runs: list[SourceRun] = []
     skipped: list[Skipped] = []
@@ -113,7 +179,7 @@ def collect_into(
         fetcher = _fetcher(sources, http, stack)
         for source in sources:
             progress.begin(source.name)
-            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress)
+            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress, limits=limits)
             progress.end(source.name)
             store.record_run(run, now=datetime.now(UTC))
             logger.info("source %s: %d seen, %d new, %d updated, %d skipped%s", run.name, run.seen, run.new,
@@ -125,52 +191,44 @@ def collect_into(
 
 def _collect_source(
     store: Store, source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, progress: Progress,
+    limits: LimitSettings,
 ) -> tuple[SourceRun, list[Skipped]]:
     counts = {NEW: 0, UPDATED: 0, "seen": 0}
-    skipped: list[Skipped] = []
-    error = None
-    try:
-        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=store):
-            match event:
-                case Expect(count=count):
-                    progress.expect(source.name, count)
-                    continue
-                case Validated(url=url, validators=validators):
-                    store.save_validators(url, validators, now=datetime.now(UTC))
-                    continue
-                case Skipped():
-                    skipped.append(event)
-                case Unchanged(key=key):
-                    store.touch(key, now=datetime.now(UTC))
-                case RawDocument():
-                    outcome = _keep(store, event)
-                    if outcome is None:
-                        skipped.append(Skipped(event.origin, "cannot be cleaned (see the log with -v)"))
-                    else:
-                        counts[outcome] = counts.get(outcome, 0) + 1
-            counts["seen"] += 1
-            progress.advance(source.name)
-    except SourceError as exc:
-        error = str(exc)
-        skipped.append(Skipped(exc.where, error))
-    except (StoreError, sqlite3.Error):
-        raise
-    except Exception as exc:  # an unforeseen failure of one source must not stop the others
-        logger.warning("source %s failed", source.name, exc_info=True)
-        error = f"failed unexpectedly: {type(exc).__name__}: {exc}"
-        skipped.append(Skipped(source.url or str(source.path or "") or source.name, error))
-    if error is None and skipped and counts["seen"] == len(skipped):
+    unclean: list[Skipped] = []
+
+    def handle(event: Event) -> None:
+        match event:
+            case Expect(count=count):
+                progress.expect(source.name, count)
+                return
+            case Validated(url=url, validators=validators):
+                store.save_validators(url, validators, now=datetime.now(UTC))
+                return
+            case Unchanged(key=key):
+                store.touch(key, now=datetime.now(UTC))
+            case RawDocument():
+                outcome = _keep(store, event, limits=limits)
+                if isinstance(outcome, Skipped):
+                    unclean.append(outcome)
+                else:
+                    counts[outcome] = counts.get(outcome, 0) + 1
+        counts["seen"] += 1
+        progress.advance(source.name)
+
+    error, skipped = _read(source, tz=tz, fetcher=fetcher, memory=store, limits=limits, handle=handle)
+    skipped += unclean
+    if error is None and unclean and counts["seen"] == len(skipped):
         error = f"every entry was skipped (first: {skipped[0].reason})"
     run = SourceRun(name=source.name, kind=source.kind, seen=counts["seen"], new=counts[NEW],
                     updated=counts[UPDATED], skipped=len(skipped), error=error)
     return run, skipped
 
 
-def _keep(store: Store, document: RawDocument) -> str | None:
-    """Clean one document and put it in the store; return the outcome, None if it cannot be cleaned."""
-    try:
-        article = clean(document)
-    except Exception:  # one odd document must not stop the collection; the traceback goes to the log
-        logger.warning("%s: cannot be cleaned", document.origin, exc_info=True)
-        return None
+def _keep(store: Store, document: RawDocument, *, limits: LimitSettings) -> str | Skipped:
+    """Clean one document and put it in the store; return the outcome, or why it cannot be cleaned."""
+    document = within_limits(document, limits=limits)
+    cleaned = guarded(document.origin, lambda: [clean(document)], seconds=limits.file_seconds)
+    article = cleaned[0]
+    if isinstance(article, Skipped):
+        return Skipped(article.path_or_url, f"cannot be cleaned: {article.reason}")
     return store.put(document, text=article.text, now=datetime.now(UTC))

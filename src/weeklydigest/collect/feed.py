@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 
-from ..config import SourceConfig
+from ..config import LimitSettings, SourceConfig
 from ..model import RawDocument, Skipped
 from ..store import Validators
+from .bounded import within_limits
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
 from .fetch import Fetcher, FetchError
-from .meta import parse_published
+from .guard import guarded
+from .meta import EARLIEST, LATEST, parse_published
 from .web import fetch_article
 
 logger = logging.getLogger(__name__)
@@ -26,16 +28,20 @@ logger = logging.getLogger(__name__)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def iter_feed(source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: ZoneInfo) -> Iterator[Event]:
+def iter_feed(
+    source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: ZoneInfo, limits: LimitSettings | None = None,
+) -> Iterator[Event]:
     """Yield the entries of a feed as articles; nothing when the server says it has not changed.
 
     A feed shows only its latest entries; the store keeps the earlier ones, so nothing is lost when
-    entries rotate out between two collections.
+    entries rotate out between two collections. Each entry is read in its own guard.
     """
+    limits = limits or LimitSettings()
     url = source.url or ""
     previous = store.validators(url) or Validators()
     try:
-        response = fetcher.get(url, etag=previous.etag, last_modified=previous.last_modified)
+        response = fetcher.get(url, etag=previous.etag, last_modified=previous.last_modified,
+                               allow_private=source.allow_private)
     except FetchError as exc:
         raise SourceError(str(exc), where=url) from None
     if response.not_modified:
@@ -59,21 +65,29 @@ def iter_feed(source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: Zone
     outlet = _text(parsed.feed.get("title", ""))
     yield Expect(len(parsed.entries))
     for number, entry in enumerate(parsed.entries, start=1):
-        yield from _entry(entry, number=number, feed=url, outlet=outlet, source=source, fetcher=fetcher,
-                          store=store, tz=tz)
+        origin = _origin(entry, number=number, feed=url)
+        yield from guarded(origin, lambda entry=entry, origin=origin: list(_entry(  # type: ignore[misc]
+            entry, origin=origin, outlet=outlet, source=source, fetcher=fetcher, store=store, tz=tz,
+            limits=limits)))
     # Only now, with every entry stored: a crash before this line makes the next run fetch it all again.
     validators = Validators(etag=response.etag, last_modified=response.last_modified)
     if validators != previous:
         yield Validated(url, validators)
 
 
+def _origin(entry: Any, *, number: int, feed: str) -> str:
+    """Return what names an entry: its link, else the feed's URL with its id or its number."""
+    link = str(entry.get("link") or "").strip()
+    guid = str(entry.get("id") or "").strip()
+    return link or (f"{feed}#{guid}" if guid else f"{feed}#{number}")
+
+
 def _entry(
-    entry: Any, *, number: int, feed: str, outlet: str, source: SourceConfig, fetcher: Fetcher, store: Memory,
-    tz: ZoneInfo,
+    entry: Any, *, origin: str, outlet: str, source: SourceConfig, fetcher: Fetcher, store: Memory,
+    tz: ZoneInfo, limits: LimitSettings,
 ) -> Iterator[Event]:
     link = str(entry.get("link") or "").strip()
     guid = str(entry.get("id") or "").strip()
-    origin = link or (f"{feed}#{guid}" if guid else f"{feed}#{number}")
     title = _text(entry.get("title", ""))
     if not title:
         yield Skipped(origin, "feed entry has no title")
@@ -96,7 +110,8 @@ def _entry(
             yield Unchanged(link)
             return
         fetched = list(fetch_article(link, source=source.name, fetcher=fetcher, store=store, tz=tz, title=title,
-                                     published=published, outlet=entry_outlet, hint=hint))
+                                     published=published, outlet=entry_outlet, hint=hint, limits=limits,
+                                     allow_private=source.allow_private))
         if any(isinstance(event, RawDocument | Unchanged) for event in fetched) or not summary.strip():
             yield from fetched
             return
@@ -106,10 +121,10 @@ def _entry(
     if not _text(body):
         yield Skipped(origin, "feed entry has no text")
         return
-    yield RawDocument(
+    yield within_limits(RawDocument(
         origin=origin, source=source.name, title=title, url=link or guid, published=published,
         body=body, fmt="html", outlet=entry_outlet,
-    )
+    ), limits=limits)
 
 
 def _text(value: object) -> str:
@@ -118,8 +133,11 @@ def _text(value: object) -> str:
 
 
 def _struct_time(entry: Any) -> datetime | None:
+    """Return the entry's time as feedparser read it; None when there is none or no calendar holds it."""
     parsed = entry.get("published_parsed") or dict.get(entry, "updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC) if parsed else None
+    if not parsed or not EARLIEST <= parsed.tm_year <= LATEST:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
 
 
 def _problem(parsed: Any) -> str:

@@ -1,4 +1,7 @@
-"""HTTP for feeds and pages: timeouts, bounded retries with backoff, conditional GET and a size cap."""
+"""HTTP for feeds and pages: timeouts, bounded retries with backoff, conditional GET and a size cap.
+
+What may be fetched at all (http(s) only, the address policy, the deadline) is `netpolicy`'s.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import httpx
 
 from .. import __version__
 from ..config import HttpSettings
+from .netpolicy import DeadlineExceeded, PolicyTransport, Refused, check_request, deadline, past_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -59,30 +63,49 @@ class Fetcher:
     def __init__(self, settings: HttpSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self._sleep = sleep
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            headers={"User-Agent": USER_AGENT},
-        )
+        self._clients: dict[bool, httpx.Client] = {}
 
     def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._client.close()
+        for client in self._clients.values():
+            client.close()
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
-        """Return the response to a GET of `url`; raise FetchError with the reason it failed."""
+    def _client(self, *, allow_private: bool) -> httpx.Client:
+        """Return the client of one address policy (connections are never shared across policies)."""
+        private = allow_private or self.settings.allow_private
+        if private not in self._clients:
+            self._clients[private] = httpx.Client(
+                transport=PolicyTransport(allow_private=private),
+                timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers={"User-Agent": USER_AGENT},
+                event_hooks={"request": [check_request]},
+            )
+        return self._clients[private]
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            allow_private: bool = False) -> Response:
+        """Return the response to a GET of `url`; raise FetchError with the reason it failed.
+
+        Every try, redirect and pause between tries counts towards one deadline (`http.deadline`).
+        """
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        client = self._client(allow_private=allow_private)
+        with deadline(self.settings.deadline):
+            return self._with_retries(url, lambda: self._once(client, url, headers))
+
+    def _with_retries(self, url: str, once: Callable[[], Response]) -> Response:
         tries = self.settings.retries + 1
         for attempt in range(tries):
             try:
-                return self._once(url, headers)
+                return once()
             except _Retry as retry:
                 if attempt + 1 == tries:
                     raise FetchError(f"{retry} (after {tries} {'try' if tries == 1 else 'tries'})") from None
@@ -91,9 +114,9 @@ class Fetcher:
                 self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _once(self, url: str, headers: dict[str, str]) -> Response:
+    def _once(self, client: httpx.Client, url: str, headers: dict[str, str]) -> Response:
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            with client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
                 if status >= 500 or status == 429:
                     raise _Retry(f"HTTP {status} {response.reason_phrase}".rstrip(),
@@ -106,14 +129,25 @@ class Fetcher:
                     content_type=response.headers.get("Content-Type", ""),
                     etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"),
                 )
+        except Refused as exc:
+            raise FetchError(str(exc)) from None
+        except DeadlineExceeded:
+            raise FetchError(self._overdue()) from None
         except httpx.TimeoutException:
+            if past_deadline():
+                raise FetchError(self._overdue()) from None
             raise _Retry(f"timed out (no answer within {self.settings.timeout:g}s)") from None
         except httpx.TooManyRedirects:
             raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx.UnsupportedProtocol as exc:
+            raise FetchError(f"refused: {exc}") from None
         except httpx.TransportError as exc:
             raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
         except (httpx.RequestError, httpx.InvalidURL) as exc:
             raise FetchError(f"request failed: {exc or type(exc).__name__}") from None
+
+    def _overdue(self) -> str:
+        return f"gave up: no complete answer within {self.settings.deadline:g}s (http.deadline)"
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes

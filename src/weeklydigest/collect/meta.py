@@ -14,6 +14,7 @@ _CN_DATETIME = re.compile(
     r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
 
+EARLIEST, LATEST = 1900, 2200  # publication years taken as real
 _META_NAMES = (
     "article:published_time", "publishdate", "pubdate", "publish_date", "date",
     "dc.date", "dc.date.issued", "og:published_time", "datepublished",
@@ -40,8 +41,10 @@ def parse_published(value: object, *, tz: ZoneInfo) -> datetime | None:
         else:
             try:
                 result = dateparser.parse(text)
-            except (ValueError, OverflowError):
+            except (ValueError, OverflowError, TypeError):
                 return None
+    if not EARLIEST <= result.year <= LATEST:  # no news report's; such a time overflows time-zone arithmetic
+        return None
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
     return result

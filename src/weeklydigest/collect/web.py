@@ -14,12 +14,14 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..config import SourceConfig
+from ..config import LimitSettings, SourceConfig
 from ..model import RawDocument, Skipped
 from ..store import Validators
+from .bounded import within_limits
 from .decode import decode_bytes
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
 from .fetch import Fetcher, FetchError, Response
+from .guard import OverBudget, Unusable, guarded, time_budget
 from .meta import html_head, parse_published
 
 logger = logging.getLogger(__name__)
@@ -34,22 +36,24 @@ MIN_PARAGRAPH = 8  # shorter extracted lines (bylines, captions) do not decide w
 COVERAGE = 0.9  # the article region holds this share of the extracted text
 
 
-class Unusable(Exception):
-    """A page that cannot be used; the message is the one-line reason."""
-
-
-def iter_web(source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: ZoneInfo) -> Iterator[Event]:
+def iter_web(
+    source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: ZoneInfo, limits: LimitSettings | None = None,
+) -> Iterator[Event]:
     """Yield the articles of a web source: its `urls`, then the new links of its `listing` page.
 
     Known pages named in `urls` are fetched again with a conditional GET (a changed page becomes a new
-    version); links found on the listing that the store already has are not fetched again.
+    version); links found on the listing that the store already has are not fetched again. Each
+    page is read in its own guard.
     """
+    limits = limits or LimitSettings()
     urls = list(source.urls)
     known: list[str] = []
     if source.listing and source.link_pattern:
         try:
-            links = listing_links(fetcher.get(source.listing), pattern=source.link_pattern)
-        except (FetchError, Unusable) as exc:
+            listing = fetcher.get(source.listing, allow_private=source.allow_private)
+            with time_budget(limits.file_seconds):
+                links = listing_links(listing, pattern=source.link_pattern)
+        except (FetchError, Unusable, OverBudget) as exc:
             if not urls:
                 raise SourceError(f"listing page: {exc}", where=source.listing) from None
             yield Skipped(source.listing, f"listing page: {exc}")
@@ -62,34 +66,40 @@ def iter_web(source: SourceConfig, *, fetcher: Fetcher, store: Memory, tz: ZoneI
     for link in known:
         yield Unchanged(link)
     for url in urls:
-        yield from fetch_article(url, source=source.name, fetcher=fetcher, store=store, tz=tz)
+        yield from guarded(url, lambda url=url: list(fetch_article(  # type: ignore[misc]
+            url, source=source.name, fetcher=fetcher, store=store, tz=tz, limits=limits,
+            allow_private=source.allow_private)))
 
 
 def fetch_article(
     url: str, *, source: str, fetcher: Fetcher, store: Memory, tz: ZoneInfo, title: str = "",
     published: datetime | None = None, outlet: str = "", hint: str | None = None,
+    limits: LimitSettings | None = None, allow_private: bool = False,
 ) -> Iterator[Event]:
     """Fetch one article page (conditionally when the store has it) and yield it, Unchanged, or Skipped.
 
     `title`, `published` and `outlet` come from a feed entry and win over what the page says.
     """
+    limits = limits or LimitSettings()
     previous = (store.validators(url) if store.has(url) else None) or Validators()
     try:
-        response = fetcher.get(url, etag=previous.etag, last_modified=previous.last_modified)
+        response = fetcher.get(url, etag=previous.etag, last_modified=previous.last_modified,
+                               allow_private=allow_private)
         if response.not_modified:
             yield Unchanged(url)
             if hint is not None and hint != previous.hint:
                 yield Validated(url, replace(previous, hint=hint))
             return
-        document = read_page(response, url=url, source=source, tz=tz)
-    except (FetchError, Unusable) as exc:
+        with time_budget(limits.file_seconds):
+            document = read_page(response, url=url, source=source, tz=tz)
+    except (FetchError, Unusable, OverBudget) as exc:
         yield Skipped(url, str(exc))
         return
-    yield RawDocument(
+    yield within_limits(RawDocument(
         origin=document.origin, source=source, title=title or document.title, url=url,
         published=published or document.published, body=document.body, fmt=document.fmt,
         outlet=outlet or document.outlet, raw=document.raw,
-    )
+    ), limits=limits)
     validators = Validators(etag=response.etag, last_modified=response.last_modified, hint=hint)
     if validators != Validators():
         yield Validated(url, validators)

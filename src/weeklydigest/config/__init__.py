@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ class SourceConfig:
     listing: str | None = None  # web: a page linking to articles …
     link_pattern: str | None = None  # … whose absolute URLs match this regex
     fetch_pages: bool = False  # feed: fetch the linked page of entries that carry only a summary
+    allow_private: bool = False  # feed, web: may reach loopback and private addresses (an intranet source)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,21 @@ class HttpSettings:
     retries: int = 2  # extra tries after a 5xx answer, a timeout or a dropped connection
     backoff: float = 1.0  # seconds before the first retry, doubled for each further one
     max_bytes: int = 5_000_000  # a larger response is refused
+    deadline: float = 60.0  # seconds one URL may take in all, every try and redirect included
+    allow_private: bool = False  # every source may reach loopback and private addresses
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """What one input may cost; over a limit it is skipped (or cut, where that is safe) with the reason."""
+
+    file_bytes: int = 5_000_000  # a larger file (a longer JSON line) is skipped
+    line_chars: int = 10_000  # a longer line or paragraph is cut at its last sentence end before the limit
+    text_chars: int = 50_000  # an article's text before cleaning; the paragraphs after the limit are cut
+    front_matter_bytes: int = 65_536  # larger YAML front matter is skipped
+    yaml_values: int = 1_000  # front matter with more values (aliases expanded) is skipped
+    json_depth: int = 32  # a JSON line nested deeper is skipped
+    file_seconds: float = 10.0  # reading and cleaning one file (one entry, one line) longer than this is stopped
 
 
 CRON_FIELDS = ("year", "month", "day", "week", "day_of_week", "hour", "minute", "second")
@@ -148,6 +164,7 @@ class Config:
     spam_words: tuple[str, ...] = DEFAULT_SPAM_WORDS
     officials: Path = Path("config/officials.yaml")
     http: HttpSettings = HttpSettings()
+    limits: LimitSettings = LimitSettings()
     author: str = "weeklydigest"
     first_issue: str | None = None  # the week of issue 第1期; issues are numbered from it
     base_url: str | None = None  # where the output folder is published; makes the feed's links absolute
@@ -165,16 +182,18 @@ class Config:
 _TOP_KEYS = {
     "title", "timezone", "week_starts", "store", "output", "templates", "sources",
     "sections", "set_phrases", "min_score", "section_weights", "schedule",
-    "set_patterns", "spam_words", "officials", "http", "author", "first_issue", "base_url", "feed_drafts", "review",
-    "delivery", "edition",
+    "set_patterns", "spam_words", "officials", "http", "limits", "author", "first_issue", "base_url", "feed_drafts",
+    "review", "delivery", "edition",
 }
 _SOURCE_KEYS = {
     "folder": {"name", "kind", "path"},
-    "feed": {"name", "kind", "url", "fetch_pages"},
-    "web": {"name", "kind", "urls", "listing", "link_pattern"},
+    "feed": {"name", "kind", "url", "fetch_pages", "allow_private"},
+    "web": {"name", "kind", "urls", "listing", "link_pattern", "allow_private"},
 }
 _ANY_SOURCE_KEY = set().union(*_SOURCE_KEYS.values())
-_HTTP_KEYS = {"timeout", "connect_timeout", "retries", "backoff", "max_bytes"}
+_HTTP_KEYS = {"timeout", "connect_timeout", "retries", "backoff", "max_bytes", "deadline", "allow_private"}
+_LIMIT_KEYS = {"file_bytes", "line_chars", "text_chars", "front_matter_bytes", "yaml_values", "json_depth",
+               "file_seconds"}
 _SECTION_KEYS = {"title", "keywords", "require", "exclude", "regex", "budget", "terms", "topic"}
 
 
@@ -349,6 +368,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
     sections = _parse_sections(data.get("sections"), check)
     schedule = _parse_schedule(data.get("schedule"), check)
     http = _parse_http(data.get("http"), check)
+    limits = _parse_limits(data.get("limits"), check)
     review = _parse_review(data.get("review"), check)
     delivery = _parse_delivery(data.get("delivery"), check) if "delivery" in data else None
 
@@ -375,6 +395,7 @@ def parse_config(data: Any, *, path: Path, lines: dict[str, int] | None = None) 
         spam_words=spam_words,
         officials=Path(officials),
         http=http,
+        limits=limits,
         author=author,
         first_issue=first_issue,
         base_url=base_url.rstrip("/") + "/" if base_url else None,
@@ -417,9 +438,13 @@ def _parse_sources(raw: Any, check: _Checker) -> tuple[SourceConfig, ...]:
         elif kind == "feed":
             url = check.url(entry, "url", f"{key}.url")
             fetch_pages = check.flag(entry, "fetch_pages", f"{key}.fetch_pages", default=False)
-            sources.append(SourceConfig(name=name, kind=kind, url=url, fetch_pages=fetch_pages))
+            allow_private = check.flag(entry, "allow_private", f"{key}.allow_private", default=False)
+            sources.append(SourceConfig(name=name, kind=kind, url=url, fetch_pages=fetch_pages,
+                                        allow_private=allow_private))
         elif kind == "web":
-            sources.append(_parse_web(entry, key, name, check))
+            web = _parse_web(entry, key, name, check)
+            allow_private = check.flag(entry, "allow_private", f"{key}.allow_private", default=False)
+            sources.append(replace(web, allow_private=allow_private))
     return tuple(sources)
 
 
@@ -495,6 +520,33 @@ def _parse_http(raw: Any, check: _Checker) -> HttpSettings:
         backoff=float(check.number(raw, "backoff", "http.backoff", default=defaults.backoff, minimum=0)),
         max_bytes=int(check.number(raw, "max_bytes", "http.max_bytes", default=defaults.max_bytes, minimum=1024,
                                    whole=True)),
+        deadline=float(check.number(raw, "deadline", "http.deadline", default=defaults.deadline, minimum=0.01)),
+        allow_private=check.flag(raw, "allow_private", "http.allow_private", default=defaults.allow_private),
+    )
+
+
+def _parse_limits(raw: Any, check: _Checker) -> LimitSettings:
+    defaults = LimitSettings()
+    if raw is None:
+        return defaults
+    if not isinstance(raw, dict):
+        check.error("limits", f"expected a mapping of {', '.join(sorted(_LIMIT_KEYS))}, got {_describe(raw)}")
+        return defaults
+    check.warn_unknown("limits", _LIMIT_KEYS, raw)
+
+    def whole(key: str, minimum: int) -> int:
+        return int(check.number(raw, key, f"limits.{key}", default=getattr(defaults, key), minimum=minimum,
+                                whole=True))
+
+    return LimitSettings(
+        file_bytes=whole("file_bytes", 1024),
+        line_chars=whole("line_chars", 100),
+        text_chars=whole("text_chars", 1000),
+        front_matter_bytes=whole("front_matter_bytes", 256),
+        yaml_values=whole("yaml_values", 10),
+        json_depth=whole("json_depth", 2),
+        file_seconds=float(check.number(raw, "file_seconds", "limits.file_seconds", default=defaults.file_seconds,
+                                        minimum=0.01)),
     )
 
 

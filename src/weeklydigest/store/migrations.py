@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy import Column, Double, Integer, LargeBinary
 
+from .identity import folder_identity
 from .location import DEFAULT_EDITION
 from .schema import TEXT
 
@@ -25,7 +26,7 @@ def _schema_1(op: Operations) -> None:
     """Articles keyed by URL (or file origin), their text versions, HTTP validators, source health."""
     op.create_table(
         "articles",
-        Column("key", TEXT, primary_key=True),
+        Column("key", TEXT, primary_key=True),  # the URL, or source/file (with #line) for articles without one
         Column("source", TEXT, nullable=False),
         Column("first_seen", TEXT, nullable=False),
         Column("last_seen", TEXT, nullable=False),
@@ -122,7 +123,7 @@ def _schema_3(op: Operations) -> None:
     )
 
 
-def _schema_4(op: Operations) -> None:
+def _schema_5(op: Operations) -> None:
     """Editions sharing one store: the run log joins the schema, and review state, learning examples,
     subscribers, deliveries and runs belong to an edition (rows from before to the default one)."""
     if sa.inspect(op.get_bind()).has_table("runs"):  # made outside the schema by earlier releases
@@ -183,5 +184,5 @@ def _with_edition(op: Operations, table: str, key: list[str], rest: list[str], *
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[Operations], None], ...] = (_schema_1, _schema_2, _schema_3, _schema_4)
+MIGRATIONS: tuple[Callable[[Operations], None], ...] = (_schema_1, _schema_2, _schema_3, folder_identity, _schema_5)
 SCHEMA_VERSION = len(MIGRATIONS)

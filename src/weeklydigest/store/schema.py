@@ -29,7 +29,7 @@ metadata = MetaData()
 
 articles = Table(
     "articles", metadata,
-    Column("key", TEXT, primary_key=True),  # the URL, or the file (with #line) for articles without one
+    Column("key", TEXT, primary_key=True),  # the URL, or source/file (with #line) for articles without one
     Column("source", TEXT, nullable=False),  # the source that first delivered it
     Column("first_seen", TEXT, nullable=False),  # UTC, ISO 8601
     Column("last_seen", TEXT, nullable=False),
