@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,8 @@ from weeklydigest.config import load_config
 from weeklydigest.errors import ConfigError
 from weeklydigest.store import MIGRATIONS, Store
 
-from .legacy_stores import legacy_store
-
 from .conftest import ROOT
+from .legacy_stores import legacy_store
 from .smtp_server import Inbox, SmtpServer
 
 SECTIONS_YAML = (ROOT / "config" / "digest.yaml").read_text(encoding="utf-8").split("\nsections:", 1)[1]

@@ -13,8 +13,7 @@ import yaml
 
 from weeklydigest.cli import main
 from weeklydigest.collect.folder import read_file
-from weeklydigest.store import MIGRATIONS, Store
-from weeklydigest.store import text_hash
+from weeklydigest.store import MIGRATIONS, Store, text_hash
 from weeklydigest.understand.clean import clean
 
 from .conftest import SAMPLE

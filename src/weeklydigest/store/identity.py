@@ -25,7 +25,8 @@ _VERSION_COLUMNS = ("seen", "source", "origin", "url", "title", "outlet", "publi
                     "text_hash")
 _articles = sa.table("articles", *(sa.column(name) for name in ("key", "source", "first_seen", "last_seen",
                                                                 "published", "published_utc", "version")))
-_versions = sa.table("versions", sa.column("key"), sa.column("version"), *(sa.column(name) for name in _VERSION_COLUMNS))
+_versions = sa.table("versions", sa.column("key"), sa.column("version"),
+                     *(sa.column(name) for name in _VERSION_COLUMNS))
 
 
 def folder_identity(op: Operations) -> None:
