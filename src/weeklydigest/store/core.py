@@ -14,7 +14,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,12 @@ class ArticleStore(StoreBase):
     """Articles, their versions, HTTP validators and source health (shared by every edition)."""
 
     def put(self, document: RawDocument, *, text: str, now: datetime) -> str:
-        """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED."""
+        """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED.
+
+        NUL characters are dropped from what is stored (PostgreSQL's text cannot hold them).
+        """
+        document = _without_nul(document)
+        text = text.replace("\x00", "")
         key = document.url or document.origin
         digest = text_hash(document.title, text)
         published = document.published.isoformat() if document.published else None
@@ -240,6 +245,14 @@ class ArticleStore(StoreBase):
                          skipped=skipped, stored=stored.get(name, 0))
             for name, kind, run, success, error, error_at, seen, new, updated, skipped in rows
         ]
+
+
+def _without_nul(document: RawDocument) -> RawDocument:
+    fields = ("origin", "source", "title", "url", "body", "outlet")
+    if not any("\x00" in (getattr(document, name) or "") for name in fields):
+        return document
+    return replace(document, **{name: getattr(document, name).replace("\x00", "") for name in fields
+                                if isinstance(getattr(document, name), str)})
 
 
 def open_backend(store: StoreBase, location: StoreLocation | Path | str, edition: str) -> None:

@@ -26,8 +26,8 @@ class PeopleStore(StoreBase):
             cursor = db.execute(self._insert(subscribers).values(
                 edition=self.edition, address=subscriber.address, name=subscriber.name,
                 sections=json.dumps(list(subscriber.sections), ensure_ascii=False), status=subscriber.status,
-                added=at, changed=at).on_conflict_do_nothing())
-            return cursor.rowcount == 1
+                added=at, changed=at).on_conflict_do_nothing().returning(subscribers.c.address))
+            return cursor.first() is not None
 
     def remove_subscriber(self, address: str) -> bool:
         """Delete a subscriber (their delivery log stays); return False if there was none."""
