@@ -26,8 +26,8 @@ def server() -> tuple[str | None, str]:
     """Return (the server's URL, '') when one can be used, else (None, why not)."""
     url = os.environ.get(VARIABLE, "").strip()
     if not url:
-        return None, (f"no PostgreSQL server for the tests: set {VARIABLE}=postgresql://postgres@127.0.0.1:PORT/postgres "
-                      "(bash scripts/test-postgres.sh start DIR prints one)")
+        return None, (f"no PostgreSQL server for the tests: set {VARIABLE}=postgresql://postgres@127.0.0.1:PORT/"
+                      "postgres (bash scripts/test-postgres.sh start DIR prints one)")
     try:
         engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"), poolclass=NullPool,
                                connect_args={"connect_timeout": 5})
@@ -35,7 +35,8 @@ def server() -> tuple[str | None, str]:
             conn.execute(text("SELECT 1"))
         engine.dispose()
     except SQLAlchemyError as exc:
-        return None, f"the PostgreSQL server {url} ({VARIABLE}) cannot be reached: {str(exc.orig or exc).splitlines()[0]}"
+        why = str(exc.orig or exc).splitlines()[0]
+        return None, f"the PostgreSQL server {url} ({VARIABLE}) cannot be reached: {why}"
     return url, ""
 
 
