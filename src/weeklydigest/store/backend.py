@@ -6,7 +6,7 @@ Everything else — every table, query and migration step — is the same SQLAlc
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table
@@ -39,8 +39,9 @@ class Backend:
     def set_schema_version(self, conn: Connection, version: int) -> None:
         raise NotImplementedError
 
-    def lock_schema(self, conn: Connection) -> None:
-        """Make other processes wait while this transaction migrates the schema."""
+    def schema_lock(self) -> AbstractContextManager[None]:
+        """Make other processes that open the store wait while this one migrates its schema."""
+        return nullcontext()
 
     def insert(self, table: Table) -> Any:
         """Return an INSERT of the backend's dialect, which has `on_conflict_do_update/nothing`."""

@@ -282,11 +282,11 @@ def _migrate(store: StoreBase) -> None:
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
-    for step in range(version, SCHEMA_VERSION):
-        with backend.writer() as conn:
-            backend.lock_schema(conn)
-            if backend.schema_version(conn) > step:
-                continue  # another process opening the store at the same time did this step
-            MIGRATIONS[step](Operations(MigrationContext.configure(conn)))
-            backend.set_schema_version(conn, step + 1)
-        logger.info("store %s: schema %d -> %d", store.location, step, step + 1)
+    with backend.schema_lock():
+        for step in range(version, SCHEMA_VERSION):
+            with backend.writer() as conn:
+                if backend.schema_version(conn) > step:
+                    continue  # another process opening the store at the same time did this step
+                MIGRATIONS[step](Operations(MigrationContext.configure(conn)))
+                backend.set_schema_version(conn, step + 1)
+            logger.info("store %s: schema %d -> %d", store.location, step, step + 1)

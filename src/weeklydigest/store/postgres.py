@@ -3,8 +3,8 @@
 Writers never wait for one another except on the same row: an article being stored is locked by
 its row (`SELECT … FOR UPDATE`) for the few statements of its transaction, so two collectors
 storing the same article queue for it, and neither stores it twice nor loses the other's version.
-The schema version is the one row of `store_schema`; migrating takes a transaction-level advisory
-lock, so two processes opening a new store at once migrate it once. Builds and sends of one issue
+The schema version is the one row of `store_schema`; migrating holds an advisory lock, so two
+processes opening a new store at once migrate it once. Builds and sends of one issue
 hold a session-level advisory lock (`AdvisoryLock`), which the server drops when its holder dies.
 The password comes from libpq: `PGPASSWORD`, or `~/.pgpass` (`PGPASSFILE`).
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import Any
 
@@ -63,8 +63,17 @@ class PostgresBackend(Backend):
         conn.execute(text("DELETE FROM store_schema"))
         conn.execute(text("INSERT INTO store_schema (version) VALUES (:version)"), {"version": version})
 
-    def lock_schema(self, conn: Connection) -> None:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(_SCHEMA_LOCK)})
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        # A session lock taken outside the migration's transactions: each step's transaction then begins
+        # after the previous holder's commit, and so sees the tables it made (a transaction begun before
+        # would still have them cached as missing).
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock_key(_SCHEMA_LOCK)})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock_key(_SCHEMA_LOCK)})
 
     def insert(self, table: Table) -> Any:
         return insert(table)
