@@ -185,9 +185,9 @@ def test_an_advisory_lock_dies_with_its_holder(desk, tmp_path):
 
 def test_two_sends_of_one_issue_on_one_database_exclude_each_other(desk, tmp_path):
     config = load_config(desk.config)
-    with send_lock(config, WEEK, out=tmp_path / "a"):
-        with pytest.raises(IssueLocked) as caught, send_lock(config, WEEK, out=tmp_path / "b"):
-            pass
+    with send_lock(config, WEEK, out=tmp_path / "a"), pytest.raises(IssueLocked) as caught, \
+            send_lock(config, WEEK, out=tmp_path / "b"):
+        pass
     assert str(caught.value) == (f"{WEEK} is being sent by another process (pid {os.getpid()} on "
                                  f"{socket.gethostname()}); not sending it twice")
     with send_lock(config, WEEK, out=tmp_path / "b"):
