@@ -46,10 +46,10 @@ def test_pinyin_annotations_are_removed_and_recorded():
 
 
 def test_markdown_markup_is_stripped_and_inline_html_cleaned():
-    body = ("**小标题**\n\n11月12日，[市委书记](http://x)到现场。\n\n"
+    body = ("11月12日，[市委书记](http://x)到现场。\n\n**小标题**\n\n"
             "<span style=\"display:none\">藏起来</span>正文继续。")
     article = clean(_doc(body, "markdown"))
-    assert article.paragraphs == ["小标题", "11月12日，市委书记到现场。", "正文继续。"]
+    assert article.paragraphs == ["11月12日，市委书记到现场。", "小标题", "正文继续。"]
     assert [r.text for r in article.removed if r.reason == "hidden"] == ["藏起来"]
 
 

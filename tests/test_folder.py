@@ -99,3 +99,28 @@ def test_sample_week_reads_every_format_and_skips_the_three_bad_files():
     assert any("（" in t or "“" in t for t in titles)
     gbk = next(d for d in docs if d.origin.endswith("shaoguan-gbk.txt"))
     assert "市委书记" in gbk.body
+
+
+def test_txt_file_with_front_matter_is_read_like_markdown(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "---\ntitle: 陈少荣宣讲四中全会精神\ndate: 2025-11-13T18:00:00+08:00\nsource: 韶关日报\n---\n\n"
+        + REPORT + "\n",
+        encoding="utf-8")
+    (doc,), skipped = collect_folder(tmp_path, source="t", tz=TZ)
+    assert skipped == []
+    assert (doc.title, doc.outlet) == ("陈少荣宣讲四中全会精神", "韶关日报")
+    assert doc.published.isoformat() == "2025-11-13T18:00:00+08:00"
+    assert doc.body.strip() == REPORT and "---" not in doc.body
+
+
+def test_txt_file_with_unclosed_front_matter_is_skipped_with_the_reason(tmp_path):
+    (tmp_path / "a.txt").write_text("---\ntitle: 陈少荣宣讲四中全会精神\n\n" + REPORT + "\n", encoding="utf-8")
+    docs, skipped = collect_folder(tmp_path, source="t", tz=TZ)
+    assert docs == []
+    assert skipped[0].reason == "front matter has no closing '---' line"
+
+
+def test_txt_file_without_front_matter_still_takes_its_first_line_as_title(tmp_path):
+    (tmp_path / "a.txt").write_text("陈少荣宣讲四中全会精神\n" + REPORT + "\n", encoding="utf-8")
+    (doc,), _ = collect_folder(tmp_path, source="t", tz=TZ)
+    assert doc.title == "陈少荣宣讲四中全会精神"

@@ -43,7 +43,7 @@ def _tree(sample_outputs):
 def test_html_sections_hold_their_cities_with_source_links(sample_outputs, sample_digest):
     tree = _tree(sample_outputs)
     assert tree.get("lang") == "zh-CN"
-    sections = tree.xpath("//section[contains(@class,'section')]")
+    sections = tree.xpath("//section[contains(@class,'section') and not(contains(@class,'theme'))]")
     assert [s.xpath("string(h2)") for s in sections] == [f"关键词：{s.title}" for s in sample_digest.sections]
     for element, section in zip(sections, sample_digest.sections, strict=True):
         assert element.xpath("article/h3/text()") == [i.city for i in section.items]
@@ -62,11 +62,12 @@ def test_html_is_self_contained(sample_outputs):
     assert tree.xpath("//style")
 
 
-def test_html_marks_terms_and_highlights_key_sentences(sample_outputs):
+def test_html_marks_terms_and_highlights_key_clauses(sample_outputs, sample_digest):
     tree = _tree(sample_outputs)
     assert "十五运会" in tree.xpath("//span[@class='term']/text()")
-    marks = tree.xpath("//section[contains(@class,'section')][1]//mark[@class='key']")
-    assert 1 <= len(marks) <= 2
+    first = tree.xpath("//section[contains(@class,'section') and not(contains(@class,'theme'))]")[0]
+    marks = first.xpath(".//mark[@class='key']")
+    assert len(sample_digest.sections[0].items) // 2 <= len(marks) <= len(sample_digest.sections[0].items)
 
 
 def _pdftotext(path) -> str:
@@ -107,4 +108,5 @@ def test_pdf_has_one_bookmark_per_section(sample_outputs, sample_digest):
     top = [entry.title for entry in outline if not isinstance(entry, list)]
     # Besides the sections, the contents, the commentary and the sources have a bookmark of their own.
     assert [t for t in top if t.startswith("关键词：")] == [f"关键词：{s.title}" for s in sample_digest.sections]
-    assert [t for t in top if not t.startswith("关键词：")] == ["目录", "政观谈", "来源"]
+    themes = [t.title for t in sample_digest.themes]
+    assert [t for t in top if not t.startswith("关键词：")] == ["目录", *themes, "政观谈", sample_digest.title, "来源"]

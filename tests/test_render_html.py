@@ -52,12 +52,15 @@ def test_note_numbers_run_through_the_issue_and_each_note_links_back(page):
         assert page.get_element_by_id(back.lstrip("#")).tag == "a"
 
 
-def test_city_names_are_bold_and_key_terms_red_and_at_most_two_highlights_per_section(page):
+def test_city_names_are_bold_key_terms_red_and_each_item_highlights_one_clause(page):
     css = "".join(s.text_content() for s in page.cssselect("style"))
     assert re.search(r"\.item h3 \{[^}]*font-weight: 700", css)
     assert re.search(r"\.term \{ color: #e00000; \}", css)
-    for section in page.cssselect("main section.section"):
-        assert 1 <= len(section.cssselect("mark.key")) <= 2
+    items = page.cssselect("main article.item")
+    marks = [[m.text_content() for m in item.cssselect("mark.key")] for item in items]
+    assert all(len(m) <= 1 for m in marks), "one highlight per item"
+    assert sum(1 for m in marks if m) >= len(items) * 3 // 4
+    assert all(10 <= len(m[0]) <= 40 or m[0][0] == "“" for m in marks if m), "a clause or a quote, not a sentence"
     assert _text(page.cssselect("main section.section")[0].cssselect("span.term")[0]) == "十五运会"
 
 
@@ -103,15 +106,15 @@ def test_toc_links_every_section_and_city(page):
 
 
 def test_overview_counts_articles_cities_and_items(page):
-    figures = [_text(li) for li in page.cssselect(".figures li")]
-    assert figures == ["47篇报道", "21个地市", "39条动态", "3个关键词"]
+    assert _text(page.cssselect(".figures")[0]) == "47篇报道·21个地市·39条动态·3个关键词"
 
 
 def test_coverage_chart_shows_all_21_cities_with_zeros_marked(config):
     sections = saved_digest().sections
     # Drop 汕尾 and 云浮 from every section: the chart must still show them, as zeros.
     trimmed = tuple(replace(s, items=tuple(i for i in s.items if i.city not in ("汕尾", "云浮"))) for s in sections)
-    page = parse_html(render_html(saved_digest(sections=trimmed), config))
+    stats = saved_digest().stats | {"collected_cities": {c: 1 for c in CITIES if c not in ("汕尾", "云浮")}}
+    page = parse_html(render_html(saved_digest(sections=trimmed, stats=stats), config))
     svg = page.cssselect("figure.coverage svg")[0]
     assert svg.get("role") == "img"
     desc = svg.cssselect("desc")[0].text
@@ -122,14 +125,41 @@ def test_coverage_chart_shows_all_21_cities_with_zeros_marked(config):
     assert "暂无报道：汕尾、云浮" in _text(page.cssselect("figure.coverage figcaption")[0])
 
 
+def test_a_city_whose_articles_were_collected_but_not_placed_is_never_printed_as_without_report(config):
+    sections = tuple(replace(s, items=tuple(i for i in s.items if i.city not in ("汕尾", "云浮")))
+                     for s in saved_digest().sections)
+    collected = {c: 1 for c in CITIES if c != "云浮"}  # 汕尾's article was collected, but went unassigned
+    page = parse_html(render_html(saved_digest(sections=sections, stats=saved_digest().stats | {
+        "collected_cities": collected}), config))
+    caption = _text(page.cssselect("figure.coverage figcaption")[0])
+    assert "暂无报道：云浮" in caption and "汕尾" not in caption
+    red = {t.text for t in page.cssselect("figure.coverage svg text") if t.get("fill") == "#c8102e"}
+    assert "汕" not in red and "云" in red
+
+
+def test_a_digest_that_did_not_count_collected_articles_claims_no_city_is_without_report(config):
+    sections = tuple(replace(s, items=tuple(i for i in s.items if i.city != "汕尾")) for s in saved_digest().sections)
+    caption = parse_html(render_html(saved_digest(sections=sections), config)).cssselect("figure.coverage figcaption")
+    assert "暂无报道" not in _text(caption[0]) and "均有报道" not in _text(caption[0])
+
+
 def test_emerging_terms_are_shown_when_present_and_the_block_omitted_when_absent(config, page):
     assert not page.cssselect(".emerging")
     stats = dict(saved_digest().stats)
-    stats["emerging_terms"] = [{"term": "海洋牧场", "count": 4, "score": 2.5},
-                               {"term": "陈皮", "count": 3, "score": 1.9}, {"count": 9}, "junk"]
+    stats["emerging_terms"] = [{"term": "海洋牧场", "count": 4, "score": 2.5, "cities": ["阳江", "湛江"]},
+                               {"term": "陈皮", "count": 3, "score": 1.9, "cities": ["江门", "茂名", "云浮", "肇庆"]},
+                               {"count": 9}, "junk"]
     rendered = parse_html(render_html(saved_digest(stats=stats), config))
     terms = [_text(li) for li in rendered.cssselect(".emerging li")]
-    assert terms == ["海洋牧场×4", "陈皮×3"]
+    assert terms == ["海洋牧场阳江、湛江", "陈皮江门、茂名、云浮等4地"]
+
+
+def test_a_persons_name_is_never_a_word_count_chip(config):
+    stats = dict(saved_digest().stats)
+    named = saved_digest().sections[0].items[1].officials[0]
+    stats["emerging_terms"] = [{"term": named, "count": 9, "score": 3.0}, {"term": "海洋牧场", "count": 4}]
+    rendered = parse_html(render_html(saved_digest(stats=stats), config))
+    assert [_text(li) for li in rendered.cssselect(".emerging li .phrase")] == ["海洋牧场"]
 
 
 def test_commentary_is_rendered_a_draft_without_one_shows_the_slot_a_published_issue_omits_it(config, page):

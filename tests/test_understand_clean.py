@@ -118,7 +118,8 @@ def test_fiction_sentence_inserted_mid_paragraph_is_cut_and_neighbours_kept():
             "各级各部门要压实责任，确保赛会安全有序。")
     article = clean(_doc(body), spam=SpamRules(blocklist=()))
     assert article.text == "郭永航强调，要突出城市服务的鲜明特点。各级各部门要压实责任，确保赛会安全有序。"
-    assert article.removed[0].detail == "sentence shares no words with the report"
+    assert article.removed[0].detail.startswith("sentence foreign to the report, not news-like")
+    assert "林晓雯" in article.removed[0].detail  # the evidence: a name the report never uses
 
 
 def test_blocklist_from_config_removes_a_product_pasted_once():

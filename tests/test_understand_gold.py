@@ -48,7 +48,7 @@ def test_misnamed_secretary_is_flagged_on_the_item(config):
     assert items["东莞"].warnings == ("roster: 东莞市委书记 on 2025-11-21 is 韩利, the article says 韩立",)
     assert items["梅州"].officials == ("马正勇",)
     terms = digest.to_json()["stats"]["emerging_terms"]
-    assert terms and set(terms[0]) == {"term", "count", "score"}
+    assert terms and set(terms[0]) == {"term", "count", "articles", "cities", "score"}
 
 
 def test_eval_command_prints_a_table_and_passes_the_bars(capsys, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -29,16 +30,19 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
+from .render.marks import boilerplate_patterns, key_clause
 from .store import open_store
 from .understand.clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .understand.dedupe import dedupe
 from .understand.extract import extract, load_gazetteer
+from .understand.headline import draft_headline, draft_lede
 from .understand.learn import Learned, learn
 from .understand.roster import Roster, load_roster
 from .understand.sections import best_section, score_sections
 from .understand.spam import SpamRules
 from .understand.summarise import summarise
-from .understand.terms import emerging_terms
+from .understand.terms import WeekText, emerging_terms
+from .understand.themes import find_themes
 from .week import IssueWeek
 
 logger = logging.getLogger(__name__)
@@ -46,6 +50,8 @@ logger = logging.getLogger(__name__)
 LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
 BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measured against
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
+PHRASES_KEPT = 15  # the week's phrases kept in stats.emerging_terms
+THEME_PHRASES = 40  # the week's phrases a cross-city theme may be built on
 
 
 def reading_aids(config: Config | None) -> tuple[SpamRules, Roster | None]:
@@ -179,7 +185,10 @@ def digest_articles(
     kept, duplicates = dedupe(in_week)
     # Classify: each article goes to its single best section, or to `unassigned`.
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
+    leaders: list[Article] = []  # the week's reports of what a city's leader did, placed or not
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
+        if article.city and any(o.title in LEADER_TITLES for o in article.officials):
+            leaders.append(article)
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
                                 set_patterns=config.set_patterns, learned=learned, weights=config.section_weights)
         best = best_section(scores, min_score=config.min_score)
@@ -193,16 +202,31 @@ def digest_articles(
             unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
-    # Summarise: one item per city per section, cities in the column's order.
+    # Summarise: one item per city per section, cities in the column's order; each item's key clause marked.
     by_id = {a.id: a for a in in_week}
+    boilerplate = boilerplate_patterns(config.set_phrases, config.set_patterns)
     sections = []
     for rule in config.sections:
         by_city = placed.get(rule.title, {})
         items: list[Item] = [
-            with_removed(summarise(city, by_city[city], budget=rule.budget), by_id)
+            with_highlight(with_removed(summarise(city, by_city[city], budget=rule.budget), by_id), boilerplate)
             for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
         ]
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
+    # The week's phrases: what this week's reports say far more than the earlier weeks' did.
+    phrases = emerging_terms(
+        [WeekText(a.city, a.title + "\n" + a.text) for a in in_week],
+        [*(earlier or []), *(a.title + "\n" + a.text for a in articles if _after_background(a, week))],
+        top=THEME_PHRASES, vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms)),
+        names={o.name for a in articles for o in a.officials}, places=load_gazetteer().places,
+        exclude=boilerplate)
+    # Themes: three or more cities sharing a phrase or a kind of meeting, proposed as sections of their own.
+    themes = find_themes(leaders, phrases, boilerplate=boilerplate,
+                         exclude=[w for r in config.sections for w in (r.title, *r.keywords, *r.terms)])
+    # Headline and lede: the machine's drafts, from the sources, until an editor accepts or rewrites them.
+    headline, headline_draft = draft_headline(themes, sections)
+    lede, lede_draft = draft_lede(themes, sections, by_id)
+    drafts = {name: d for name, d in (("headline", headline_draft), ("lede", lede_draft)) if d is not None}
     removed = Counter(r.reason for a in articles for r in a.removed)
     stats = {
         "articles_seen": seen,
@@ -213,10 +237,10 @@ def digest_articles(
         "skipped": len(skipped),
         "items": sum(len(s.items) for s in sections),
         "cities": len({i.city for s in sections for i in s.items} - {PROVINCE}),
-        "emerging_terms": emerging_terms(
-            [a.title + "\n" + a.text for a in in_week],
-            [*(earlier or []), *(a.title + "\n" + a.text for a in articles if _after_background(a, week))],
-            vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms))),
+        # How many of the week's articles each city has: a city with none is the only one "with no report".
+        "collected_cities": dict(sorted(Counter(a.city for a in in_week if a.city).items(),
+                                        key=lambda pair: CITY_ORDER.get(pair[0], 99))),
+        "emerging_terms": phrases[:PHRASES_KEPT],
     }
     generated = (now or clock.now(config.tz)).astimezone(config.tz).isoformat(timespec="seconds")
     return Digest(
@@ -228,7 +252,18 @@ def digest_articles(
         skipped=tuple(skipped),
         stats=stats,
         generated=generated,
+        headline=headline,
+        lede=lede,
+        drafts=drafts,
+        themes=tuple(themes),
     )
+
+
+def with_highlight(item: Item, boilerplate: list[re.Pattern[str]]) -> Item:
+    """Return the item with its highlight: the key clause of its first key sentence (what every format marks)."""
+    key = next((ref for ref in item.sentences if ref.key), None)
+    clause = key_clause(key, boilerplate=boilerplate) if key is not None else None
+    return replace(item, highlight=clause) if clause is not None else item
 
 
 def with_removed(item: Item, articles: dict[str, Article]) -> Item:

@@ -604,6 +604,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
             "section": best.title if best else None,
             "warnings": list(article.warnings),
+            "flagged": [{"start": start, "end": end, "text": article.text[start:end]}
+                        for start, end in article.flagged],
         })
     if args.json:
         payload = reports[0] if len(reports) == 1 else {"articles": reports}
@@ -683,6 +685,8 @@ def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print("officials: " + ("；".join(officials) or "-"))
     for warning in report["warnings"]:
         print(f"warning:   {warning}")
+    for flagged in report["flagged"]:
+        print(f"flagged:   {flagged['text'][:80]} (text lost in a garble; check against the source)")
     print("sections:")
     for s in report["sections"]:
         mark = "→" if s["title"] == report["section"] else " "

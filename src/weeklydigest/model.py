@@ -203,6 +203,7 @@ class Item:
     warnings: tuple[str, ...] = ()  # facts an editor should check
     edited_by: str = ""  # the editor who rewrote the summary; the text is then theirs, not the sources'
     removed: tuple[RemovedNote, ...] = ()  # spam, hidden text and pinyin removed from its sources
+    highlight: SentenceRef | None = None  # the key clause of its key sentence, highlighted in every format
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,46 @@ class Commentary:
     text: str
 
 
+MACHINE, ACCEPTED, EDITED = "machine", "accepted", "edited"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Where a headline or lede comes from: the machine's draft (from these source spans) or an editor."""
+
+    status: str = MACHINE  # machine: nobody has touched it; accepted: an editor kept it; edited: an editor's text
+    by: str = ""
+    sentences: tuple[SentenceRef, ...] = ()  # the source spans the machine drafted it from
+
+
+@dataclass(frozen=True)
+class ThemeSentence:
+    """The sentence of one city's report that carries a theme's phrase: an exact span of the source."""
+
+    city: str
+    text: str
+    source: str
+    start: int
+    end: int
+    speaker: str = ""  # who speaks, from the article's officials, when the sentence starts with 他 or the bare name
+
+
+PROPOSED, DROPPED = "proposed", "dropped"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A cross-city theme: three or more cities whose reports this week share a phrase or an action."""
+
+    title: str
+    phrase: str
+    cities: tuple[str, ...]
+    sentences: tuple[ThemeSentence, ...]
+    sources: tuple[SourceRef, ...] = ()  # the articles the sentences come from
+    status: str = PROPOSED  # proposed | accepted (printed above the keyword sections) | dropped
+    by: str = ""  # the editor who accepted, renamed or dropped it
+
+
 @dataclass(frozen=True)
 class Digest:
     issue: str
@@ -246,7 +287,10 @@ class Digest:
     status: str = "draft"
     generated: str = ""
     commentary: Commentary | None = None
-    lede: str = ""  # the editors' opening lines
+    lede: str = ""  # the opening lines: the machine's draft until an editor accepts or rewrites them
+    headline: str = ""  # the issue's headline, drafted the same way
+    drafts: dict[str, Draft] = field(default_factory=dict)  # provenance of "headline" and "lede"
+    themes: tuple[Theme, ...] = ()
     revision: int = 1  # a correction after publishing makes a new revision
     correction: str = ""  # the 更正 note of that revision
 
@@ -274,8 +318,25 @@ class Digest:
             "skipped": [asdict(s) for s in self.skipped],
             "stats": dict(self.stats),
             "commentary": asdict(self.commentary) if self.commentary else None,
-        } | ({"lede": self.lede} if self.lede else {}) | (
+        } | ({"headline": self.headline} if self.headline else {}) | ({"lede": self.lede} if self.lede else {}) | (
+            {"provenance": {name: _draft_json(d) for name, d in self.drafts.items()}} if self.drafts else {}) | (
+            {"themes": [_theme_json(t) for t in self.themes]} if self.themes else {}) | (
             {"revision": self.revision, "correction": self.correction} if self.revision > 1 or self.correction else {})
+
+
+def _span_json(ref: SentenceRef) -> dict[str, Any]:
+    """Return a source span as digest.json records it: text, source, start, end."""
+    return {"text": ref.text, "source": ref.source, "start": ref.start, "end": ref.end}
+
+
+def _draft_json(draft: Draft) -> dict[str, Any]:
+    return {"status": draft.status, "by": draft.by, "sentences": [_span_json(s) for s in draft.sentences]}
+
+
+def _theme_json(theme: Theme) -> dict[str, Any]:
+    return {"title": theme.title, "phrase": theme.phrase, "cities": list(theme.cities),
+            "sentences": [asdict(s) for s in theme.sentences], "sources": [asdict(s) for s in theme.sources],
+            "status": theme.status} | ({"by": theme.by} if theme.by else {})
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -290,7 +351,8 @@ def _item_json(item: Item) -> dict[str, Any]:
         "score": item.score,
         "warnings": list(item.warnings),
     } | ({"edited_by": item.edited_by} if item.edited_by else {}) | (
-        {"removed": [asdict(r) for r in item.removed]} if item.removed else {})
+        {"removed": [asdict(r) for r in item.removed]} if item.removed else {}) | (
+        {"highlight": _span_json(item.highlight)} if item.highlight else {})
 
 
 def digest_from_json(data: dict[str, Any]) -> Digest:
@@ -314,8 +376,22 @@ def digest_from_json(data: dict[str, Any]) -> Digest:
         generated=data.get("generated", ""),
         commentary=Commentary(**commentary) if commentary else None,
         lede=data.get("lede", ""),
+        headline=data.get("headline", ""),
+        drafts={name: Draft(status=d.get("status", MACHINE), by=d.get("by", ""),
+                            sentences=tuple(SentenceRef(**s) for s in d.get("sentences", ())))
+                for name, d in (data.get("provenance") or {}).items()},
+        themes=tuple(_theme_from_json(t) for t in data.get("themes", ())),
         revision=int(data.get("revision", 1)),
         correction=data.get("correction", ""),
+    )
+
+
+def _theme_from_json(data: dict[str, Any]) -> Theme:
+    return Theme(
+        title=data["title"], phrase=data["phrase"], cities=tuple(data.get("cities", ())),
+        sentences=tuple(ThemeSentence(**s) for s in data.get("sentences", ())),
+        sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
+        status=data.get("status", PROPOSED), by=data.get("by", ""),
     )
 
 
@@ -332,6 +408,7 @@ def _item_from_json(data: dict[str, Any]) -> Item:
         warnings=tuple(data.get("warnings", ())),
         edited_by=data.get("edited_by", ""),
         removed=tuple(RemovedNote(**r) for r in data.get("removed", ())),
+        highlight=SentenceRef(**data["highlight"]) if data.get("highlight") else None,
     )
 
 

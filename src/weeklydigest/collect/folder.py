@@ -112,8 +112,9 @@ def _decode(data: bytes) -> str:
 
 
 def _document(origin: str, text: str, *, fmt: str, source: str, tz: ZoneInfo, limits: LimitSettings) -> RawDocument:
-    if fmt == "markdown":
-        return _markdown(origin, text, source=source, tz=tz, limits=limits)
+    if fmt == "markdown" or (fmt == "text" and text.lstrip("\ufeff").startswith("---\n")):
+        # A .txt file that opens with YAML front matter is read like Markdown.
+        return _markdown(origin, text.lstrip("\ufeff"), source=source, tz=tz, limits=limits)
     if fmt == "html":
         head = html_head(text)
         title = head.get("title", "")

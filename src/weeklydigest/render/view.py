@@ -2,70 +2,37 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import nh3
-from markupsafe import Markup
-
 from ..config import Config
-from ..model import CITIES, PROVINCE, Digest, Item, SentenceRef, SourceRef, display
+from ..model import ACCEPTED, CITIES, MACHINE, PROPOSED, PROVINCE, Digest
+from .body import (
+    ItemView,
+    Marking,
+    Note,
+    SectionView,
+    ThemeView,
+    item_paragraphs,
+    lede_paragraphs,
+    safe_url,
+    theme_view,
+)
 from .chart import coverage_chart
+from .marks import boilerplate_patterns, term_pattern
 
 logger = logging.getLogger(__name__)
 
-HIGHLIGHTS_PER_SECTION = 2
+__all__ = ["Note", "build_view", "coverage", "edition_label", "issue_label", "issue_number", "safe_url",
+           "template_folder"]
+
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定", "published": "已发布"}
-# Only these tags can come out of our own markup; everything article-derived is escaped first.
-_ALLOWED_TAGS = {"span", "mark", "strong"}
-_ALLOWED_ATTRIBUTES = {"span": {"class"}, "mark": {"class"}}
+PHRASES_SHOWN = 12  # the week's phrases on the overview (and red in the text)
 _ISSUE_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-@dataclass
-class Note:
-    """A numbered source note: one source article of an item."""
-
-    number: int
-    title: str
-    url: str
-    outlet: str
-    published: str
-
-
-@dataclass
-class Paragraph:
-    """One paragraph of an item (the sentences taken from one article) and its source notes."""
-
-    html: Markup
-    notes: list[Note]
-
-
-@dataclass
-class ItemView:
-    city: str
-    anchor: str
-    paragraphs: list[Paragraph]
-    officials: list[str]
-    dates: list[str]
-    edited_by: str = ""
-
-    @property
-    def notes(self) -> list[Note]:
-        return [note for paragraph in self.paragraphs for note in paragraph.notes]
-
-
-@dataclass
-class SectionView:
-    title: str
-    anchor: str
-    keywords: list[str]
-    items: list[ItemView] = field(default_factory=list)
 
 
 @dataclass
@@ -76,14 +43,34 @@ class CommentaryView:
 
 @dataclass
 class Coverage:
-    """Items per city for all 21 cities in the column's order, zeros included."""
+    """Items per city for all 21 cities in the column's order, zeros included.
+
+    `collected` is how many of the week's articles each city has (`stats.collected_cities`), or None for a
+    digest saved before it was counted: then nobody can say which cities had no report.
+    """
 
     counts: list[tuple[str, int]]
     province: int
+    collected: dict[str, int] | None = None
 
     @property
     def missing(self) -> list[str]:
-        return [city for city, count in self.counts if count == 0]
+        """Return the cities with no collected article of the week (never those whose articles went unplaced)."""
+        if self.collected is None:
+            return []
+        return [city for city, count in self.counts if count == 0 and not self.collected.get(city)]
+
+    @property
+    def unplaced(self) -> list[str]:
+        """Return the cities with articles of the week but no item: for editors, never printed as 暂无报道."""
+        if self.collected is None:
+            return []
+        return [city for city, count in self.counts if count == 0 and self.collected.get(city)]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every city has an item (and so a report)."""
+        return all(count for _, count in self.counts)
 
     @property
     def covered(self) -> int:
@@ -133,21 +120,34 @@ def edition_label(issue: str, first_issue: str | None) -> str:
     return f"第{number}期 · {issue_label(issue)}" if number else issue_label(issue)
 
 
+def marking(digest: Digest, config: Config) -> Marking:
+    """Return what the body marks: the sections' terms and the week's phrases, and the set phrases."""
+    terms = [t for rule in config.sections for t in rule.terms]
+    terms += [t["term"] for t in emerging_terms(digest.stats.get("emerging_terms"), digest=digest)[:PHRASES_SHOWN]]
+    return Marking(terms=term_pattern(terms), set_phrases=boilerplate_patterns(config.set_phrases, ()),
+                   boilerplate=boilerplate_patterns(config.set_phrases, config.set_patterns))
+
+
 def build_view(digest: Digest, config: Config) -> dict[str, object]:
     """Return the template context shared by the HTML, PDF and Markdown renderers."""
-    terms = sorted({t for rule in config.sections for t in rule.terms}, key=len, reverse=True)
-    term_re = re.compile("|".join(re.escape(html.escape(t, quote=False)) for t in terms)) if terms else None
-    phrases = sorted(config.set_phrases, key=len, reverse=True)
-    phrase_re = (re.compile("(" + "|".join(re.escape(html.escape(p, quote=False)) for p in phrases) + ")")
-                 if phrases else None)
-    sections: list[SectionView] = []
+    marks = marking(digest, config)
     notes: list[Note] = []
+    # Themes first: an accepted theme is a section above the keyword sections; a draft shows proposals too.
+    themes: list[ThemeView] = []
+    # Accepted themes lead, the proposals follow them.
+    ordered = sorted(enumerate(digest.themes, start=1), key=lambda pair: pair[1].status != ACCEPTED)
+    for t_index, theme in ordered:
+        if theme.status != ACCEPTED and not (theme.status == PROPOSED and digest.status == "draft"):
+            continue
+        view = theme_view(theme, marks, anchor=f"t{t_index}", first_note=len(notes) + 1)
+        if view is not None:
+            notes += [note for paragraph in view.paragraphs for note in paragraph.notes]
+            themes.append(view)
+    sections: list[SectionView] = []
     for s_index, section in enumerate(digest.sections, start=1):
         view = SectionView(title=section.title, anchor=f"s{s_index}", keywords=list(section.keywords))
-        highlighted = _highlighted_items(section.items)
         for i_index, item in enumerate(section.items, start=1):
-            paragraphs = _paragraphs(item, term_re, phrase_re, highlight=i_index - 1 in highlighted,
-                                     first_note=len(notes) + 1)
+            paragraphs = item_paragraphs(item, marks, first_note=len(notes) + 1)
             notes += [note for paragraph in paragraphs for note in paragraph.notes]
             view.items.append(ItemView(
                 city=item.city,
@@ -158,15 +158,17 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
                 edited_by=item.edited_by,
             ))
         sections.append(view)
-    coverage = _coverage(digest)
+    covered = coverage(digest)
     items = sum(len(s.items) for s in digest.sections)
     articles = digest.stats.get("in_week")
     if not isinstance(articles, int):
         articles = len({s.id for sec in digest.sections for i in sec.items for s in i.sources})
     label = edition_label(digest.issue, config.first_issue)
+    drafted = {name for name, draft in digest.drafts.items() if draft.status == MACHINE}
     return {
         "digest": digest,
         "title": digest.title,
+        "headline": digest.headline.strip(),
         "author": config.author,
         "issue": digest.issue,
         "issue_label": issue_label(digest.issue),
@@ -176,14 +178,15 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         "period_start": digest.period.start.isoformat(),
         "period_end": digest.period.end.isoformat(),
         "keywords": [s.title for s in digest.sections],
+        "themes": themes,
         "sections": sections,
         "notes": notes,
-        "counts": {"articles": articles, "items": items, "cities": coverage.covered,
-                   "province": coverage.province, "sources": len(notes),
+        "counts": {"articles": articles, "items": items, "cities": covered.covered,
+                   "province": covered.province, "sources": len(notes),
                    "duplicates": int(digest.stats.get("duplicates") or 0)},
-        "coverage": coverage,
-        "coverage_chart": coverage_chart(coverage.counts, title=f"各地市条目数（{label}）"),
-        "emerging_terms": emerging_terms(digest.stats.get("emerging_terms")),
+        "coverage": covered,
+        "coverage_chart": coverage_chart(covered.counts, title=f"各地市条目数（{label}）", missing=covered.missing),
+        "emerging_terms": emerging_terms(digest.stats.get("emerging_terms"), digest=digest)[:PHRASES_SHOWN],
         "commentary": _commentary(digest),
         "stats": digest.stats,
         "unassigned": digest.unassigned,
@@ -191,34 +194,43 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         "status": digest.status,
         "status_label": STATUS_LABELS.get(digest.status, digest.status),
         "lede": [p.strip() for p in digest.lede.split("\n") if p.strip()],
+        "lede_html": lede_paragraphs(digest, marks),
+        # A machine draft of the headline or lede is marked as such until an editor accepts or rewrites it.
+        "drafted": _drafted_label(drafted, digest) if digest.status == "draft" else "",
         "revision": digest.revision,
         "correction": digest.correction,
     }
 
 
-def emerging_terms(raw: Any) -> list[dict[str, Any]]:
-    """Return the week's emerging terms as {term, count, score}; malformed entries are left out."""
+def emerging_terms(raw: Any, *, digest: Digest | None = None) -> list[dict[str, Any]]:
+    """Return the week's phrases as {term, count, score, cities}; malformed entries and people's names are left out."""
     if not raw:
         return []
     if not isinstance(raw, list):
         logger.warning("stats.emerging_terms: expected a list, got %s; not shown", type(raw).__name__)
         return []
+    # A person is never a word-count chip: the officials the issue names are left out.
+    names = {name for s in digest.sections for i in s.items for name in i.officials} if digest else set()
     terms = []
     for entry in raw:
         term = entry.get("term") if isinstance(entry, dict) else None
         if not isinstance(term, str) or not term.strip():
             logger.warning("stats.emerging_terms: entry without a term left out: %.60r", entry)
             continue
-        count, score = entry.get("count"), entry.get("score")
+        if term.strip().strip("“”") in names:
+            continue
+        count, score, cities = entry.get("count"), entry.get("score"), entry.get("cities")
         terms.append({
             "term": term.strip(),
             "count": count if isinstance(count, int) and not isinstance(count, bool) else None,
             "score": score if isinstance(score, int | float) and not isinstance(score, bool) else None,
+            "cities": [c for c in cities if isinstance(c, str)] if isinstance(cities, list) else [],
         })
     return terms
 
 
-def _coverage(digest: Digest) -> Coverage:
+def coverage(digest: Digest) -> Coverage:
+    """Return items per city, and which cities had articles of the week (when the digest counted them)."""
     counts = dict.fromkeys(CITIES, 0)
     province = 0
     for section in digest.sections:
@@ -227,7 +239,16 @@ def _coverage(digest: Digest) -> Coverage:
                 counts[item.city] += 1
             elif item.city == PROVINCE:
                 province += 1
-    return Coverage(counts=list(counts.items()), province=province)
+    collected = digest.stats.get("collected_cities")
+    known = {c: n for c, n in collected.items() if isinstance(n, int)} if isinstance(collected, dict) else None
+    return Coverage(counts=list(counts.items()), province=province, collected=known)
+
+
+def _drafted_label(drafted: set[str], digest: Digest) -> str:
+    """Return the draft's note on what the machine drafted (`标题、导语由机器草拟，待编辑确认`), or ''."""
+    parts = [label for name, label in (("headline", "标题"), ("lede", "导语"))
+             if name in drafted and getattr(digest, name).strip()]
+    return f"{'、'.join(parts)}由机器草拟，待编辑确认" if parts else ""
 
 
 def _commentary(digest: Digest) -> CommentaryView | None:
@@ -236,76 +257,3 @@ def _commentary(digest: Digest) -> CommentaryView | None:
         return None
     paragraphs = [p.strip() for p in commentary.text.split("\n") if p.strip()]
     return CommentaryView(title=commentary.title.strip(), paragraphs=paragraphs)
-
-
-def _highlighted_items(items: tuple[Item, ...]) -> set[int]:
-    """Return the indexes of the items whose key sentence the section highlights."""
-    ranked = sorted(range(len(items)), key=lambda i: (-items[i].score, i))
-    return {i for i in ranked[:HIGHLIGHTS_PER_SECTION] if any(s.key for s in items[i].sentences)}
-
-
-def _paragraphs(
-    item: Item, term_re: re.Pattern[str] | None, phrase_re: re.Pattern[str] | None, *, highlight: bool,
-    first_note: int,
-) -> list[Paragraph]:
-    """Return the item's paragraphs as safe HTML (terms red, key sentence highlighted) with their notes."""
-    by_source: dict[str, list[SentenceRef]] = {}
-    for ref in item.sentences:
-        by_source.setdefault(ref.source, []).append(ref)
-    notes_of = _notes_by_article(item.sources, set(by_source), first_note)
-    if item.edited_by:
-        # The editor's own summary replaces the source sentences; every source keeps its note.
-        text = html.escape(item.summary, quote=False)
-        if term_re is not None:
-            text = _mark_terms(text, term_re, phrase_re)
-        fragment = nh3.clean(text, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES)
-        return [Paragraph(html=Markup(fragment), notes=[n for notes in notes_of.values() for n in notes])]
-    paragraphs = []
-    # The item's one highlighted line: its first key sentence.
-    key_ref = next((r for r in item.sentences if r.key), None) if highlight else None
-    for source_id, refs in by_source.items():
-        parts = []
-        for ref in refs:
-            text = html.escape(display(ref), quote=False)
-            if term_re is not None:
-                text = _mark_terms(text, term_re, phrase_re)
-            if ref is key_ref:
-                text = f'<mark class="key">{text}</mark>'
-            parts.append(text)
-        fragment = nh3.clean("".join(parts), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES)
-        paragraphs.append(Paragraph(html=Markup(fragment), notes=notes_of.pop(source_id, [])))
-    # Sources no sentence came from still get their note, after the last paragraph.
-    leftover = [note for notes in notes_of.values() for note in notes]
-    if leftover and paragraphs:
-        paragraphs[-1].notes.extend(leftover)
-    return paragraphs
-
-
-def _notes_by_article(sources: tuple[SourceRef, ...], quoted: set[str], first: int) -> dict[str, list[Note]]:
-    """Group the sources by the article they belong to: a quoted article, then its merged duplicates."""
-    groups: dict[str, list[Note]] = {}
-    current = ""
-    for number, source in enumerate(sources, start=first):
-        if source.id in quoted or not current:
-            current = source.id
-        groups.setdefault(current, []).append(
-            Note(number, source.title, safe_url(source.url), source.outlet, (source.published or "")[:10]))
-    return groups
-
-
-def _mark_terms(text: str, term_re: re.Pattern[str], phrase_re: re.Pattern[str] | None) -> str:
-    """Wrap key terms in red, except inside set phrases where they are only mentioned in passing."""
-    parts = phrase_re.split(text) if phrase_re is not None else [text]
-    # re.split with one group alternates: outside, phrase, outside, ...
-    return "".join(
-        part if i % 2 else term_re.sub(lambda m: f'<span class="term">{m.group(0)}</span>', part)
-        for i, part in enumerate(parts)
-    )
-
-
-def safe_url(url: str) -> str:
-    """Return the URL if it is a web link, else '' (no javascript:, data: or file: links)."""
-    url = (url or "").strip()
-    if not re.match(r"^https?://[^\s/?#]+", url, re.I) or re.search(r"[\s<>\"'`\x00-\x1f]", url):
-        return ""
-    return url

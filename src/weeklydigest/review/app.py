@@ -17,7 +17,7 @@ from ..config import Config
 from ..deliver.web import make_app as make_unsubscribe_app
 from ..errors import DigestError
 from ..model import CITIES, PROVINCE
-from ..render.view import STATUS_LABELS, issue_label, template_folder
+from ..render.view import STATUS_LABELS, coverage, issue_label, template_folder
 from .auth import authenticate, new_token, same_token
 from .edits import item_ids, item_key
 from .workflow import ISSUE_ID, Review
@@ -136,6 +136,7 @@ def create_app(config: Config, *, secret: str) -> Flask:
         items = [(s.title, i) for s in state.edited.sections for i in s.items]
         return render_template("issue.html", state=state, digest=state.edited, sections=sections, items=items,
                                cities=(PROVINCE, *CITIES), item_key=item_key, item_ids=item_ids,
+                               coverage=coverage(state.edited),
                                can_publish=users[session["user"]].role == "chief")
 
     @app.post("/issues/<issue>/edit")
@@ -226,12 +227,12 @@ def _edit_from_form(review: Review, issue: str, form: Any, *, by: str) -> dict[s
         if at > 0:
             titles[at - 1], titles[at] = titles[at], titles[at - 1]
         return {"op": "order_sections", "sections": titles}
-    fields = {name: form.get(name, "") for name in ("article", "section", "into", "city", "title")
+    fields = {name: form.get(name, "") for name in ("article", "section", "into", "city", "title", "phrase", "field")
               if form.get(name) is not None}
     edit: dict[str, Any] = {"op": op, **fields}
-    if op in ("summary", "add", "commentary", "lede"):
+    if op in ("summary", "add", "commentary", "lede", "headline"):
         edit["text"] = text.replace("\r\n", "\n")
-    if op in ("summary", "add"):
+    if op in ("summary", "add", "lede", "headline", "accept", "theme_accept", "theme_rename", "theme_drop"):
         edit["by"] = by
     return edit
 

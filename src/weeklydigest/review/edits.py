@@ -12,7 +12,14 @@ source articles, which stays the same when the draft is rebuilt with late articl
     {"op": "merge", "article": id, "into": id}    fold the first item into the second
     {"op": "add", "article": id, "section": t, "city": c, "text": s, "by": name}   an unassigned article
     {"op": "commentary", "title": s, "text": s}   政观谈
-    {"op": "lede", "text": s}
+    {"op": "lede", "text": s, "by": name}         the editor's own lede
+    {"op": "headline", "text": s, "by": name}     the editor's own headline
+    {"op": "accept", "field": "headline" | "lede", "by": name}   keep the machine's draft as it is
+    {"op": "theme_accept", "phrase": p, "by": name}   print a proposed theme as a section above the keywords
+    {"op": "theme_rename", "phrase": p, "title": t, "by": name}   give a theme the editor's title
+    {"op": "theme_drop", "phrase": p, "by": name}     leave a proposed theme out
+
+Themes are targeted by their shared phrase, which a rebuild finds again.
 """
 
 from __future__ import annotations
@@ -21,15 +28,32 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..model import CITIES, PROVINCE, Commentary, Digest, Item, Section, SourceRef, Unassigned
+from ..model import (
+    ACCEPTED,
+    CITIES,
+    DROPPED,
+    EDITED,
+    PROVINCE,
+    Commentary,
+    Digest,
+    Draft,
+    Item,
+    Section,
+    SourceRef,
+    Theme,
+    Unassigned,
+)
 
-OPS = ("drop", "restore", "move", "order", "order_sections", "summary", "merge", "add", "commentary", "lede")
+OPS = ("drop", "restore", "move", "order", "order_sections", "summary", "merge", "add", "commentary", "lede",
+       "headline", "accept", "theme_accept", "theme_rename", "theme_drop")
 _FIELDS: dict[str, tuple[str, ...]] = {
     "drop": ("article",), "restore": ("article",), "move": ("article", "section"),
     "order": ("section", "articles"), "order_sections": ("sections",), "summary": ("article", "text"),
     "merge": ("article", "into"), "add": ("article", "section", "city", "text"), "commentary": ("text",),
-    "lede": ("text",),
+    "lede": ("text",), "headline": ("text",), "accept": ("field",), "theme_accept": ("phrase",),
+    "theme_rename": ("phrase", "title"), "theme_drop": ("phrase",),
 }
+DRAFTED = ("headline", "lede")  # the parts of an issue the machine drafts for editors to accept or rewrite
 
 
 class EditError(ValueError):
@@ -62,6 +86,8 @@ def check_edit(edit: Any) -> dict[str, Any]:
         raise EditError(f"add: unknown city {edit['city']!r}")
     if op == "merge" and edit["article"] == edit["into"]:
         raise EditError("merge: an item cannot be merged into itself")
+    if op == "accept" and edit["field"] not in DRAFTED:
+        raise EditError(f"accept: 'field' must be one of {', '.join(DRAFTED)}, got {edit['field']!r}")
     return edit
 
 
@@ -98,7 +124,9 @@ def apply_edits(digest: Digest, edits: list[dict[str, Any]]) -> Edited:
     dropped: dict[int, _Slot] = {}
     unassigned = {u.id: u for u in digest.unassigned}
     orphaned: list[Orphan] = []
-    commentary, lede = digest.commentary, digest.lede
+    commentary, lede, headline = digest.commentary, digest.lede, digest.headline
+    drafts = dict(digest.drafts)
+    themes = list(digest.themes)
 
     def find(article: str) -> _Slot | None:
         return next((slot for slot in slots if article in item_ids(slot.item)), None)
@@ -111,8 +139,27 @@ def apply_edits(digest: Digest, edits: list[dict[str, Any]]) -> Edited:
         if op == "commentary":
             commentary = Commentary(title=str(edit.get("title", "")).strip(), text=str(edit["text"]).strip())
             continue
-        if op == "lede":
-            lede = str(edit["text"]).strip()
+        if op in ("lede", "headline"):
+            text = str(edit["text"]).strip()
+            if op == "lede":
+                lede = text
+            else:
+                headline = text
+            drafts[op] = Draft(status=EDITED, by=str(edit.get("by", "")) or "editor")
+            continue
+        if op == "accept":
+            field, draft = edit["field"], drafts.get(edit["field"])
+            if draft is None or not (headline if field == "headline" else lede):
+                orphaned.append(Orphan(edit, f"no machine draft of the {field}"))
+            else:
+                drafts[field] = replace(draft, status=ACCEPTED, by=str(edit.get("by", "")) or "editor")
+            continue
+        if op.startswith("theme_"):
+            at = next((n for n, t in enumerate(themes) if t.phrase == edit["phrase"]), None)
+            if at is None:
+                orphaned.append(Orphan(edit, f"no theme {edit['phrase']}"))
+            else:
+                themes[at] = _theme_edit(themes[at], edit)
             continue
         if op == "order_sections":
             missing = [t for t in edit["sections"] if t not in titles]
@@ -190,9 +237,19 @@ def apply_edits(digest: Digest, edits: list[dict[str, Any]]) -> Edited:
     stats["items"] = sum(len(s.items) for s in sections)
     edited = replace(
         digest, sections=sections, unassigned=tuple(unassigned.values()), commentary=commentary, lede=lede,
-        stats=stats,
+        stats=stats, headline=headline, drafts=drafts, themes=tuple(themes),
     )
     return Edited(edited, tuple(orphaned), tuple((s.section, s.item) for s in dropped.values()))
+
+
+def _theme_edit(theme: Theme, edit: dict[str, Any]) -> Theme:
+    """Return the theme as one theme edit leaves it: accepted, renamed or dropped, and by whom."""
+    by = str(edit.get("by", "")) or "editor"
+    if edit["op"] == "theme_accept":
+        return replace(theme, status=ACCEPTED, by=by)
+    if edit["op"] == "theme_rename":
+        return replace(theme, title=str(edit["title"]).strip(), by=by)
+    return replace(theme, status=DROPPED, by=by)
 
 
 def _reorder(slots: list[_Slot], section: str, articles: list[str]) -> list[_Slot]:
@@ -229,8 +286,13 @@ def _merge(into: Item, other: Item) -> Item:
 def outline(digest: Digest) -> list[str]:
     """Return the digest as plain lines (sections, cities, summaries) for a readable diff."""
     lines = []
+    if digest.headline:
+        lines.append(f"标题：{digest.headline}")
     if digest.lede:
         lines.append(f"导语：{digest.lede}")
+    for theme in digest.themes:
+        if theme.status == ACCEPTED:
+            lines.append(f"## 专题：{theme.title}（{'、'.join(theme.cities)}）")
     for section in digest.sections:
         lines.append(f"## 关键词：{section.title}")
         for item in section.items:

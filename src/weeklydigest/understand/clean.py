@@ -15,6 +15,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..model import Article, RawDocument, Removed
+from . import pinyin
+from .furniture import line_furniture, strip_furniture
+from .pinyin import FLAG
+from .seo import reworded, seo_line, stuffed_line
 from .spam import SpamRules, find_spam, in_register, is_word, sibling_insertions
 
 logger = logging.getLogger(__name__)
@@ -35,39 +39,16 @@ _HIDDEN_STYLE = re.compile(
 _MAIN_HINT = re.compile(r"article|content|main|detail|text|body|zoom|TRS_Editor", re.I)
 _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar|related|comment|copyright)", re.I)
 
-# Page furniture that is not part of any report (checked on Simplified text, at line start).
-_BOILERPLATE_LINE = re.compile(
-    r"^[【\[（(]?(?:分享到|分享至|责任编辑|责编|编辑[:：]|审核[:：]|校对[:：]|来源[:：]|稿源[:：]|作者[:：]|记者[:：]"
-    r"|版权所有|copyright|©|打印本页|【?打印】?|关闭窗口|【?关闭】?|字体[:：]|【字体|字号[:：]|扫一扫|扫码"
-    r"|点击进入|发布留言|发表留言|发表评论|网友评论|上一篇|下一篇|相关阅读|相关新闻|相关链接|返回顶部|返回首页|原标题[:：]"
-    r"|阅读原文|点赞|在看|收藏本页|本文来源|requestid\b|request_id\b|traceid\b|window\.|var\s)",
-    re.I,
-)
-_TRACKING_LINE = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]\s*[0-9a-fA-F-]{8,}$")
-_NAV_LINE = re.compile(r"^(?:[^|｜>»]{1,8}\s*[|｜>»]\s*){2,}[^|｜>»]{0,8}$")
-# A pinyin annotation after a character or word on mirror sites: 书(shū)记, 会议(huì yì), 书(shu1).
-_PINYIN_SYLLABLE = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,6}[1-5]?"
-_PINYIN = re.compile(
-    rf"(?<=[\u3400-\u9fff])[（(]\s*{_PINYIN_SYLLABLE}(?:\s+{_PINYIN_SYLLABLE}){{0,5}}\s*[)）]"
-)
-_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]|[a-zü][1-5]\b")
-# Image captions and photo credits.
-_CAPTION = re.compile(
-    r"^(?:图为|图：|图:|图片[:：]|图片来源|▲|△|↑|（图|\(图)"
-    r"|^[（(]?(?:[^。！？]{0,30}(?:记者|通讯员|摄影)[^。！？]{0,12}|[\u4e00-\u9fff]{2,4})\s*摄[)）]?$"
-    r"|^[（(]?[^。！？]{0,20}供图[)）]?$"
-)
-# Page furniture glued to the end of the last paragraph: "…顺利。分享到：微信 微博".
-_TRAILER = re.compile(
-    r"(?<=[。！？”])\s*[【\[（(]?(?:分享到|分享至|责任编辑|责编[:：]|编辑[:：]|发布留言|发表留言|发表评论|打印本页"
-    r"|关闭窗口|字体[:：]|扫一扫|点击进入|返回顶部)[\s\S]*$"
-)
+_SENTENCE_STOP = re.compile(r"[。！？!?]|$")
+_SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)+")
 _MD_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+_WRAPPED = 24  # characters: a shorter line is a unit of its own (a menu item, a caption, a subhead)
+_LINE_ENDS = tuple("。！？!?；;：:…”\"」』）)】]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b\ufeff]+")
 
 
@@ -118,29 +99,19 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
     else:
         pieces.paragraphs = document.body.split("\n")
     # Only Traditional text is converted: t2s would also rewrite Simplified names (乾务镇 → 干务镇).
-    convert = is_traditional(document.title + "".join(pieces.paragraphs))
-    title = _clean_line(document.title, _Pieces(), convert=convert)
-    lines = []
-    spaced = [line for line in (_clean_line(raw, pieces, keep_spaces=True, convert=convert)
-                                for raw in pieces.paragraphs) if line]
-    for line in _drop_keyword_lines(spaced, pieces):
-        line = _join_cjk(line)
-        if line == title or line.lstrip("#").strip() == title:
-            continue
-        # Page furniture is recognised in Simplified form even where the text is kept as it is.
-        probe = line if convert else to_simplified(line)
-        if _is_boilerplate(probe):
-            pieces.drop(line, BOILERPLATE)
-            continue
-        if _CAPTION.search(probe) and len(line) <= 120:
-            pieces.drop(line, BOILERPLATE, "image caption")
-            continue
-        trailer = _TRAILER.search(probe) if len(probe) == len(line) else _TRAILER.search(line)
-        if trailer:
-            pieces.drop(line[trailer.start():], BOILERPLATE, "page furniture after the text")
-            line = line[: trailer.start()].rstrip()
-        lines.append(line)
+    raw = "\n".join(pieces.paragraphs)
+    convert = is_traditional(document.title + raw)
+    title = _clean_line(document.title, _Pieces(), convert=convert, context=raw).replace(FLAG, "")
+    spaced = [line for line in (_clean_line(line, pieces, keep_spaces=True, convert=convert, context=raw)
+                                for line in pieces.paragraphs) if line.replace(FLAG, "").strip()]
+    # Page furniture is recognised in Simplified form even where the text is kept as it is.
+    probes = spaced if convert else [to_simplified(line) for line in spaced]
+    kept = _drop_keyword_lines(spaced, probes, pieces)
+    lines, furniture = strip_furniture([_join_cjk(line) for line, _ in kept], title=title if convert else
+                                       to_simplified(title), probes=[_join_cjk(probe) for _, probe in kept])
+    pieces.removed += furniture
     paragraphs = _drop_spam(lines, title=title, rules=spam or SpamRules(), pieces=pieces)
+    text, flagged = _flagged_sentences("\n".join(paragraphs))
     return Article(
         id=article_id(document),
         title=title,
@@ -148,25 +119,45 @@ def clean(document: RawDocument, *, spam: SpamRules | None = None) -> Article:
         source=document.source,
         origin=document.origin,
         published=document.published,
-        text="\n".join(paragraphs),
+        text=text,
         removed=tuple(pieces.removed),
         outlet=(to_simplified(document.outlet) if convert else document.outlet).strip(),
+        flagged=flagged,
     )
 
 
-def _drop_keyword_lines(lines: list[str], pieces: _Pieces) -> list[str]:
-    """Drop keyword-stuffed SEO lines (many short terms, no sentence) unrelated to the rest of the text."""
+def _flagged_sentences(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Return the text without garble marks, and the offsets of the sentences that held one."""
+    if FLAG not in text:
+        return text, ()
+    marks: list[int] = []
+    parts: list[str] = []
+    for piece in text.split(FLAG)[:-1]:
+        parts.append(piece)
+        marks.append(sum(len(p) for p in parts))
+    clean_text = text.replace(FLAG, "")
+    sentences = [m.span() for m in _SENTENCE_SPAN.finditer(clean_text)]
+    spans: set[tuple[int, int]] = set()
+    for mark in marks:
+        # A mark belongs to the sentence it stands in; one at a paragraph's end to the sentence it ends.
+        inside = [s for s in sentences if s[0] <= mark < s[1]] or [s for s in sentences if s[1] == mark]
+        spans.update(inside[:1])
+    return clean_text, tuple(sorted(spans))
+
+
+def _drop_keyword_lines(lines: list[str], probes: list[str], pieces: _Pieces) -> list[tuple[str, str]]:
+    """Drop SEO headers and keyword-stuffed lines; return the other lines with their Simplified forms."""
     kept = []
-    for index, line in enumerate(lines):
-        terms = [t for t in _KEYWORD_SPLIT.split(line) if t]
-        stuffed = len(terms) >= 4 and all(len(t) <= 10 for t in terms) and re.search(r"[\u4e00-\u9fff]", line)
-        if stuffed and not re.search(r"[。！？；：:]", line):
-            rest = "".join(lines[:index] + lines[index + 1:])
-            shared = sum(1 for t in terms if len(t) >= 2 and t in rest)
-            if shared <= len(terms) // 4:
-                pieces.drop(line, SPAM, "keyword-stuffed line unrelated to the text")
-                continue
-        kept.append(line)
+    for index, (line, probe) in enumerate(zip(lines, probes, strict=True)):
+        why = seo_line(probe)
+        if not why:
+            why = stuffed_line(probe, lambda i=index: "".join(lines[:i] + lines[i + 1:]))
+            if why and line_furniture(probe):
+                why = ""  # a menu or a breadcrumb is furniture, not spam
+        if why:
+            pieces.drop(line, SPAM, why)
+            continue
+        kept.append((line, probe))
     return kept
 
 
@@ -175,6 +166,8 @@ def _drop_spam(paragraphs: list[str], *, title: str, rules: SpamRules, pieces: _
     if not paragraphs:
         return paragraphs
     kept = []
+    if rules.enabled:
+        paragraphs = [_put_back_stock_words(p, pieces) for p in paragraphs]
     for paragraph, spans in zip(paragraphs, find_spam(paragraphs, title=title, rules=rules), strict=True):
         for span in spans:
             pieces.drop(paragraph[span.start:span.end], SPAM, span.why)
@@ -182,6 +175,26 @@ def _drop_spam(paragraphs: list[str], *, title: str, rules: SpamRules, pieces: _
         if text.strip():
             kept.append(text.strip())
     return kept
+
+
+def _put_back_stock_words(paragraph: str, pieces: _Pieces) -> str:
+    """Return the paragraph with a rewording tool's odd synonyms replaced by the stock word, the sentence flagged."""
+    found = reworded(paragraph)
+    if not found:
+        return paragraph
+    parts, last, stops = [], 0, set()
+    for start, end, stock in found:
+        pieces.drop(paragraph[start:end], SPAM, f"reworded mirror: {paragraph[start:end]} stands for {stock}")
+        parts += [paragraph[last:start], stock]
+        last = end
+        stops.add(len("".join(parts)))
+    parts.append(paragraph[last:])
+    text = "".join(parts)
+    # The mark goes at the end of each sentence concerned, where it breaks no word.
+    marks = {stop.start() for at in stops if (stop := _SENTENCE_STOP.search(text, at))}
+    for at in sorted(marks, reverse=True):
+        text = text[:at] + FLAG + text[at:]
+    return text
 
 
 def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -192,6 +205,17 @@ def cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
         last = end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def shift_spans(kept: tuple[tuple[int, int], ...], cuts: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Return offsets into a text as they stand after `cut_spans` took out `cuts` (sorted, not overlapping)."""
+    if not kept or not cuts:
+        return kept
+
+    def moved(offset: int) -> int:
+        return offset - sum(min(end, offset) - start for start, end in cuts if start < offset)
+
+    return tuple((moved(start), moved(end)) for start, end in kept if moved(end) > moved(start))
 
 
 def remove_sibling_spam(articles: list[Article]) -> list[Article]:
@@ -226,7 +250,8 @@ def remove_sibling_spam(articles: list[Article]) -> list[Article]:
             continue
         removed = [Removed(article.text[s.start:s.end], SPAM, s.why) for s in spans]
         text = cut_spans(article.text, [(s.start, s.end) for s in spans])
-        result[i] = replace(article, text=text, removed=(*article.removed, *removed))
+        result[i] = replace(article, text=text, removed=(*article.removed, *removed),
+                            flagged=shift_spans(article.flagged, [(s.start, s.end) for s in spans]))
     return result
 
 
@@ -244,12 +269,14 @@ def _shingle_set(text: str, size: int = 4) -> set[str]:
     return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
-def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True) -> str:
+def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True,
+                context: str = "") -> str:
     line = _SPACES.sub(" ", raw).strip()
     if not line:
         return ""
-    if "(" in line or "（" in line:
-        line = _PINYIN.sub(lambda m: _drop_pinyin(m, pieces), line)
+    line, taken = pinyin.clean_line(line, context=context)
+    for piece in taken:
+        pieces.drop(piece.text, PINYIN, piece.detail)
     if convert:
         line = to_simplified(line)
     return line if keep_spaces else _join_cjk(line)
@@ -260,22 +287,6 @@ def _join_cjk(line: str) -> str:
     return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", line)
 
 
-def _drop_pinyin(match: re.Match[str], pieces: _Pieces) -> str:
-    """Drop a pinyin annotation (it has tone marks or tone numbers); keep other bracketed Latin text."""
-    if not _TONED.search(match.group(0)):
-        return match.group(0)
-    pieces.drop(match.group(0), PINYIN)
-    return ""
-
-
-def _is_boilerplate(line: str) -> bool:
-    return bool(
-        _BOILERPLATE_LINE.match(line)
-        or _TRACKING_LINE.match(line)
-        or (len(line) <= 60 and _NAV_LINE.match(line))
-    )
-
-
 def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
     for block in re.split(r"\n\s*\n", body):
         lines = []
@@ -284,15 +295,32 @@ def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
             if not line or _MD_RULE.match(line):
                 continue
             lines.append(_MD_PREFIX.sub("", line))
-        text = "".join(lines) if _is_cjk_block(lines) else " ".join(lines)
-        if not text:
+        if not lines:
             continue
-        if "<" in text and re.search(r"</?[a-zA-Z][^>]*>", text):
-            _html_paragraphs(text, pieces)
+        joined = "\n".join(lines)
+        if "<" in joined and re.search(r"</?[a-zA-Z][^>]*>", joined):
+            _html_paragraphs(joined, pieces)
             continue
-        text = _MD_IMAGE.sub("", text)
-        text = _MD_LINK.sub(r"\1", text)
-        pieces.paragraphs.append(_MD_MARK.sub("", text))
+        # A scraped page keeps one thing per line (a menu, a date, a caption); only a line broken inside
+        # a sentence is joined to the next.
+        texts = _unwrap(lines) if _is_cjk_block(lines) else [" ".join(lines)]
+        for text in texts:
+            text = _MD_IMAGE.sub("", text)
+            text = _MD_LINK.sub(r"\1", text)
+            pieces.paragraphs.append(_MD_MARK.sub("", text))
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Return the lines with hard-wrapped sentences joined: a long line that stops mid-sentence goes on."""
+    result: list[str] = []
+    for line in lines:
+        previous = result[-1] if result else ""
+        if (len(previous) >= _WRAPPED and re.search("[，,、]", previous) and not previous.endswith(_LINE_ENDS)
+                and re.match(r"[\u3400-\u9fff]", line)):
+            result[-1] = previous + line
+        else:
+            result.append(line)
+    return result
 
 
 def _is_cjk_block(lines: list[str]) -> bool:
@@ -310,19 +338,33 @@ def _html_paragraphs(document: str, pieces: _Pieces) -> None:
     for element in _outermost(tree, _is_hidden):
         pieces.drop(element.text_content(), HIDDEN)
         _remove(element)
-    for element in _outermost(tree, _is_chrome):
-        pieces.drop(element.text_content(), BOILERPLATE)
-        _remove(element)
-    main = _main_container(tree)
-    for element in main.iter(*_BLOCK_TAGS):
+    for element in tree.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
+    for element in _outermost(tree, _is_chrome):
+        _drop_chrome(element.text_content(), pieces)
+        _remove(element)
+    main = _main_container(tree)
     if main is not tree:
-        outside = _text_outside(main)
-        if outside:
-            pieces.drop(outside, BOILERPLATE)
+        _drop_chrome(_text_outside(main), pieces)
     pieces.paragraphs += main.text_content().split("\n")
+
+
+def _drop_chrome(text: str, pieces: _Pieces) -> None:
+    """Record the page's text around the article; its publication lines and datelines each with their detail."""
+    plain = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if not line:
+            continue
+        kind = line_furniture(to_simplified(line)) if len(line) <= 160 else ""
+        if kind:
+            pieces.drop(line, BOILERPLATE, kind)
+        else:
+            plain.append(line)
+    if plain:
+        pieces.drop(" ".join(plain), BOILERPLATE)
 
 
 def _outermost(tree: etree._Element, test: Callable[[etree._Element], bool]) -> list[etree._Element]:
@@ -392,4 +434,4 @@ def _text_outside(main: etree._Element) -> str:
                   if child is not node and isinstance(child.tag, str) and child.tag != "head"]
         parts.append(parent.text or "")
         node = parent
-    return " ".join(p.strip() for p in parts if p.strip())
+    return "\n".join(p.strip() for p in parts if p.strip())

@@ -182,10 +182,15 @@ class _Clusters:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _quality(article: Article) -> tuple[int, int, float, str]:
-    """Sort key of the best version: fewest removals, longest text, earliest published."""
+def _quality(article: Article) -> tuple[int, int, int, float, str]:
+    """Sort key of the best version: fewest marks of a mirror, fewest removals, longest text, earliest published.
+
+    A mirror shows itself by what the cleaner had to repair: spam, pinyin, hidden text, reworded stock words and
+    garbled sentences (page furniture says nothing: every site has its own).
+    """
     published = article.published.timestamp() if article.published else float("inf")
-    return (len(article.removed), -len(article.text), published, article.id)
+    marks = sum(1 for r in article.removed if r.reason != "boilerplate") + len(article.flagged)
+    return (marks, len(article.removed), -len(article.text), published, article.id)
 
 
 def dedupe(articles: list[Article]) -> tuple[list[Article], int]:

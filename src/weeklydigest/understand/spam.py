@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import rjieba
 
 from ..config import DEFAULT_SPAM_WORDS
+from .newslike import REGISTER_RE, foreign, judge, report_pairs
+from .seo import repeated_brands, title_stuffing
 
 # Latin tokens that news reports use inside Chinese text.
 ACRONYMS = frozenset({
@@ -34,24 +37,12 @@ ACRONYMS = frozenset({
     "BIM", "AED", "MV", "TV", "CCTV", "LNG", "EV", "IOT", "SUV", "CAR-T", "A", "B", "C", "D", "E",
 })
 FUNCTION_CHARS = frozenset("的了和与及在是有为对把被将就也都而或之于以从向到并等个这那着过吗呢啊吧")
-# Vocabulary of political and economic reporting: a sentence using any of it belongs to the report.
-REGISTER = (
-    "发展", "工作", "推进", "推动", "建设", "调研", "书记", "市委", "省委", "县委", "市长", "省长", "要求", "强调",
-    "指出", "表示", "全市", "全省", "全县", "全区", "会议", "项目", "企业", "群众", "干部", "精神", "部署", "落实",
-    "服务", "保障", "赛事", "比赛", "赛区", "运动", "乡村", "县域", "镇村", "经济", "产业", "改革", "创新", "安全",
-    "治理", "政策", "规划", "领导", "党", "政府", "部门", "民生", "文化", "旅游", "游客", "生态", "环境", "现场",
-    "活动", "宣讲", "学习", "贯彻", "全会", "十五五", "十四五", "城市", "区域", "协同", "合作", "园区", "基层",
-    "社区", "考察", "检查", "督导", "慰问", "志愿", "运动员", "农业", "农村", "人民", "高质量", "现代化", "任务",
-    "目标", "责任", "机制", "体系", "措施", "举措", "实施", "统筹", "市场", "投资", "招商", "科技", "人才", "教育",
-    "医疗", "交通", "水利", "防汛", "应急", "村民", "居民", "同志", "主任", "负责人", "汇报", "情况", "副市长",
-    "市政府", "人大", "政协", "常委", "国家", "中央", "总书记", "习近平", "主席", "指示", "讲话", "报告",
-    "市民", "天气", "气温", "消费", "规定", "出行", "比赛",
-)
-_REGISTER_RE = re.compile("|".join(sorted(REGISTER, key=len, reverse=True)))
+_REGISTER_RE = REGISTER_RE
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*[”’」』）)]*|[。！？!?]+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*")
 _NOT_PASTEABLE = re.compile("[^\u4e00-\u9fffA-Za-z0-9]|[" + "".join(sorted(FUNCTION_CHARS)) + "]")
 _CLAUSE_MARKS = ("，", "、", "；", "。", "：", "！", "？")
+_GRAMMAR_TAGS = ("v", "f", "d", "a", "p", "c", "u", "r", "t", "s", "q", "y", "e", "o", "l", "i")
 MAX_SPAN = 9  # characters pasted inside one word, at most
 
 
@@ -114,13 +105,16 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
     block = rules.block_pattern()
     tokenized = [rjieba.tokenize(p) for p in paragraphs]
     found = [_inline_candidates(p, t, block) for p, t in zip(paragraphs, tokenized, strict=True)]
-    # A product word counts as pasted when it ends two or more candidate spans of the document.
-    ends: dict[str, int] = {}
-    for candidates in found:
+    # A product word counts as pasted when it ends candidate spans in two or more different places of the
+    # document (a word that always stands between the same neighbours is the report's own, a place name),
+    # and when it names a thing: verbs, adverbs and place words are the report's grammar, not products.
+    ends: dict[str, set[tuple[str, str]]] = {}
+    for paragraph, candidates in zip(paragraphs, found, strict=True):
         for candidate in candidates:
             if candidate.product:
-                ends[candidate.product] = ends.get(candidate.product, 0) + 1
-    repeated = {word for word, n in ends.items() if n >= 2}
+                seam = (paragraph[candidate.start - 1:candidate.start], paragraph[candidate.end:candidate.end + 1])
+                ends.setdefault(candidate.product, set()).add(seam)
+    repeated = {word for word, seams in ends.items() if len(seams) >= 2 and _names_a_thing(word)}
     for paragraph, candidates in zip(paragraphs, found, strict=True):
         candidates += _repeated_products(paragraph, repeated, candidates)
     # Words of the report: those used outside every candidate span, and the title's.
@@ -131,6 +125,11 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
         for word, start, end in tokens:
             if _is_content(word) and not (candidates and any(c.start < end and start < c.end for c in candidates)):
                 counts[word] = counts.get(word, 0) + 1
+    # Headline fragments and made-up brands pasted all over a page need no further evidence.
+    for cuts in (title_stuffing(paragraphs, title, tokens=tokenized), repeated_brands(paragraphs, known=ACRONYMS)):
+        for candidates, paragraph_cuts in zip(found, cuts, strict=True):
+            candidates += [_Candidate(c.start, c.end, c.why, strong=True) for c in paragraph_cuts]
+    pair_counts = _Lazy(lambda: report_pairs([title, *paragraphs]))  # only sentences outside the register need them
     result: list[list[Spam]] = []
     for paragraph, candidates in zip(paragraphs, found, strict=True):
         spans = [
@@ -138,8 +137,15 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
             if c.strong or (c.product in repeated and _foreign(paragraph[c.start:c.end], counts, rules))
         ]
         spans = _merge([], spans)
-        result.append(_merge(spans, _incoherent_sentences(paragraph, counts, block, rules)))
+        result.append(_merge(spans, _incoherent_sentences(paragraph, pair_counts, block, rules)))
     return result
+
+
+@lru_cache(maxsize=4096)
+def _names_a_thing(word: str) -> bool:
+    """Return whether the dictionary reads `word` as a noun (or a measure word), as pasted products are."""
+    tags = rjieba.tag(word)
+    return bool(tags) and not tags[-1][1].startswith(_GRAMMAR_TAGS)
 
 
 def _merge(first: list[Spam], more: Iterable[Spam]) -> list[Spam]:
@@ -233,11 +239,14 @@ def _inline_candidates(
         product_end = end
         while product_end in at and at[product_end][1] == product_end:
             token = at[product_end]
-            if len(token[0]) < 2 or not _pasteable(token[0]) or not is_word(token[0]) or _REGISTER_RE.search(token[0]):
+            if (len(token[0]) < 2 or not _pasteable(token[0]) or not is_word(token[0]) or _REGISTER_RE.search(token[0])
+                    or not _names_a_thing(token[0])):
                 break
             product_end = token[2]
             if product_end - start >= MAX_SPAN:
                 break
+        if product_end == end:
+            continue  # a Latin word before a verb (a foreign guest's name) is text, not a brand pasted in
         healed = _widen_to_heal(paragraph, start, product_end, at)
         span = healed or (start, product_end)
         if healed or product_end > end:
@@ -327,30 +336,31 @@ def _repeated_products(paragraph: str, products: set[str], taken: list[_Candidat
 
 # --- whole sentences ----------------------------------------------------------------------------
 
+class _Lazy:
+    """A value computed on first use."""
+
+    def __init__(self, make: Callable[[], Counter[str]]) -> None:
+        self._make, self._value = make, None
+
+    def get(self) -> Counter[str]:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+
 def _incoherent_sentences(
-    paragraph: str, counts: dict[str, int], block: re.Pattern[str] | None, rules: SpamRules,
+    paragraph: str, counts: _Lazy, block: re.Pattern[str] | None, rules: SpamRules,
 ) -> list[Spam]:
-    """Return sentences that share no words with the rest of the report and are not in its register."""
+    """Return sentences foreign to the report that read like another register (see `newslike`)."""
     spans = []
+    context = rules.context_pattern()
     for match in _SENTENCE.finditer(paragraph):
-        start, end = match.span()
         text = match.group(0)
-        context = rules.context_pattern()
-        in_register = bool(_REGISTER_RE.search(text) or (context and context.search(text)))
-        blocked = bool(block and block.search(text))
-        if in_register or sum(_is_cjk(c) for c in text) < 12:
+        if in_register(text) or (context is not None and context.search(text)):
             continue
-        words = content_words(text)
-        if len(words) < 4:
-            continue
-        own: dict[str, int] = {}
-        for word in words:
-            own[word] = own.get(word, 0) + 1
-        shared = sum(1 for w in words if counts.get(w, 0) > own[w])
-        ratio = shared / len(words)
-        if (ratio <= 0.12 and len(words) >= 5) or (blocked and ratio <= 0.25):
-            why = "sentence shares no words with the report" if not blocked else "sentence with blocklisted words"
-            spans.append(Spam(start, end, why))
+        verdict = judge(text, counts.get(), context=context, blocked=bool(block and block.search(text)))
+        if verdict.injected:
+            spans.append(Spam(*match.span(), verdict.why))
     return spans
 
 
@@ -360,7 +370,8 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
     """Return spans of `text` that a near-identical sibling copy does not have.
 
     Only sentences that match a sibling sentence closely are compared, so an outlet's own extra
-    sentences are never taken for insertions; whole extra sentences are left to the coherence test.
+    sentences are never taken for insertions; a whole extra sentence counts only when it is also
+    foreign to the report (no shared words, none of the vocabulary of reporting).
     """
     from difflib import SequenceMatcher
 
@@ -371,6 +382,7 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
             grams.setdefault(sentence[i:i + 4], []).append(index)
     spans: list[Spam] = []
     offset = 0
+    counts = report_pairs([text])
     for paragraph in text.split("\n"):
         for match in _SENTENCE.finditer(paragraph):
             sentence = match.group(0)
@@ -378,7 +390,11 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
             for i in range(len(sentence) - 3):
                 for index in grams.get(sentence[i:i + 4], ()):
                     votes[index] = votes.get(index, 0) + 1
-            if not votes:
+            if not votes or max(votes.values()) < 3:
+                if foreign(sentence, counts):
+                    start = offset + match.start()
+                    spans.append(Spam(start, start + len(sentence), "sentence missing from the sibling copy, "
+                                                                      "foreign to the report"))
                 continue
             best = max(votes, key=lambda k: votes[k])
             other = sibling_sentences[best]

@@ -1,0 +1,208 @@
+"""Cross-city themes: three or more cities whose reports this week share a phrase or the same kind of meeting.
+
+A theme is proposed to editors as a section of its own: a short title built from the shared phrase, the
+cities, and for each city the sentence of its report that carries the phrase (an exact span of the
+source). Candidates are the week's phrases (`terms.py`) and the kinds of meeting the reports name
+(`务虚会`, `干部大会`, `扩大会议`). Linear in the week's text: each article is tagged and split once, and
+searched once for each candidate phrase (a few dozen a week).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import rjieba
+
+from ..model import CITIES, PROVINCE, Article, Official, Sentence, Theme, ThemeSentence
+from .dedupe import source_ref
+from .extract import split_sentences
+from .terms import bare
+
+MIN_CITIES = 3
+MAX_THEMES = 4
+MAX_SENTENCE = 100  # a longer carrying sentence is cut to the clauses around the phrase
+SAME_CITIES = 0.8  # a theme with nearly the same cities as a stronger one, or its phrase inside it, adds little
+MAX_SHARE = 0.6  # a phrase nearly every reporting city uses is the week's background, not a group of cities
+SHARE_FROM = 10  # … once this many cities report at all
+# What a kind of meeting ends in (a word ending in 会 alone may be 社会, 机会 or 全会).
+_MEETING_ENDS = (
+    "会议", "大会", "务虚会", "座谈会", "报告会", "推进会", "动员会", "调度会", "现场会", "研讨会", "专题会", "学习会",
+    "交流会", "部署会", "分析会", "联席会", "例会", "恳谈会", "对接会", "观摩会", "总结会", "汇报会", "培训会",
+    "常务会", "发布会", "见面会",
+)
+# Institutions and events named like meetings: never a kind of meeting a city held.
+_NOT_MEETINGS = frozenset({
+    "委员会", "常委会", "运动会", "全运会", "残特奥会", "博览会", "交易会", "人大常委会", "协会", "学会", "商会",
+    "工委会", "组委会", "执委会", "理事会", "董事会", "居委会", "村委会", "开幕会",
+})
+_NOUNS = frozenset({"n", "nz", "vn", "j", "l", "nt", "b"})
+_MEETING_VERBS_AS_KIND = frozenset({"扩大"})  # 常委会召开扩大会议: an enlarged meeting is a kind
+_HOLDING = frozenset({"主持", "召开", "举行", "出席", "参加", "列席", "套开"})  # 主持会议 says who, not which
+_CLAUSE = re.compile(r"[，；：,;:]")
+_KEY_VERBS = re.compile(r"强调|指出|要求|提出|表示")
+_PRONOUN = re.compile(r"^(?:他|她)(?=[\u4e00-\u9fff])")
+_CITY_LEADERS = ("市委书记", "市长")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    phrase: str  # as printed (a quoted phrase keeps its quotation marks)
+    score: float
+    meeting: bool
+
+
+def meeting_kinds(text: str) -> set[str]:
+    """Return the kinds of meeting a text names (`工作务虚会`, `干部大会`, `扩大会议`).
+
+    A meeting word ends like a meeting (会议, 大会, 务虚会, 座谈会 …); institutions named like meetings
+    (委员会, 常委会) are not. A bare 会议 or 大会 is a kind only with the noun before it (`干部大会`);
+    a verb before it (`召开会议`) says that a meeting was held, not which.
+    """
+    tokens = rjieba.tag(text)
+    kinds = set()
+    for index, (word, _tag) in enumerate(tokens):
+        if word in _NOT_MEETINGS or not word.endswith(_MEETING_ENDS) or word.startswith(tuple(_HOLDING)):
+            continue
+        if word not in ("会议", "大会"):
+            kinds.add(word)
+        before, tag = tokens[index - 1] if index else ("", "")
+        if (2 <= len(before) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before + word not in _NOT_MEETINGS
+                and before not in _HOLDING and (tag in _NOUNS or before in _MEETING_VERBS_AS_KIND)):
+            kinds.add(before + word)
+    return kinds
+
+
+def find_themes(
+    articles: Sequence[Article], phrases: Iterable[dict[str, object]], *, exclude: Iterable[str] = (),
+    boilerplate: Sequence[re.Pattern[str]] = (),
+) -> list[Theme]:
+    """Return the week's cross-city themes, strongest first (most cities, then the phrase's score).
+
+    `articles` are the week's reports of the cities' leaders; `phrases` the week's phrases with their
+    scores; `exclude` the words a configured section already groups by (a theme named by one would
+    repeat that section).
+    """
+    excluded = [w for w in exclude if len(w) >= 2]
+    candidates: list[_Candidate] = [
+        _Candidate(str(p["term"]), float(p.get("score") or 0), False) for p in phrases if isinstance(p.get("term"), str)
+    ]
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for article in articles:
+        for kind in meeting_kinds(article.text):
+            by_kind[kind].add(article.city)
+    candidates += [_Candidate(kind, float(len(cities)), True) for kind, cities in by_kind.items()
+                   if len(cities) >= MIN_CITIES]
+    themes: list[tuple[int, float, Theme]] = []
+    sentences: dict[str, list[Sentence]] = {}  # each article is split once, for whichever phrase needs it
+    for candidate in candidates:
+        phrase = bare(candidate.phrase)
+        if any(_repeats(phrase, w) for w in excluded) or any(p.search(phrase) for p in boilerplate):
+            continue
+        theme = _theme(candidate, phrase, articles, sentences)
+        if theme is not None:
+            # Meetings are actions the cities took: they lead a tie with a phrase the same cities used.
+            themes.append((len(theme.cities), candidate.score + (0.5 if candidate.meeting else 0), theme))
+    # Most cities first; then the stronger phrase; then the more specific (工作务虚会 before 务虚会).
+    themes.sort(key=lambda t: (-t[0], -t[1], -len(t[2].phrase), t[2].phrase))
+    reporting = len({a.city for a in articles if a.city and a.city != PROVINCE})
+    chosen: list[Theme] = []
+    for count, _score, theme in themes:
+        if reporting >= SHARE_FROM and count > MAX_SHARE * reporting:
+            continue
+        if any(_same(theme, other) for other in chosen):
+            continue
+        chosen.append(theme)
+        if len(chosen) == MAX_THEMES:
+            break
+    return chosen
+
+
+def _repeats(phrase: str, word: str) -> bool:
+    """Whether a theme on `phrase` would repeat a section keyed by `word` (百千万工程; not 产业 in 低空经济产业集群)."""
+    return phrase in word or (word in phrase and len(word) >= 4)
+
+
+def _same(a: Theme, b: Theme) -> bool:
+    """Whether two themes tell the same thing: nearly the same cities, or one phrase inside the other."""
+    cities_a, cities_b = set(a.cities), set(b.cities)
+    if bare(a.phrase) in bare(b.phrase) or bare(b.phrase) in bare(a.phrase):
+        return len(cities_a & cities_b) >= SAME_CITIES * min(len(cities_a), len(cities_b))
+    return len(cities_a & cities_b) >= SAME_CITIES * len(cities_a | cities_b)
+
+
+def _theme(
+    candidate: _Candidate, phrase: str, articles: Sequence[Article], split: dict[str, list[Sentence]],
+) -> Theme | None:
+    """Return the theme of one phrase: each city's best carrying sentence, in the column's city order."""
+    best: dict[str, tuple[tuple[int, int, int], Article, ThemeSentence]] = {}
+    for article in articles:
+        if not article.city or article.city == PROVINCE or phrase not in article.text:
+            continue  # the province's line opens the issue; themes are what the cities did
+        leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
+        if article.id not in split:
+            split[article.id] = split_sentences(article.text)
+        for sentence in split[article.id]:
+            at = sentence.text.find(phrase)
+            if at < 0:
+                continue
+            carried = _spoken(_cut(sentence, at, len(phrase)), article, leader)
+            # The leader's own words first, then a sentence that names who acts, then a short one.
+            rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
+            if article.city not in best or rank < best[article.city][0]:
+                best[article.city] = (rank, article, carried)
+    if len(best) < MIN_CITIES:
+        return None
+    cities = sorted(best, key=_city_order)
+    sentences = tuple(best[c][2] for c in cities)
+    sources = tuple(dict.fromkeys(source_ref(best[c][1]) for c in cities))
+    return Theme(title=theme_title(candidate.phrase, cities), phrase=candidate.phrase, cities=tuple(cities),
+                 sentences=sentences, sources=sources)
+
+
+def theme_title(phrase: str, cities: Sequence[str]) -> str:
+    """Return a theme's short title: the shared phrase and who shares it (`务虚会：深圳、佛山、中山等7市`)."""
+    named = [c for c in cities if c != PROVINCE]
+    who = "、".join(named) if len(named) <= 3 else f"{'、'.join(named[:3])}等{len(named)}市"
+    return f"{phrase}：{who}"
+
+
+def _spoken(sentence: Sentence, article: Article, leader: Official | None) -> ThemeSentence:
+    """Return the sentence as a theme prints it: who speaks named when it opens with 他 or the bare name.
+
+    `他要求，要…` becomes the span `要求，要…` spoken by `市委书记马正勇`; `马正勇强调…` keeps its span and
+    gains the title. The speaker is a fact of the article (its officials), never a guess.
+    """
+    text, start = sentence.text, sentence.start
+    speaker = ""
+    if leader is not None:
+        pronoun = _PRONOUN.match(text)
+        if pronoun:
+            speaker, text, start = f"{leader.title}{leader.name}", text[pronoun.end():], start + pronoun.end()
+        elif text.startswith(leader.name):
+            speaker = leader.title
+    return ThemeSentence(city=article.city, text=text, source=article.id, start=start, end=start + len(text),
+                         speaker=speaker)
+
+
+def _cut(sentence: Sentence, at: int, size: int) -> Sentence:
+    """Return the sentence, or for a long one the whole clauses around the phrase, as an exact sub-span."""
+    text = sentence.text.rstrip("，；：,;:")  # a sentence the splitter ended at a semicolon ends before it
+    if len(text) <= MAX_SENTENCE:
+        return Sentence(text=text, start=sentence.start, end=sentence.start + len(text))
+    bounds = [0, *(m.end() for m in _CLAUSE.finditer(text)), len(text)]
+    begin = max(b for b in bounds if b <= at)
+    end = min(b for b in bounds if b >= at + size)
+    if end <= MAX_SENTENCE:
+        begin = 0  # from the start of the sentence: who and when stay with what
+    for bound in bounds:
+        if end < bound <= begin + MAX_SENTENCE:
+            end = bound
+    end = end - 1 if end < len(text) and text[end - 1] in "，；：,;:" else end
+    return Sentence(text=text[begin:end], start=sentence.start + begin, end=sentence.start + end)
+
+
+def _city_order(city: str) -> int:
+    return -1 if city == PROVINCE else CITIES.index(city) if city in CITIES else len(CITIES)
