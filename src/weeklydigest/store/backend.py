@@ -10,7 +10,6 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import DigestError
 from .location import StoreLocation
@@ -25,6 +24,7 @@ class Backend:
 
     name = ""
     engine: Engine
+    driver_errors: tuple[type[Exception], ...] = ()  # what the driver raises when run directly
 
     def __init__(self, location: StoreLocation) -> None:
         self.location = location
@@ -51,7 +51,7 @@ class Backend:
         """Return 'ok' or the problems the database finds in itself."""
         raise NotImplementedError
 
-    def message(self, exc: SQLAlchemyError) -> str:
+    def message(self, exc: Exception) -> str:
         """Return the one line a person reads for a database error."""
         return first_line(exc)
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import Connection, Table, create_engine, text
 from sqlalchemy.dialects.postgresql import insert
@@ -48,6 +49,7 @@ def _connect_args() -> dict[str, Any]:
 
 class PostgresBackend(Backend):
     name = "postgresql"
+    driver_errors = (psycopg.Error,)
 
     def __init__(self, location: StoreLocation) -> None:
         super().__init__(location)
@@ -83,7 +85,7 @@ class PostgresBackend(Backend):
         missing = sorted(set(schema.metadata.tables) - present)
         return f"missing tables: {', '.join(missing)}" if missing else "ok"
 
-    def message(self, exc: SQLAlchemyError) -> str:
+    def message(self, exc: Exception) -> str:
         return explain(super().message(exc))
 
     def after_copy(self, conn: Connection, table: Table) -> None:

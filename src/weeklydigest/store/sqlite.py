@@ -18,6 +18,7 @@ from .location import StoreLocation
 
 class SqliteBackend(Backend):
     name = "sqlite"
+    driver_errors = (sqlite3.Error,)
 
     def __init__(self, location: StoreLocation) -> None:
         super().__init__(location)
