@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 from weeklydigest.config import load_config
 from weeklydigest.deliver.send import send_lock
 from weeklydigest.lock import IssueLocked, issue_lock
-from weeklydigest.store import Store, StoreLocation, schema
+from weeklydigest.store import Store, StoreError, StoreLocation, schema
 
 from .conftest import ROOT, SAMPLE
 from .postgres import fresh_database, require_server
@@ -218,3 +218,48 @@ def test_the_daemon_keeps_its_jobs_in_the_store_database(desk, tmp_path):
     engine.dispose()
     assert table != "apscheduler_jobs", "an edition's daemon keeps its own jobs"
     assert not (tmp_path / "schedule.sqlite").exists()
+
+
+PASSWORD_ROLE = "weeklydigest_password"  # the role scripts/test-postgres.sh makes give a password
+
+
+@pytest.fixture
+def password_store() -> Iterator[str]:
+    """The URL (without password) of a new database owned by a role that must log in with 'secret-pw'."""
+    server = require_server()
+    admin = create_engine(StoreLocation(server).url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        if db.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PASSWORD_ROLE}).first() is None:
+            db.execute(text(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'secret-pw'"))
+    admin.dispose()
+    for database in fresh_database(server):
+        admin = create_engine(StoreLocation(database).url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        with admin.connect() as db:
+            db.execute(text(f"GRANT ALL ON SCHEMA public TO {PASSWORD_ROLE}"))
+        admin.dispose()
+        url = StoreLocation(database).url().set(username=PASSWORD_ROLE).render_as_string(hide_password=False)
+        yield url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def test_the_password_comes_from_pgpassword_or_a_pgpass_file(password_store, tmp_path, monkeypatch):
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    try:
+        Store(password_store).close()
+    except StoreError as exc:
+        refusal = str(exc)
+    else:
+        pytest.skip(f"the test server lets {PASSWORD_ROLE} in without a password (see scripts/test-postgres.sh)")
+    assert refusal.startswith(f"store {password_store}: connection failed: ")
+    assert refusal.endswith("no password supplied: give the password in the environment variable PGPASSWORD "
+                            "or in ~/.pgpass")
+    monkeypatch.setenv("PGPASSWORD", "secret-pw")
+    with Store(password_store) as store:
+        assert store.counts() == {"articles": 0, "versions": 0}
+    monkeypatch.delenv("PGPASSWORD")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:*:*:{PASSWORD_ROLE}:secret-pw\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    with Store(password_store) as store:
+        assert store.schema_version > 0
