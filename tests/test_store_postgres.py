@@ -263,3 +263,35 @@ def test_the_password_comes_from_pgpassword_or_a_pgpass_file(password_store, tmp
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     with Store(password_store) as store:
         assert store.schema_version > 0
+
+
+WRITER = """
+import sys
+from datetime import UTC, datetime
+from weeklydigest.model import RawDocument
+from weeklydigest.store import Store
+url, word, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.stdin.readline()  # both writers start together
+with Store(url) as store:
+    for n in range(count):
+        document = RawDocument(origin=f"http://e.cn/{n}", source=word, title=f"第{n}篇", url=f"http://e.cn/{n}",
+                               published=None, body=word, fmt="text")
+        store.put(document, text=f"{word}{n}", now=datetime.now(UTC))
+"""
+
+
+def test_two_writers_of_different_versions_of_the_same_articles_keep_both_and_store_each_once(postgres_url):
+    Store(postgres_url).close()
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, postgres_url, word, "200"], stdin=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for word in ("甲", "乙")]
+    for writer in writers:
+        writer.stdin.write("go\n")  # type: ignore[union-attr]
+        writer.stdin.flush()  # type: ignore[union-attr]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    with Store(postgres_url) as store:
+        assert store.counts() == {"articles": 200, "versions": 400}
+        for n in (0, 99, 199):
+            assert sorted(text for _, _, text in store.versions(f"http://e.cn/{n}")) == [f"乙{n}", f"甲{n}"]
+            assert [version for version, _, _ in store.versions(f"http://e.cn/{n}")] == [1, 2]
