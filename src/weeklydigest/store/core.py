@@ -209,7 +209,8 @@ class ArticleStore(StoreBase):
         `seen_from`."""
         a, v = articles, versions
         query = (
-            select(v.c.origin, v.c.source, v.c.title, v.c.url, v.c.published, v.c.body, v.c.fmt, v.c.outlet)
+            select(v.c.origin, v.c.source, v.c.title, v.c.url, v.c.published, v.c.body, v.c.fmt, v.c.outlet,
+                   a.c.first_seen)
             .select_from(a.join(v, and_(v.c.key == a.c.key, v.c.version == a.c.version)))
             .where(or_(a.c.published_utc.between(published_from.timestamp(), published_to.timestamp()),
                        and_(a.c.published_utc.is_(None), a.c.last_seen >= iso(seen_from))))
@@ -218,8 +219,8 @@ class ArticleStore(StoreBase):
         with self._read() as db:
             return [
                 RawDocument(origin=origin, source=source, title=title, url=url, published=moment(published),
-                            body=body, fmt=fmt, outlet=outlet)
-                for origin, source, title, url, published, body, fmt, outlet in db.execute(query)
+                            body=body, fmt=fmt, outlet=outlet, first_seen=moment(first_seen))
+                for origin, source, title, url, published, body, fmt, outlet, first_seen in db.execute(query)
             ]
 
     def texts(self, *, published_from: datetime, published_to: datetime) -> list[str]:
