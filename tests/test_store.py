@@ -96,6 +96,7 @@ def test_candidates_are_the_week_window_and_undated_articles_seen_since(store_lo
         found = store.candidates(published_from=datetime(2025, 11, 8, tzinfo=TZ),
                                  published_to=datetime(2025, 12, 31, tzinfo=TZ), seen_from=T0 - timedelta(days=7))
     assert sorted(d.url or d.origin for d in found) == ["/folder/a.txt", DOC.url]
+    assert {d.first_seen for d in found} == {T0}, "each candidate says when the store first saw it"
 
 
 TABLES = {"articles", "versions", "http_cache", "sources", "review_edits", "review_events", "review_revisions",
