@@ -6,7 +6,8 @@ Everything else — every table, query and migration step — is the same SQLAlc
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table
@@ -29,9 +30,36 @@ class Backend:
     def __init__(self, location: StoreLocation) -> None:
         self.location = location
 
-    def writer(self) -> AbstractContextManager[Connection]:
-        """Return a transaction for writing (committed on exit, rolled back on an exception)."""
-        return self.engine.begin()
+    _held: Connection | None = None
+
+    def connection(self) -> Connection:
+        """Return the store's one connection (a store is used by one thread), connecting on first use."""
+        if self._held is None:
+            self._held = self.engine.connect()
+        return self._held
+
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """Run the block in a transaction for writing: committed on exit, rolled back on an exception."""
+        conn = self.connection()
+        conn.info["write"] = True  # for SQLite's BEGIN IMMEDIATE
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info["write"] = False
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        """Run the block's reads, then end any transaction they began (none is left open between calls)."""
+        conn = self.connection()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            if not conn.invalidated:
+                conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]  # one the driver began
 
     def schema_version(self, conn: Connection) -> int:
         raise NotImplementedError
@@ -59,6 +87,9 @@ class Backend:
         """Bring the table's id counter past the ids copied into it."""
 
     def dispose(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         self.engine.dispose()
 
 

@@ -101,8 +101,9 @@ class StoreBase:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        """Run the block's reads (never a write inside: it would need its own transaction)."""
         try:
-            with self._backend.engine.connect() as conn:
+            with self._backend.reader() as conn:
                 yield conn
         except (SQLAlchemyError, *self._backend.driver_errors) as exc:
             raise StoreError(f"store {self.location}: {self._backend.message(exc)}") from None
@@ -339,7 +340,7 @@ def open_backend(store: StoreBase, location: StoreLocation | Path | str, edition
 
 def _migrate(store: StoreBase) -> None:
     backend = store._backend
-    with backend.engine.connect() as conn:
+    with backend.reader() as conn:
         version = backend.schema_version(conn)
     if version > SCHEMA_VERSION:
         raise StoreError(f"store {store.location}: written by a newer weeklydigest (schema {version}, "

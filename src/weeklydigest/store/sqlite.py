@@ -30,11 +30,7 @@ class SqliteBackend(Backend):
         self.engine = create_engine(location.url(), connect_args={"timeout": 30})
         event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
-        self._immediate = self.engine.execution_options(sqlite_immediate=True)
 
-    def writer(self) -> Any:
-        # A writer takes the write lock when it begins, so two writers queue instead of failing half way.
-        return self._immediate.begin()
 
     def schema_version(self, conn: Connection) -> int:
         return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
@@ -62,4 +58,5 @@ def _on_connect(dbapi: sqlite3.Connection, record: object) -> None:
 
 
 def _on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")
+    # A writer takes the write lock when it begins, so two writers queue instead of failing half way.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
