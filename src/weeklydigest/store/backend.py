@@ -12,12 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table
 
-from ..errors import DigestError
+from ..errors import StoreError
 from .location import StoreLocation
 
-
-class StoreError(DigestError):
-    """The store cannot be opened, read or written."""
+__all__ = ["Backend", "StoreError", "backend_for", "first_line"]
 
 
 class Backend:

@@ -98,7 +98,8 @@ def explain(message: str) -> str:
     """Add what to do to the server's message, when it is about the password or an unreachable server."""
     if "no password supplied" in message or "password authentication failed" in message:
         return f"{message}: give the password in the environment variable PGPASSWORD or in ~/.pgpass"
-    if "Connection refused" in message or "could not translate host name" in message:
+    if any(sign in message for sign in ("Connection refused", "could not translate host name",
+                                        "failed to resolve host", "timeout expired")):
         return f"{message}: is the PostgreSQL server running, and the host and port right?"
     return message
 

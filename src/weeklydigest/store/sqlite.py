@@ -44,6 +44,16 @@ class SqliteBackend(Backend):
     def integrity(self, conn: Connection) -> str:
         return "; ".join(row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check"))
 
+    def message(self, exc: Exception) -> str:
+        return super().message(exc) + damaged_hint(exc)
+
+
+def damaged_hint(exc: BaseException) -> str:
+    """Return what to do about a store file SQLite cannot read, for the end of the error line."""
+    if "not a database" in str(exc) or "malformed" in str(exc):
+        return ": the file is damaged or not a store; move it aside and run 'weeklydigest collect' to start a new one"
+    return ""
+
 
 def _on_connect(dbapi: sqlite3.Connection, record: object) -> None:
     # Transactions are begun by `_on_begin`, not implicitly by the driver (which would also commit DDL).

@@ -1,26 +1,25 @@
-"""The `store` commands (`store migrate --to URL`) and the editions part of `status`."""
+"""The store group: `store migrate --to URL`, and the editions part of `status`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from dataclasses import asdict
 from typing import Any
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .config import Config, load_config
-from .errors import DigestError
-from .store import Store, StoreLocation, open_store, url_problem
-from .store.copy import copy_store, same_store
+from ..config import Config
+from ..errors import DigestError, UsageError
+from ..store import Store, StoreLocation, open_store, url_problem
+from ..store.copy import copy_store, same_store
+from .common import add_config_options, load
 
-DEFAULT_CONFIG = Path("config/digest.yaml")
 
-
-def add_commands(commands: Any) -> None:
-    """Add `store migrate` to the command line."""
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `store migrate`."""
     store = commands.add_parser("store", help="copy the article store into another one (e.g. PostgreSQL)")
     actions = store.add_subparsers(dest="action", required=True, metavar="ACTION")
     migrate = actions.add_parser("migrate", help="copy every edition's articles, reviews, subscribers, deliveries "
@@ -28,19 +27,19 @@ def add_commands(commands: Any) -> None:
     migrate.add_argument("--to", required=True, metavar="URL", help="the target: postgresql://user@host:port/db "
                          "(password in PGPASSWORD or ~/.pgpass), or the path of an SQLite file")
     migrate.add_argument("--from", dest="source", metavar="PATH", help="the store to copy (default: the config's)")
-    migrate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    add_config_options(migrate)
     migrate.set_defaults(handler=cmd_store_migrate)
 
 
 def cmd_store_migrate(args: argparse.Namespace) -> int:
-    source = StoreLocation.of(args.source) if args.source else StoreLocation.of(load_config(args.config).store)
+    source = StoreLocation.of(args.source) if args.source else StoreLocation.of(load(args).store)
     target = StoreLocation.of(args.to)
     if target.is_database and (problem := url_problem(target.text)):
-        raise DigestError(f"store migrate --to: {problem}")
+        raise UsageError(f"store migrate --to: {problem}")
     if not source.exists():
         raise DigestError(f"store {source} does not exist: nothing to copy")
     if same_store(source, target):
-        raise DigestError(f"store migrate: {target} is the store being copied; give another --to")
+        raise UsageError(f"store migrate: {target} is the store being copied; give another --to")
     with Store(source) as old, Store(target) as new:
         def progress(table: str, copied: int, already: int) -> None:
             print(f"{table}: {copied} copied" + (f", {already} already there" if already else ""))
@@ -49,6 +48,14 @@ def cmd_store_migrate(args: argparse.Namespace) -> int:
     copied, already = sum(report.copied.values()), sum(report.already.values())
     print(f"store {source} → {target}: {copied} rows copied, {already} already there")
     return 0
+
+
+def editions_json(config: Config) -> list[dict[str, Any]]:
+    """Return the editions of the config's store as `status --json` shows them."""
+    if not StoreLocation.of(config.store).exists():
+        return []
+    with open_store(config) as store:
+        return [asdict(edition) | {"this_config": edition.name == config.edition} for edition in store.editions()]
 
 
 def print_editions(config: Config) -> None:
