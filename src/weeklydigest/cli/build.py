@@ -176,6 +176,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                           for o in article.officials],
             "mentioned": [{"name": o.name, "title": o.title, "city": o.city, "role": o.role}
                           for o in article.mentioned],
+            "unnamed": [{"title": o.title, "city": o.city, "note": o.note} for o in article.unnamed],
             "publication": article.publication.isoformat() if article.publication else None,
             "undated_guess": _undated_guess(article.undated),
             "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
@@ -277,6 +278,9 @@ def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     officials = [f"{o['title']} {o['name']} ({o['city'] or '?'}{', ' + o['note'] if o['note'] else ''})"
                  for o in report["officials"]]
     print("officials: " + ("；".join(officials) or "-"))
+    if report["unnamed"]:
+        print("unnamed:   " + "；".join(f"{o['city']}{o['title']}" + (f" ({o['note']})" if o["note"] else "")
+                                        for o in report["unnamed"]))
     if report["mentioned"]:
         print("mentioned: " + "；".join(f"{o['title']} {o['name']} ({o['role']})" for o in report["mentioned"]))
     for warning in report["warnings"]:
