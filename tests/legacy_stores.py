@@ -121,6 +121,16 @@ LEGACY_STEPS = (
     """,
 )
 
+# Step 5 (review app logins); step 4 (folder identity) changed rows only.
+LEGACY_SESSIONS = """
+CREATE TABLE review_sessions (
+    id      TEXT PRIMARY KEY,         -- SHA-256 of the session id the cookie carries
+    user    TEXT NOT NULL,
+    created TEXT NOT NULL             -- UTC, ISO 8601
+);
+CREATE INDEX review_sessions_created ON review_sessions (created)
+"""
+
 # The run log's table, which those releases created outside the schema steps on a store's first run.
 LEGACY_RUNS = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -141,7 +151,7 @@ def legacy_store(path: Path, *, version: int, runs: bool = False) -> sqlite3.Con
     """Create an SQLite store at schema `version` as an earlier release did; return an open connection to fill."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
-    for script in LEGACY_STEPS[:version]:
+    for script in [*LEGACY_STEPS[:version], *([LEGACY_SESSIONS] if version >= 5 else [])]:
         for statement in script.split(";"):
             if statement.strip():
                 db.execute(statement)

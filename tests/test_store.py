@@ -100,7 +100,7 @@ def test_candidates_are_the_week_window_and_undated_articles_seen_since(store_lo
 
 
 TABLES = {"articles", "versions", "http_cache", "sources", "review_edits", "review_events", "review_revisions",
-          "section_examples", "subscribers", "deliveries", "runs", "editions"}
+          "section_examples", "subscribers", "deliveries", "runs", "editions", "review_sessions"}
 
 
 def test_a_fresh_store_has_the_latest_schema_and_the_tables_of_the_schema_module(store_location):
@@ -187,3 +187,27 @@ def test_integrity_check_of_a_sound_store_is_ok(store_location):
     with Store(store_location) as store:
         store.put(DOC, text="正文。", now=T0)
         assert store.integrity() == "ok"
+
+
+def test_threads_opening_a_new_store_at_once_all_get_it(store_location):
+    import threading
+
+    path = store_location
+    errors: list[Exception] = []
+    start = threading.Barrier(6)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            Store(path).close()
+        except Exception as exc:  # the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION

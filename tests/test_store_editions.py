@@ -104,3 +104,17 @@ def test_the_store_lists_its_editions_with_their_issues_and_subscribers(store_lo
     assert (listed["广州版"].drafted, listed["广州版"].published, listed["广州版"].subscribers) == (1, 1, 1)
     assert (listed[DEFAULT_EDITION].drafted, listed[DEFAULT_EDITION].subscribers) == (0, 0)
     assert listed[DEFAULT_EDITION].last_build is None
+
+
+def test_a_review_login_belongs_to_the_edition_it_was_made_in_and_ends_there(store_location):
+    with Store(store_location) as default, Store(store_location, edition="广州版") as city:
+        city.add_session("hash-a", user="李编辑", now=T0)
+        city.add_session("hash-old", user="李编辑", now=T0 - timedelta(days=30))
+        default.add_session("hash-b", user="王编辑", now=T0 - timedelta(days=30))
+        assert city.session_user("hash-a", since=T0 - timedelta(hours=1)) == "李编辑"
+        assert default.session_user("hash-a", since=T0 - timedelta(hours=1)) is None
+        assert city.session_user("hash-old", since=T0 - timedelta(days=1)) is None, "expired"
+        city.end_session("hash-a", expired_before=T0 - timedelta(days=1))
+        assert city.session_user("hash-a", since=T0 - timedelta(hours=1)) is None
+        assert city.session_user("hash-old", since=T0 - timedelta(days=60)) is None, "expired ones are forgotten"
+        assert default.session_user("hash-b", since=T0 - timedelta(days=60)) == "王编辑", "another edition's stay"

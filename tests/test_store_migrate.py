@@ -54,6 +54,7 @@ def fill(store: Store, *, edition_store: Store) -> None:
         s.save_revision(ISSUE, 1, draft="{}", published="{}", correction="", by="李主编", now=T0)
         s.add_example(article="a", issue=ISSUE, text="甲", section="百千万工程", by="王编辑", now=T0)
         s.add_subscriber(Subscriber("reader@example.cn", sections=(s.edition,)), now=T0)
+        s.add_session(f"{s.edition}-login", user="王编辑", now=T0)
         s.record_delivery(Delivery(ISSUE, "reader@example.cn", "accepted", 1, "<m@x>"), now=T0)
         run = s.start_run(kind="build", trigger="manual", issue=ISSUE, started=T0)
         s.finish_run(run, ended=T0, outcome="ok", counts={"items": 3})
@@ -92,7 +93,7 @@ def test_store_migrate_copies_every_edition_and_table_into_postgresql_and_only_w
 
     # Again: nothing to copy. Then what was collected and edited since is copied, and only that.
     assert main(["store", "migrate", "--from", str(old), "--to", postgres_url]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].endswith(": 0 rows copied, 25 already there")
+    assert capsys.readouterr().out.splitlines()[-1].endswith(": 0 rows copied, 27 already there")
     with Store(old) as store:
         store.put(_document(7), text="正文7。", now=T0)
         store.add_edit(ISSUE, {"op": "drop", "article": "late"}, by="王编辑", now=T0)
@@ -144,7 +145,7 @@ def test_store_migrate_refuses_a_missing_store_and_the_store_itself(tmp_path, ca
                                        "give another --to\n")
 
 
-def _legacy_rows(db) -> None:  # type: ignore[no-untyped-def]
+def _legacy_rows(db, version) -> None:  # type: ignore[no-untyped-def]
     db.execute("INSERT INTO articles VALUES ('http://e.cn/a', '周', 'x', 'y', NULL, NULL, 1)")
     db.execute("INSERT INTO versions VALUES ('http://e.cn/a', 1, 'x', '周', 'http://e.cn/a', 'http://e.cn/a', '题', "
                "'', NULL, 'html', '<p>文</p>', NULL, '文', 'h')")
@@ -155,15 +156,17 @@ def _legacy_rows(db) -> None:  # type: ignore[no-untyped-def]
     db.execute("INSERT INTO section_examples VALUES ('a1', '2025-W45', '甲', '百千万工程', '王', 't')")
     db.execute("INSERT INTO subscribers VALUES ('reader@example.cn', '甲', '[]', 'active', 't', 't')")
     db.execute("INSERT INTO deliveries VALUES ('2025-W46', 'reader@example.cn', 'accepted', 1, '<m@x>', '', 't')")
+    if version >= 5:
+        db.execute("INSERT INTO review_sessions VALUES ('s1', '王编辑', '2025-11-17T00:00:00+00:00')")
     db.execute("INSERT INTO runs (kind, trigger, issue, started, outcome) VALUES ('build', 'manual', '2025-W46', "
                "'2025-11-17T08:00:00+08:00', 'ok')")
 
 
-@pytest.mark.parametrize("version", [3, 4])
+@pytest.mark.parametrize("version", [3, 4, 5])
 def test_a_store_of_an_earlier_release_migrates_forward_keeping_all_it_holds(tmp_path, version):
     path = tmp_path / "store.sqlite"
     db = legacy_store(path, version=version, runs=True)
-    _legacy_rows(db)
+    _legacy_rows(db, version)
     db.close()
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
@@ -177,7 +180,10 @@ def test_a_store_of_an_earlier_release_migrates_forward_keeping_all_it_holds(tmp
         assert store.deliveries("2025-W46")["reader@example.cn"].status == "accepted"
         assert [(r["kind"], r["edition"]) for r in store.last_runs()] == [("build", DEFAULT_EDITION)]
         assert store.integrity() == "ok"
+        if version >= 5:
+            assert store.session_user("s1", since=T0 - timedelta(days=1)) == "王编辑"
     with Store(path, edition="广州版") as city:
+        assert city.session_user("s1", since=T0 - timedelta(days=1)) is None, "a login is one edition's"
         assert city.edits("2025-W46") == [] and city.subscribers() == [] and city.last_runs() == []
         assert city.add_subscriber(Subscriber("reader@example.cn"), now=T0)
 

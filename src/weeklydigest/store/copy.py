@@ -37,8 +37,8 @@ class CopyReport:
 
 
 # Tables keyed by what they hold, in an order that respects foreign keys (articles before versions).
-_KEYED = (schema.http_cache, schema.sources, schema.editions, schema.review_revisions, schema.section_examples,
-          schema.subscribers, schema.deliveries)
+_KEYED = (schema.http_cache, schema.sources, schema.editions, schema.review_sessions, schema.review_revisions,
+          schema.section_examples, schema.subscribers, schema.deliveries)
 # Tables whose rows the store numbers.
 _NUMBERED = (schema.review_edits, schema.review_events, schema.runs)
 

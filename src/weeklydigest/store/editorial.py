@@ -7,10 +7,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 
 from .core import StoreBase, iso
-from .schema import review_edits, review_events, review_revisions, section_examples
+from .schema import review_edits, review_events, review_revisions, review_sessions, section_examples
 
 
 class EditorialStore(StoreBase):
@@ -85,3 +85,27 @@ class EditorialStore(StoreBase):
             query = query.where(c.issue < before)
         with self._read() as db:
             return [tuple(row) for row in db.execute(query)]  # type: ignore[misc]
+
+    # --- review app sessions --------------------------------------------------------------------
+
+    def add_session(self, key: str, *, user: str, now: datetime) -> None:
+        """Record a login under the hash of its session id."""
+        values = {"user": user, "created": iso(now), "edition": self.edition}
+        with self._write() as db:
+            db.execute(self._insert(review_sessions).values(id=key, **values)
+                       .on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def session_user(self, key: str, *, since: datetime) -> str | None:
+        """Return the user of a login to this edition made at or after `since`, or None if it ended or never was."""
+        c = review_sessions.c
+        with self._read() as db:
+            row = db.execute(select(c.user).where(c.id == key, c.edition == self.edition,
+                                                  c.created >= iso(since))).first()
+        return row[0] if row else None
+
+    def end_session(self, key: str, *, expired_before: datetime) -> None:
+        """Forget one login, and every login to this edition older than `expired_before`."""
+        c = review_sessions.c
+        with self._write() as db:
+            db.execute(delete(review_sessions).where(c.edition == self.edition,
+                                                     or_(c.id == key, c.created < iso(expired_before))))

@@ -124,6 +124,17 @@ def _schema_3(op: Operations) -> None:
 
 
 def _schema_5(op: Operations) -> None:
+    """Review app logins: a row per signed-in browser, so that logging out ends the session on the server."""
+    op.create_table(
+        "review_sessions",
+        Column("id", TEXT, primary_key=True),  # SHA-256 of the session id the cookie carries
+        Column("user", TEXT, nullable=False),
+        Column("created", TEXT, nullable=False),  # UTC, ISO 8601
+    )
+    op.create_index("review_sessions_created", "review_sessions", ["created"])
+
+
+def _schema_6(op: Operations) -> None:
     """Editions sharing one store: the run log joins the schema, and review state, learning examples,
     subscribers, deliveries and runs belong to an edition (rows from before to the default one)."""
     if sa.inspect(op.get_bind()).has_table("runs"):  # made outside the schema by earlier releases
@@ -140,6 +151,7 @@ def _schema_5(op: Operations) -> None:
             _edition(),
         )
     op.create_index("runs_edition", "runs", ["edition", "id"])
+    op.add_column("review_sessions", _edition())
     for table in ("review_edits", "review_events"):
         op.add_column(table, _edition())
         op.drop_index(f"{table}_issue", table_name=table)
@@ -184,5 +196,6 @@ def _with_edition(op: Operations, table: str, key: list[str], rest: list[str], *
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[Operations], None], ...] = (_schema_1, _schema_2, _schema_3, folder_identity, _schema_5)
+MIGRATIONS: tuple[Callable[[Operations], None], ...] = (_schema_1, _schema_2, _schema_3, folder_identity, _schema_5,
+                                                         _schema_6)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -102,6 +102,14 @@ review_events = Table(
     Column("edition", TEXT, nullable=False, server_default=DEFAULT_EDITION),
 )
 
+review_sessions = Table(
+    "review_sessions", metadata,
+    Column("id", TEXT, primary_key=True),  # SHA-256 of the session id the cookie carries
+    Column("user", TEXT, nullable=False),
+    Column("created", TEXT, nullable=False),  # UTC, ISO 8601
+    Column("edition", TEXT, nullable=False, server_default=DEFAULT_EDITION),
+)
+
 review_revisions = Table(
     "review_revisions", metadata,
     Column("edition", TEXT, nullable=False),
