@@ -211,3 +211,36 @@ def test_threads_opening_a_new_store_at_once_all_get_it(store_location):
     assert errors == []
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
+
+
+def _snapshot(location):  # type: ignore[no-untyped-def]
+    """Return what a write would change: the SQLite file's bytes, or a PostgreSQL database's tables and rows."""
+    where = StoreLocation.of(location)
+    if not where.is_database:
+        return where.path.read_bytes()
+    tables = [name for (name,) in rows(location, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                                 "ORDER BY tablename")]
+    return tables, {name: rows(location, f'SELECT * FROM "{name}"') for name in tables}
+
+
+def test_a_read_only_store_is_neither_migrated_nor_written(store_location):
+    with Store(store_location) as store:
+        latest = store.schema_version
+        store.put(DOC, text=TEXT, now=T0)
+    _set_version(store_location, 1)  # as an older weeklydigest left it
+    before = _snapshot(store_location)
+    with Store(store_location, read_only=True) as store:
+        assert store.schema_version == 1
+        assert not store.is_current
+        assert store.counts() == {"articles": 1, "versions": 1}
+        with pytest.raises(StoreError, match=r"read-?only"):
+            store.touch(DOC.url, now=T0 + timedelta(days=1))
+        assert store.counts() == {"articles": 1, "versions": 1}
+    assert _snapshot(store_location) == before
+    assert latest > 1
+
+
+def test_a_read_only_store_that_does_not_exist_is_not_created(tmp_path):
+    with pytest.raises(StoreError, match="unable to open"):
+        Store(tmp_path / "none" / "store.sqlite", read_only=True)
+    assert not (tmp_path / "none").exists()

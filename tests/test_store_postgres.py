@@ -295,3 +295,19 @@ def test_two_writers_of_different_versions_of_the_same_articles_keep_both_and_st
         for n in (0, 99, 199):
             assert sorted(text for _, _, text in store.versions(f"http://e.cn/{n}")) == [f"乙{n}", f"甲{n}"]
             assert [version for version, _, _ in store.versions(f"http://e.cn/{n}")] == [1, 2]
+
+
+def test_doctor_and_status_leave_a_store_of_an_earlier_release_as_it_is(store_location, tmp_path):
+    from .test_store import _set_version, _snapshot
+
+    config = write_config(tmp_path / "digest.yaml", store=store_location, output=tmp_path / "out")
+    assert run("collect", "--config", str(config)).returncode == 0
+    _set_version(store_location, 5)  # as the release before editions left it
+    before = _snapshot(store_location)
+    doctor = run("doctor", "--config", str(config))
+    assert f"store {store_location}: " in doctor.stdout and "integrity ok" in doctor.stdout, doctor.stdout
+    status = run("status", "--config", str(config))
+    assert status.returncode == 0, status.stderr
+    assert "earlier release (schema 5)" in status.stdout
+    assert json.loads(run("status", "--config", str(config), "--json").stdout)["store"]["articles"] > 0
+    assert _snapshot(store_location) == before

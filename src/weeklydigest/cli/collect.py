@@ -18,7 +18,7 @@ from rich.table import Table
 from ..collect.guard import one_line
 from ..config import Config
 from ..errors import DigestError
-from ..store import StoreLocation, open_store
+from ..store import check_store, open_store
 from .common import _folder_sources, _progress_display, add_config_options, failed_sources, load, print_skipped
 from .store import editions_json, print_editions
 
@@ -69,10 +69,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def print_source_health(config: Config) -> None:
     """Print a table of each source's health, under the store's size."""
-    if not StoreLocation.of(config.store).exists():
+    opened = check_store(config)
+    if opened is None:
         print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
         return
-    with open_store(config) as store:
+    with opened as store:
         health = {h.name: h for h in store.health()}
         counts = store.counts()
     table = Table("source", "kind", "last success", "last error", "seen", "new", "updated", "skipped", "stored",
@@ -136,10 +137,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _status_json(config: Config, jobs: list[tuple[str, datetime | None]], runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Return what `status` shows as one JSON object: next runs, last runs, the store and its sources' health."""
-    exists = StoreLocation.of(config.store).exists()
-    store: dict[str, Any] = {"path": str(config.store), "exists": exists, "sources": []}
-    if exists:
-        with open_store(config) as opened:
+    checked = check_store(config)
+    store: dict[str, Any] = {"path": str(config.store), "exists": checked is not None, "sources": []}
+    if checked is not None:
+        with checked as opened:
             health = {h.name: h for h in opened.health()}
             store |= opened.counts()
         configured = [s.name for s in config.sources]

@@ -131,7 +131,10 @@ def _check_build(report: _Report, config: Config) -> None:
         report(problem is None, f"{what} {shown} (folder can be written)", f"{problem}: choose another folder")
     if location.is_database or location.path.is_file():
         try:
-            with Store(location, edition=config.edition) as store:
+            with Store(location, edition=config.edition, read_only=True) as store:
+                if store.schema_version == 0:
+                    report(True, f"store {config.store}: empty (the first collect makes its tables)")
+                    return
                 check, counts = store.integrity(), store.counts()
             report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
                    "the store is damaged; move it aside and collect again")

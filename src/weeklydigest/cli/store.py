@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..config import Config
 from ..errors import DigestError, UsageError
-from ..store import Store, StoreLocation, open_store, url_problem
+from ..store import Store, StoreLocation, check_store, url_problem
 from ..store.copy import copy_store, same_store
 from .common import add_config_options, load
 
@@ -52,17 +52,25 @@ def cmd_store_migrate(args: argparse.Namespace) -> int:
 
 def editions_json(config: Config) -> list[dict[str, Any]]:
     """Return the editions of the config's store as `status --json` shows them."""
-    if not StoreLocation.of(config.store).exists():
+    opened = check_store(config)
+    if opened is None:
         return []
-    with open_store(config) as store:
+    with opened as store:
+        if not store.is_current:
+            return []  # a store of an earlier release has no editions until it is migrated
         return [asdict(edition) | {"this_config": edition.name == config.edition} for edition in store.editions()]
 
 
 def print_editions(config: Config) -> None:
     """Print the editions of the config's store: the configs that share it, their issues and subscribers."""
-    if not StoreLocation.of(config.store).exists():
+    opened = check_store(config)
+    if opened is None:
         return
-    with open_store(config) as store:
+    with opened as store:
+        if not store.is_current:
+            print(f"store {config.store} is of an earlier release (schema {store.schema_version}): "
+                  "the next collect or build brings it up to date")
+            return
         editions = store.editions()
     table = Table("edition", "title", "output", "drafts", "published", "subscribers", "last build",
                   box=box.SIMPLE_HEAD, title=f"editions of store {config.store}")

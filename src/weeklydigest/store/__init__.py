@@ -26,8 +26,10 @@ from .runlog import RunLog
 class Store(ArticleStore, EditorialStore, PeopleStore, RunLog, EditionRegistry):
     """The store at `location` (a path or a PostgreSQL URL), seen by one edition; use as a context manager."""
 
-    def __init__(self, location: StoreLocation | Path | str, *, edition: str = DEFAULT_EDITION) -> None:
-        open_backend(self, location, edition)
+    def __init__(self, location: StoreLocation | Path | str, *, edition: str = DEFAULT_EDITION,
+                 read_only: bool = False) -> None:
+        """Open the store, creating and migrating it; `read_only` opens an existing one as it is, refusing writes."""
+        open_backend(self, location, edition, read_only=read_only)
 
     def __enter__(self) -> Store:
         return self
@@ -53,6 +55,11 @@ class Store(ArticleStore, EditorialStore, PeopleStore, RunLog, EditionRegistry):
         with self._read() as db:
             return self._backend.schema_version(db)
 
+    @property
+    def is_current(self) -> bool:
+        """Whether the store's schema is this release's (a read-only store may be older, or empty)."""
+        return self.schema_version == SCHEMA_VERSION
+
     def integrity(self) -> str:
         """Return the database's check of itself: 'ok' or the problems found."""
         with self._read() as db:
@@ -64,6 +71,21 @@ def open_store(config: Any) -> Store:
     store = Store(config.store, edition=config.edition)
     try:
         store.register_edition(title=config.title, output=str(config.output), now=datetime.now(UTC))
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def check_store(config: Any) -> Store | None:
+    """Open a config's store read-only, as its edition sees it, for a check; None when it holds no store yet."""
+    if not StoreLocation.of(config.store).exists():
+        return None
+    store = Store(config.store, edition=config.edition, read_only=True)
+    try:
+        if store.schema_version == 0:  # an empty database, or a file another program made
+            store.close()
+            return None
     except BaseException:
         store.close()
         raise
@@ -86,6 +108,6 @@ def shared_lock(location: StoreLocation | Path | str, name: str, *,
 
 __all__ = [
     "DEFAULT_EDITION", "MIGRATIONS", "NEW", "SCHEMA_VERSION", "UNCHANGED", "UPDATED", "Edition", "SourceHealth",
-    "SourceRun", "Store", "StoreError", "StoreLocation", "Validators", "edition_problem", "open_store", "shared_lock",
-    "text_hash", "url_problem",
+    "SourceRun", "Store", "StoreError", "StoreLocation", "Validators", "check_store", "edition_problem", "open_store",
+    "shared_lock", "text_hash", "url_problem",
 ]

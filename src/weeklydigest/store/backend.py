@@ -25,8 +25,9 @@ class Backend:
     engine: Engine
     driver_errors: tuple[type[Exception], ...] = ()  # what the driver raises when run directly
 
-    def __init__(self, location: StoreLocation) -> None:
+    def __init__(self, location: StoreLocation, *, read_only: bool = False) -> None:
         self.location = location
+        self.read_only = read_only  # the database refuses every write
 
     _held: Connection | None = None
 
@@ -98,12 +99,12 @@ def first_line(exc: BaseException) -> str:
     return (text.splitlines() or [type(exc).__name__])[0]
 
 
-def backend_for(location: StoreLocation) -> Backend:
+def backend_for(location: StoreLocation, *, read_only: bool = False) -> Backend:
     """Return the backend of a store location: PostgreSQL for a database URL, SQLite for a path."""
     if location.is_database:
         from .postgres import PostgresBackend
 
-        return PostgresBackend(location)
+        return PostgresBackend(location, read_only=read_only)
     from .sqlite import SqliteBackend
 
-    return SqliteBackend(location)
+    return SqliteBackend(location, read_only=read_only)

@@ -1,7 +1,8 @@
 """The store interface: every collected article with its versions, HTTP validators and source health.
 
 `Store(location, edition=…)` opens the store at a path (SQLite) or a `postgresql://` URL and brings
-its schema up to date. Every write is one short transaction, so a crash leaves what was stored
+its schema up to date; `read_only=True` opens it as it is, for checks: no migration, and the
+database refuses any write. Every write is one short transaction, so a crash leaves what was stored
 before it intact and the write in flight either wholly there or not at all. Articles, validators
 and source health are shared by every edition of the store; review state, learning examples,
 subscribers, deliveries and runs belong to the store's `edition` (mixins in editorial.py,
@@ -323,11 +324,12 @@ def _without_nul(document: RawDocument) -> RawDocument:
                                 if isinstance(getattr(document, name), str)})
 
 
-def open_backend(store: StoreBase, location: StoreLocation | Path | str, edition: str) -> None:
-    """Connect `store` to its database and migrate the schema to this release's."""
+def open_backend(store: StoreBase, location: StoreLocation | Path | str, edition: str, *,
+                 read_only: bool = False) -> None:
+    """Connect `store` to its database and migrate the schema to this release's (a read-only store: check it)."""
     store.location = StoreLocation.of(location)
     store.edition = edition or DEFAULT_EDITION
-    store._backend = backend_for(store.location)
+    store._backend = backend_for(store.location, read_only=read_only)
     try:
         _migrate(store)
     except SQLAlchemyError as exc:
@@ -345,7 +347,7 @@ def _migrate(store: StoreBase) -> None:
     if version > SCHEMA_VERSION:
         raise StoreError(f"store {store.location}: written by a newer weeklydigest (schema {version}, "
                          f"this one knows up to {SCHEMA_VERSION})")
-    if version == SCHEMA_VERSION:
+    if version == SCHEMA_VERSION or backend.read_only:
         return
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext

@@ -6,7 +6,8 @@ storing the same article queue for it, and neither stores it twice nor loses the
 The schema version is the one row of `store_schema`; migrating holds an advisory lock, so two
 processes opening a new store at once migrate it once. Builds and sends of one issue
 hold a session-level advisory lock (`AdvisoryLock`), which the server drops when its holder dies.
-The password comes from libpq: `PGPASSWORD`, or `~/.pgpass` (`PGPASSFILE`).
+The password comes from libpq: `PGPASSWORD`, or `~/.pgpass` (`PGPASSFILE`). A read-only store's
+sessions set `default_transaction_read_only`, so the server refuses any write in them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sqlalchemy.pool import NullPool
 from . import schema
 from .backend import Backend, StoreError, first_line
 from .location import StoreLocation
+from .migrations import SCHEMA_VERSION
 
 _SCHEMA_LOCK = "weeklydigest schema"
 
@@ -51,9 +53,12 @@ class PostgresBackend(Backend):
     name = "postgresql"
     driver_errors = (psycopg.Error,)
 
-    def __init__(self, location: StoreLocation) -> None:
-        super().__init__(location)
-        self.engine = create_engine(location.url(), pool_size=2, max_overflow=8, connect_args=_connect_args())
+    def __init__(self, location: StoreLocation, *, read_only: bool = False) -> None:
+        super().__init__(location, read_only=read_only)
+        connect_args = _connect_args()
+        if read_only:
+            connect_args["options"] = "-c default_transaction_read_only=on"
+        self.engine = create_engine(location.url(), pool_size=2, max_overflow=8, connect_args=connect_args)
 
     def schema_version(self, conn: Connection) -> int:
         if conn.execute(text("SELECT to_regclass('store_schema')")).scalar() is None:
@@ -81,6 +86,8 @@ class PostgresBackend(Backend):
         return insert(table)
 
     def integrity(self, conn: Connection) -> str:
+        if self.schema_version(conn) < SCHEMA_VERSION:
+            return "ok"  # the tables of a later schema come with the migration
         present = set(sa.inspect(conn).get_table_names())
         missing = sorted(set(schema.metadata.tables) - present)
         return f"missing tables: {', '.join(missing)}" if missing else "ok"

@@ -63,8 +63,15 @@ def finish_run(
 
 def last_runs(store: StoreLocation | Path | str, *, limit: int = 10,
               edition: str = DEFAULT_EDITION) -> list[dict[str, Any]]:
-    """Return the edition's most recent runs, newest first (none when the store does not exist yet)."""
+    """Return the edition's most recent runs, newest first (none when the store does not exist yet).
+
+    The store is only read: it is opened read-only, and one of an earlier release has no runs to show.
+    """
     if not StoreLocation.of(store).exists():
         return []
-    with _open(store, edition) as opened:
+    from . import Store
+
+    with Store(store, edition=edition, read_only=True) as opened:
+        if not opened.is_current:
+            return []
         return list(opened.last_runs(limit=limit))

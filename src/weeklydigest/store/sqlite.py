@@ -2,6 +2,8 @@
 
 Every write is one transaction, so a crash (even SIGKILL) leaves what was written before it intact
 and the write in flight either wholly there or not at all. The schema version is `user_version`.
+A read-only store is opened with a `mode=ro` URI: SQLite itself refuses any write, and neither the
+journal mode nor the file is touched.
 """
 
 from __future__ import annotations
@@ -20,17 +22,21 @@ class SqliteBackend(Backend):
     name = "sqlite"
     driver_errors = (sqlite3.Error,)
 
-    def __init__(self, location: StoreLocation) -> None:
-        super().__init__(location)
+    def __init__(self, location: StoreLocation, *, read_only: bool = False) -> None:
+        super().__init__(location, read_only=read_only)
         path = location.path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"store {location}: cannot open: {exc}") from None
-        self.engine = create_engine(location.url(), connect_args={"timeout": 30})
-        event.listen(self.engine, "connect", _on_connect)
+        if read_only:
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30))
+            event.listen(self.engine, "connect", _on_connect_read_only)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"store {location}: cannot open: {exc}") from None
+            self.engine = create_engine(location.url(), connect_args={"timeout": 30})
+            event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
-
 
     def schema_version(self, conn: Connection) -> int:
         return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
@@ -65,6 +71,10 @@ def _on_connect(dbapi: sqlite3.Connection, record: object) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _on_connect_read_only(dbapi: sqlite3.Connection, record: object) -> None:
+    dbapi.isolation_level = None  # as `_on_connect`, without a pragma that would write
 
 
 def _on_begin(conn: Connection) -> None:
