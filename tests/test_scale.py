@@ -119,6 +119,23 @@ def test_a_late_article_is_the_only_one_read_and_analysed(tmp_path):
     assert "老旧小区改造" in digest_text(tmp_path)
 
 
+def test_a_postgresql_store_keeps_analyses_and_files_as_read_so_a_rebuild_reads_only_the_late_article(
+        tmp_path, postgres_url):
+    config = setup(tmp_path, store=postgres_url)
+    collected_log = run("-v", "collect", "--config", str(config), cwd=tmp_path).stderr
+    assert files_read(collected_log) == (len(REPORTS), 0)
+    log = build(config)
+    assert files_read(log) == (0, len(REPORTS)) and analysed_now(log) == 0
+    late = replace(REPORTS[0], slug="gz-late", day=date(2025, 11, 16), title="林志远调研老旧小区改造工作",
+                   paragraphs=("11月16日，广州市委书记林志远到越秀区调研老旧小区改造，察看加装电梯和管网改造进度。",))
+    (tmp_path / "week" / "gz-late.md").write_text(markdown(late), encoding="utf-8")
+    log = build(config)
+    assert files_read(log) == (1, len(REPORTS))
+    assert collected(log) == (1, 0) and analysed_now(log) == 0
+    assert "老旧小区改造" in digest_text(tmp_path)
+    assert not (tmp_path / "store.sqlite").exists()
+
+
 def test_a_change_of_what_analysis_reads_re_analyses_and_a_change_of_sections_does_not(tmp_path):
     config = setup(tmp_path)
     build(config)

@@ -42,7 +42,7 @@ from .model import (
 from .render import render_all
 from .render.archive import write_archive
 from .render.marks import boilerplate_patterns, key_clause
-from .store import Store, Window
+from .store import Store, Window, open_store
 from .understand.analysis import Analyser
 from .understand.candidates import Sketches
 from .understand.clean import BOILERPLATE, SPAM
@@ -126,7 +126,7 @@ def build_issue(
                                  seen=len(documents), now=now)
         return _with_failed(digest, reading.failed)
     analyser = Analyser(config)
-    with Store(config.store) as store:
+    with open_store(config) as store:
         # Collect: every source into the store, each new version analysed once; unreadable inputs become `skipped`.
         collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress,
                                   limits=config.limits, analyser=analyser)
@@ -506,7 +506,7 @@ def with_removed(item: Item, removed: dict[str, tuple[Removed, ...]]) -> Item:
     return replace(item, removed=notes) if notes else item
 
 
-def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: Path | None) -> None:
+def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: object | None) -> None:
     """Raise EmptyWeek, naming the week and the sources looked at, when no article reports an event of it."""
     if digest.stats.get("in_week", 0):
         return

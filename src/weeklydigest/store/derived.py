@@ -8,52 +8,36 @@
   read again.
 - `versions.body_hash`: the hash of what the source delivered, so a delivery seen before is not
   cleaned again.
+
+The same SQLAlchemy Core queries on both backends. Every read of many versions is one query per
+CHUNK keys: linear in the keys asked for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, bindparam, case, or_, select, update
+
 from ..model import RawDocument
+from .core import StoreBase, iso, moment
+from .schema import articles, derived, files, versions
 
 CHUNK = 400  # keys per query: well under SQLite's and PostgreSQL's limits on parameters
 Ref = tuple[str, int]  # (article key, version)
+DerivedRow = tuple[str, int, str, str, bytes]  # key, version, stage, fingerprint, data
 
 
-_SCHEMA_6 = """
-        ALTER TABLE versions ADD COLUMN body_hash TEXT;   -- of what the source delivered (see delivery_hash)
-        CREATE TABLE derived (
-            key         TEXT NOT NULL,
-            version     INTEGER NOT NULL,
-            stage       TEXT NOT NULL,         -- article | sketch | terms | scores
-            fingerprint TEXT NOT NULL,         -- of the code, libraries and config values that decided it
-            data        BLOB NOT NULL,
-            PRIMARY KEY (key, version, stage),
-            FOREIGN KEY (key, version) REFERENCES versions (key, version)
-        );
-        CREATE TABLE files (
-            path      TEXT PRIMARY KEY,        -- a folder source's file as its articles name it: source/path
-            size      BIGINT NOT NULL,
-            mtime_ns  BIGINT NOT NULL,
-            sha1      TEXT NOT NULL,           -- of the bytes
-            reader    TEXT NOT NULL,           -- fingerprint of the code that read it
-            delivered TEXT NOT NULL,           -- JSON: {"keys": [...], "skipped": [[where, reason], ...]}
-            checked   TEXT NOT NULL
-        )
-"""
-
-
-def schema_6(db: sqlite3.Connection) -> None:
-    """Analyses kept per article version and stage, folder files as last read, the hash of each delivery."""
-    for statement in _SCHEMA_6.split(";"):
-        if statement.strip():
-            db.execute(statement)
+def delivery_hash(document: RawDocument) -> str:
+    """Return the hash of what a source delivered: the same delivery again is not cleaned again."""
+    published = document.published.isoformat() if document.published else ""
+    parts = (document.title, document.url, published, document.outlet, document.fmt, document.body)
+    return hashlib.sha1("\x00".join(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -86,91 +70,87 @@ def file_record(row: tuple[Any, ...]) -> FileRecord:
                       skipped=tuple((where, reason) for where, reason in delivered.get("skipped", ())))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
 
 
-class DerivedTables:
-    """The store's memory of analyses and files; mixed into `Store`, which provides the connection."""
+_FILE_COLUMNS = (files.c.path, files.c.size, files.c.mtime_ns, files.c.sha1, files.c.reader, files.c.delivered)
 
-    _db: sqlite3.Connection
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
+class DerivedTables(StoreBase):
+    """The store's memory of analyses and files (shared by every edition); mixed into `Store`."""
 
     # --- versions in a window -------------------------------------------------------------------
 
     def window_refs(self, window: Window) -> list[Ref]:
         """Return (key, version) of the latest version of each article in the window, first seen first."""
-        query = ("SELECT a.key, a.version FROM articles a WHERE a.published_utc BETWEEN ? AND ?")
-        params: list[Any] = [window.published_from.timestamp(), window.published_to.timestamp()]
+        a = articles.c
+        where = a.published_utc.between(window.published_from.timestamp(), window.published_to.timestamp())
         if window.seen_from is not None:
-            query += " OR (a.published_utc IS NULL AND a.last_seen >= ?)"
-            params.append(_iso(window.seen_from))
-        return [(key, version) for key, version in self._db.execute(query + " ORDER BY a.first_seen, a.key", params)]
+            where = or_(where, and_(a.published_utc.is_(None), a.last_seen >= iso(window.seen_from)))
+        with self._read() as db:
+            return [(key, version) for key, version in
+                    db.execute(select(a.key, a.version).where(where).order_by(a.first_seen, a.key))]
 
     def first_seen(self, keys: Iterable[str]) -> dict[str, datetime]:
         """Return when the store first saw each of these articles."""
         found: dict[str, datetime] = {}
-        for chunk in _chunks(sorted(set(keys))):
-            rows = self._db.execute(f"SELECT key, first_seen FROM articles WHERE key IN ({','.join('?' * len(chunk))})",
-                                    list(chunk))
-            found.update((key, datetime.fromisoformat(seen)) for key, seen in rows)
+        with self._read() as db:
+            for chunk in _chunks(sorted(set(keys))):
+                rows = db.execute(select(articles.c.key, articles.c.first_seen).where(articles.c.key.in_(chunk)))
+                found.update((key, datetime.fromisoformat(seen)) for key, seen in rows)
         return found
 
     def documents(self, refs: Iterable[Ref]) -> dict[Ref, RawDocument]:
         """Return the versions as the source delivered them."""
         wanted = set(refs)
         found: dict[Ref, RawDocument] = {}
-        for chunk in _chunks(sorted({key for key, _ in wanted})):
-            rows = self._db.execute(
-                "SELECT key, version, origin, source, title, url, published, body, fmt, outlet FROM versions "
-                f"WHERE key IN ({','.join('?' * len(chunk))})", list(chunk))
-            for key, version, origin, source, title, url, published, body, fmt, outlet in rows:
-                if (key, version) in wanted:
-                    found[key, version] = RawDocument(
-                        origin=origin, source=source, title=title, url=url,
-                        published=datetime.fromisoformat(published) if published else None,
-                        body=body, fmt=fmt, outlet=outlet)
+        v = versions.c
+        with self._read() as db:
+            for chunk in _chunks(sorted({key for key, _ in wanted})):
+                rows = db.execute(select(v.key, v.version, v.origin, v.source, v.title, v.url, v.published, v.body,
+                                         v.fmt, v.outlet).where(v.key.in_(chunk)))
+                for key, version, origin, source, title, url, published, body, fmt, outlet in rows:
+                    if (key, version) in wanted:
+                        found[key, version] = RawDocument(origin=origin, source=source, title=title, url=url,
+                                                          published=moment(published), body=body, fmt=fmt,
+                                                          outlet=outlet)
         return found
 
     def version_texts(self, refs: Iterable[Ref]) -> dict[Ref, tuple[str, str]]:
         """Return (title, cleaned text) of the versions as collection stored them."""
         wanted = set(refs)
         found: dict[Ref, tuple[str, str]] = {}
-        for chunk in _chunks(sorted({key for key, _ in wanted})):
-            rows = self._db.execute(f"SELECT key, version, title, text FROM versions WHERE key IN "
-                                    f"({','.join('?' * len(chunk))})", list(chunk))
-            for key, version, title, text in rows:
-                if (key, version) in wanted:
-                    found[key, version] = (title, text)
+        v = versions.c
+        with self._read() as db:
+            for chunk in _chunks(sorted({key for key, _ in wanted})):
+                for key, version, title, text in db.execute(
+                        select(v.key, v.version, v.title, v.text).where(v.key.in_(chunk))):
+                    if (key, version) in wanted:
+                        found[key, version] = (title, text)
         return found
 
     def latest_delivery(self, key: str) -> tuple[int, str | None, str] | None:
         """Return (version, body hash, text hash) of an article's latest version, or None if unknown."""
-        return self._db.execute(
-            "SELECT a.version, v.body_hash, v.text_hash FROM articles a JOIN versions v ON v.key = a.key "
-            "AND v.version = a.version WHERE a.key = ?", (key,)).fetchone()
+        with self._read() as db:
+            row = self._run(db, "latest_delivery", _latest_delivery, {"p_key": key}).fetchone()
+        return None if row is None else (int(row[0]), row[1], row[2])
 
     def find_delivery(self, document: RawDocument) -> int | None:
         """Return the newest version of the document's article that this same delivery made, or None."""
-        from .sqlite import delivery_hash
-
         wanted = delivery_hash(document)
-        rows = self._db.execute("SELECT version, body_hash, origin, source, title, url, published, body, fmt, outlet "
-                                "FROM versions WHERE key = ? ORDER BY version DESC", (document.url or document.origin,))
+        v = versions.c
+        with self._read() as db:
+            rows = db.execute(select(v.version, v.body_hash, v.origin, v.source, v.title, v.url, v.published, v.body,
+                                     v.fmt, v.outlet).where(v.key == (document.url or document.origin))
+                              .order_by(v.version.desc())).all()
         for version, body_hash, origin, source, title, url, published, body, fmt, outlet in rows:
             if body_hash == wanted:
                 return int(version)
             if body_hash is None:  # kept before deliveries were hashed: compare what was delivered
                 stored = RawDocument(origin=origin, source=source, title=title, url=url, body=body, fmt=fmt,
-                                     published=datetime.fromisoformat(published) if published else None,
-                                     outlet=outlet)
+                                     published=moment(published), outlet=outlet)
                 if delivery_hash(stored) == wanted:
                     return int(version)
         return None
@@ -185,55 +165,70 @@ class DerivedTables:
         """
         wanted = set(refs)
         found: dict[Ref, dict[str, tuple[str, bytes]]] = {}
-        data_of = list(stages if with_data is None else with_data) or [""]
-        for chunk in _chunks(sorted({key for key, _ in wanted})):
-            rows = self._db.execute(
-                f"SELECT key, version, stage, fingerprint, CASE WHEN stage IN ({','.join('?' * len(data_of))}) "
-                f"THEN data END FROM derived WHERE key IN ({','.join('?' * len(chunk))}) "
-                f"AND stage IN ({','.join('?' * len(stages))})", [*data_of, *chunk, *stages])
-            for key, version, stage, fingerprint, data in rows:
-                if (key, version) in wanted:
-                    found.setdefault((key, version), {})[stage] = (fingerprint, bytes(data or b""))
+        d = derived.c
+        data = d.data if with_data is None else case((d.stage.in_(list(with_data) or [""]), d.data), else_=None)
+        with self._read() as db:
+            for chunk in _chunks(sorted({key for key, _ in wanted})):
+                rows = db.execute(select(d.key, d.version, d.stage, d.fingerprint, data)
+                                  .where(d.key.in_(chunk), d.stage.in_(list(stages))))
+                for key, version, stage, fingerprint, value in rows:
+                    if (key, version) in wanted:
+                        found.setdefault((key, version), {})[stage] = (fingerprint, bytes(value or b""))
         return found
 
-    def save_derived(self, rows: Iterable[tuple[str, int, str, str, bytes]]) -> None:
+    def save_derived(self, rows: Iterable[DerivedRow]) -> None:
         """Keep results (key, version, stage, fingerprint, data), replacing older ones of the same stage."""
-        rows = list(rows)
-        if not rows:
+        values = [{"key": key, "version": version, "stage": stage, "fingerprint": fingerprint, "data": data}
+                  for key, version, stage, fingerprint, data in rows]
+        if not values:
             return
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT INTO derived (key, version, stage, fingerprint, data) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (key, version, stage) DO UPDATE SET fingerprint = excluded.fingerprint, "
-                "data = excluded.data", rows)
+        insert = self._insert(derived)
+        statement = insert.on_conflict_do_update(index_elements=["key", "version", "stage"], set_={
+            "fingerprint": insert.excluded.fingerprint, "data": insert.excluded.data})
+        with self._write() as db:
+            for chunk in _chunks(values):
+                db.execute(statement, list(chunk))
 
     # --- files ----------------------------------------------------------------------------------
 
     def file_record(self, path: str) -> FileRecord | None:
-        row = self._db.execute("SELECT path, size, mtime_ns, sha1, reader, delivered FROM files WHERE path = ?",
-                               (path,)).fetchone()
-        return None if row is None else file_record(row)
+        with self._read() as db:
+            row = db.execute(select(*_FILE_COLUMNS).where(files.c.path == path)).first()
+        return None if row is None else file_record(tuple(row))
 
     def file_rows(self, prefix: str) -> dict[str, tuple[Any, ...]]:
         """Return the rows of the files whose name starts with `prefix` (`source/`), by name; see `file_record`."""
-        rows = self._db.execute("SELECT path, size, mtime_ns, sha1, reader, delivered FROM files "
-                                "WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
-        return {row[0]: tuple(row) for row in rows}
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        with self._read() as db:
+            rows = db.execute(select(*_FILE_COLUMNS).where(files.c.path >= prefix, files.c.path < after))
+            return {row[0]: tuple(row) for row in rows}
 
     def save_file(self, record: FileRecord, *, now: datetime) -> None:
         delivered = json.dumps({"keys": list(record.keys), "skipped": [list(s) for s in record.skipped]},
                                ensure_ascii=False)
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO files (path, size, mtime_ns, sha1, reader, delivered, checked) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
-                "sha1 = excluded.sha1, reader = excluded.reader, delivered = excluded.delivered, "
-                "checked = excluded.checked",
-                (record.path, record.size, record.mtime_ns, record.sha1, record.reader, delivered, _iso(now)))
+        with self._write() as db:
+            self._run(db, "save_file", self._save_file, {
+                "path": record.path, "size": record.size, "mtime_ns": record.mtime_ns, "sha1": record.sha1,
+                "reader": record.reader, "delivered": delivered, "checked": iso(now)})
+
+    def _save_file(self) -> Any:
+        insert = self._insert(files)
+        return insert.on_conflict_do_update(index_elements=["path"], set_={
+            name: insert.excluded[name] for name in ("size", "mtime_ns", "sha1", "reader", "delivered", "checked")})
 
     def touch_many(self, keys: Iterable[str], *, now: datetime) -> None:
         """Mark known articles as seen again, in one transaction."""
-        seen = _iso(now)
-        with self._transaction() as db:
-            db.executemany("UPDATE articles SET last_seen = ? WHERE key = ?", [(seen, key) for key in keys])
+        seen = iso(now)
+        params = [{"p_key": key, "p_seen": seen} for key in keys]
+        if not params:
+            return
+        with self._write() as db:
+            db.execute(update(articles).where(articles.c.key == bindparam("p_key"))
+                       .values(last_seen=bindparam("p_seen")), params)
+
+
+def _latest_delivery() -> Any:
+    a, v = articles, versions
+    return (select(a.c.version, v.c.body_hash, v.c.text_hash)
+            .select_from(a.join(v, and_(v.c.key == a.c.key, v.c.version == a.c.version)))
+            .where(a.c.key == bindparam("p_key")))
