@@ -1,6 +1,6 @@
 """The store's tables as they are after the last migration step, for queries and for copying a store.
 
-`migrations.py` creates them step by step; `tests/test_store_schema.py` checks that a migrated
+`migrations.py` creates them step by step; `tests/test_store.py` checks that a migrated
 store has exactly these columns, on both backends.
 """
 
