@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ ROSTER = Roster((
     Post("韶关", "市委书记", "陈少荣"),
     Post("梅州", "市委书记", "马正勇", start=date(2021, 9, 1)),
     Post("东莞", "市委书记", "韩利"),
-    Post("云浮", "市委书记", "旧书记", end=date(2024, 12, 31)),
+    Post("云浮", "市委书记", "旧书记", start=date(2020, 1, 1), end=date(2024, 12, 31)),
     Post("云浮", "市委书记", "卢荣春", start=date(2025, 1, 1)),
 ))
 
@@ -52,9 +52,32 @@ def test_verbs_after_a_title_are_not_names(text):
     assert _read(text) == []
 
 
-def test_nameless_title_takes_the_rosters_holder():
+def test_nameless_title_takes_the_holder_of_an_entry_valid_on_the_event_day():
     found = find_officials("市委书记出席会议并讲话。", home_city="梅州", roster=ROSTER, day=date(2025, 11, 17))
     assert [(o.name, o.city, o.note) for o in found] == [("马正勇", "梅州", "name from roster")]
+    found = find_officials("市委书记出席会议并讲话。", home_city="云浮", roster=ROSTER, day=date(2025, 6, 1))
+    assert [o.name for o in found] == ["卢荣春"]  # not 旧书记, whose entry ended
+
+
+@pytest.mark.parametrize(("text", "home", "day"), [
+    ("市委书记出席会议并讲话。", "梅州", None),                 # the event day is unknown
+    ("市委书记出席会议并讲话。", "梅州", date(2021, 3, 1)),      # before the entry begins
+    ("市委书记出席会议并讲话。", "韶关", date(2025, 11, 17)),    # an entry without `from`
+    ("他曾任梅州市委书记、省某厅厅长。", "梅州", date(2025, 11, 17)),  # a former post
+    ("传达学习市委书记在全市大会上的讲话精神。", "梅州", date(2025, 11, 17)),  # relayed
+    ("全省各地级以上市市委书记参加会议。", "梅州", date(2025, 11, 17)),  # no one person
+])
+def test_the_roster_never_puts_a_name_into_a_title_that_does_not_act_on_a_known_day(text, home, day):
+    assert find_officials(text, home_city=home, roster=ROSTER, day=day) == []
+
+
+def test_a_name_without_a_title_takes_the_post_the_roster_gives_it_that_day():
+    roster = Roster((Post("广州", "市委书记", "郭某某", start=date(2023, 7, 1), end=date(2025, 12, 24)),))
+    text = "广州市领导干部会议召开，郭某某主持会议。"
+    found = find_officials(text, home_city="广州", roster=roster, day=date(2025, 12, 24))
+    assert [(o.name, o.title, o.city, o.note) for o in found] == [("郭某某", "市委书记", "广州", "title from roster")]
+    assert find_officials(text, home_city="广州", roster=roster, day=date(2026, 1, 24)) == []
+    assert find_officials(text, home_city="广州", roster=roster, day=None) == []
 
 
 def test_roster_respects_the_dates_of_office():
@@ -64,6 +87,17 @@ def test_roster_respects_the_dates_of_office():
 
 def test_roster_gives_the_city_of_a_known_name_without_a_place():
     assert _read("市委书记韩利出席", home="广州", roster=ROSTER) == [("韩利", "市委书记", "东莞")]
+
+
+def test_a_name_in_the_text_wins_and_the_roster_disagreeing_is_a_warning():
+    from weeklydigest.model import Article
+    from weeklydigest.understand.extract import extract
+
+    article = Article(id="a", title="韩立到松山湖调研", url="", source="s", origin="a.md",
+                      published=datetime(2025, 11, 21, 20, 0), text="11月21日，东莞市委书记韩立到松山湖调研。")
+    read = extract(article, fallback=date(2026, 12, 1), roster=ROSTER)
+    assert [o.name for o in read.officials] == ["韩立"]
+    assert read.warnings == ("roster: 东莞市委书记 on 2025-11-21 is 韩利, the article says 韩立",)
 
 
 def test_roster_flags_a_name_it_disagrees_with():

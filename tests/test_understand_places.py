@@ -59,3 +59,25 @@ def test_province_level_actor_gives_guangdong():
 def test_untitled_city_secretary_takes_the_outlets_city():
     article = _article("刘吉到博罗县宣讲", "19日上午，市委书记刘吉来到博罗县宣讲。", outlet="惠州日报")
     assert extract(article, fallback=date(2025, 11, 23)).city == "惠州"
+
+
+def _city(text: str, *, title: str = "", outlet: str = "") -> str:
+    article = Article(id="a", title=title, url="", source="s", origin="a.md", published=None, text=text, outlet=outlet)
+    return extract(article, fallback=date(2026, 12, 1)).city
+
+
+def test_a_round_up_of_several_cities_is_no_one_citys():
+    text = ("近日，广东各地开展主题宣讲活动。中山：交通专场宣讲活动在中山举行，中山市委宣传部主办。"
+            "湛江：宣讲轻骑兵进机关进企业。")
+    assert _city(text) == ""
+    assert _city(text, outlet="中山日报") == "中山"  # an outlet's own round-up is its city's
+    lead_and_one_part = "近日，广东各地开展主题宣讲活动。\n中山：交通专场宣讲活动在中山举行，中山市委宣传部主办。"
+    assert _city(lead_and_one_part) == ""
+    assert _city("11月20日，中山举行交通专场宣讲活动。\n中山：宣讲员讲述交通建设故事。") == "中山"
+
+
+def test_a_report_about_the_province_without_a_leader_is_the_provinces():
+    text = ("8月29日，残特奥会组委会在广州举行新闻发布会。广东赛区提前比赛项目共有15项。"
+            "广东省残联介绍，广东代表团将设两个参赛团。")
+    assert _city(text) == "广东"
+    assert _city("8月29日，组委会在广州举行发布会，介绍广东赛区筹备情况。") == "广州"

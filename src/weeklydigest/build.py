@@ -6,7 +6,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,9 +34,11 @@ from .render.marks import boilerplate_patterns, key_clause
 from .store import Store
 from .understand.clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .understand.dedupe import dedupe
+from .understand.event import YEAR_UNKNOWN
 from .understand.extract import extract, load_gazetteer
 from .understand.headline import draft_headline, draft_lede
 from .understand.learn import Learned, learn
+from .understand.publication import url_date
 from .understand.roster import Roster, load_roster
 from .understand.sections import best_section, score_sections
 from .understand.spam import SpamRules
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 LEADER_TITLES = ("市委书记", "省委书记", "省长")  # whose week the column tells
 BACKGROUND = timedelta(weeks=8)  # earlier weeks that emerging terms are measured against
 LATE_REPORT = timedelta(days=60)  # reports published later than this after their week are not looked at
+FRESH = timedelta(days=4)  # an undated report is placed by month and day only when first seen this soon after
 PHRASES_KEPT = 15  # the week's phrases kept in stats.emerging_terms
 THEME_PHRASES = 40  # the week's phrases a cross-city theme may be built on
 
@@ -82,7 +85,7 @@ def understand(
         if not article.text:
             skipped.append(Skipped(document.origin, "no article text left after cleaning"))
             continue
-        cleaned.append(article)
+        cleaned.append(replace(article, first_seen=document.first_seen))
     # Mirrors paste spam into copies of a report: another copy shows what was pasted.
     cleaned = remove_sibling_spam(cleaned)
     extracted = []
@@ -106,9 +109,11 @@ def build_issue(
     """
     earlier: list[str] = []
     if sources is not None:
-        # Collect: the given sources only, in memory.
+        # Collect: the given sources only, in memory; what they hold is seen now for the first time.
         reading = read_sources(sources, tz=config.tz, http=config.http, limits=config.limits)
         documents, skipped, failed = reading.documents, list(reading.skipped), reading.failed
+        seen_now = now or clock.now(config.tz)
+        documents = [replace(d, first_seen=d.first_seen or seen_now) for d in documents]
         learned = None
     else:
         with Store(config.store) as store:
@@ -174,12 +179,18 @@ def digest_articles(
     out-of-week articles count too.
     """
     unassigned: list[Unassigned] = []
-    # Select: the event date decides the week, not the publication time.
+    # Select: the event date decides the week, not the publication time. A report whose year the
+    # page does not give is placed by its month and day only when the store saw it fresh.
     in_week = []
     for article in articles:
         if article.event_date is None:
-            unassigned.append(Unassigned(article.id, article.title, "no date found"))
-        elif week.contains(article.event_date):
+            dated, reason = place_undated(article, tz=config.tz)
+            if dated is None:
+                if article.undated is None or _month_day_in(week, article.undated.start):
+                    unassigned.append(Unassigned(article.id, article.title, reason))
+                continue
+            article = dated
+        if week.contains(article.event_date):
             in_week.append(article)
     # Dedupe: one article per event; the others stay as extra sources.
     kept, duplicates = dedupe(in_week)
@@ -257,6 +268,49 @@ def digest_articles(
         drafts=drafts,
         themes=tuple(themes),
     )
+
+
+def place_undated(article: Article, *, tz: ZoneInfo) -> tuple[Article | None, str]:
+    """Return the article dated by its month and day in the year it was first seen, when that is fresh.
+
+    The page gives no year: the event is read as the latest such day not after the day the store
+    first saw the article, and kept only when that was at most FRESH before (a date in the URL,
+    when there is one, must agree). The article then carries a warning; otherwise it is left out
+    with the reason.
+    """
+    span = article.undated
+    if span is None:
+        return None, "no date found"
+    if article.first_seen is None:
+        return None, f"year of {span.text} not on the page, and not known when it was first seen"
+    seen = article.first_seen.astimezone(tz).date()
+    guess = _latest_on_or_before(span.start.month, span.start.day, seen + timedelta(days=1))
+    if guess is None or seen - guess > FRESH:
+        return None, f"year of {span.text} not on the page; first seen {seen}, too late to tell the year"
+    address = url_date(article.url, fallback=seen)
+    if address and not timedelta(0) <= address.day - guess <= FRESH:
+        return None, f"year of {span.text} not on the page; its URL dates it {address.day}"
+    end = guess + (span.end - span.start)
+    warnings = (*(w for w in article.warnings if not w.startswith(YEAR_UNKNOWN)),
+                f"year not on the page: {span.text} read as {guess} (first seen {seen})")
+    return replace(article, event_date=guess, event_end=end, warnings=warnings), ""
+
+
+def _month_day_in(week: IssueWeek, day: date) -> bool:
+    """Return whether the month and day of `day` fall within the week's days, in any year."""
+    return any((d.month, d.day) == (day.month, day.day)
+               for d in (week.start + timedelta(days=n) for n in range((week.end - week.start).days + 1)))
+
+
+def _latest_on_or_before(month: int, day: int, limit: date) -> date | None:
+    for year in (limit.year, limit.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= limit:
+            return candidate
+    return None
 
 
 def with_highlight(item: Item, boilerplate: list[re.Pattern[str]]) -> Item:

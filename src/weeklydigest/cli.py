@@ -28,7 +28,7 @@ from .config import Config, SourceConfig, load_config
 from .errors import ConfigError, DigestError
 from .evaluate import MEASURES
 from .lock import LOCKED_EXIT, IssueLock, IssueLocked
-from .model import SUBSCRIBER_STATUSES, Skipped
+from .model import SUBSCRIBER_STATUSES, DateSpan, Skipped
 from .render import FORMATS
 from .store import Store, StoreError
 from .store.runlog import finish_run, start_run
@@ -108,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="show what the program understands of one article")
     inspect.add_argument("path", type=Path)
     inspect.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    inspect.add_argument("--date", type=_date, help="the day the article is read on (for the year)")
+    inspect.add_argument("--date", type=_date,
+                         help="the day the article is read on (places a month and day, never gives a year)")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
 
@@ -587,14 +588,18 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "published": article.published.isoformat() if article.published else None,
             "text": article.text,
             "removed": [{"text": r.text, "reason": r.reason, "detail": r.detail} for r in article.removed],
-            "dates": [{"text": d.text, "start": d.start.isoformat(), "end": d.end.isoformat(),
-                       "offset": d.offset} for d in article.dates],
+            "dates": [{"text": d.text, "start": d.start.isoformat(), "end": d.end.isoformat(), "offset": d.offset,
+                       "year_known": d.year_known} | ({"kind": d.kind} if d.kind else {}) for d in article.dates],
             "event_date": article.event_date.isoformat() if article.event_date else None,
             "event_end": article.event_end.isoformat() if article.event_end else None,
             "cities": list(article.cities),
             "city": article.city,
-            "officials": [{"name": o.name, "title": o.title, "city": o.city, "note": o.note}
+            "officials": [{"name": o.name, "title": o.title, "city": o.city, "note": o.note, "role": o.role}
                           for o in article.officials],
+            "mentioned": [{"name": o.name, "title": o.title, "city": o.city, "role": o.role}
+                          for o in article.mentioned],
+            "publication": article.publication.isoformat() if article.publication else None,
+            "undated_guess": _undated_guess(article.undated),
             "sections": [{"title": s.title, "score": s.score, "why": list(s.why)} for s in scores],
             "section": best.title if best else None,
             "warnings": list(article.warnings),
@@ -608,6 +613,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for report in reports:
         _print_inspection(report)
     return 0
+
+
+def _undated_guess(span: DateSpan | None) -> dict[str, str] | None:
+    """Return the month and day of an event whose year is unknown (ISO `--MM-DD`), for editors."""
+    if span is None:
+        return None
+    return {"text": span.text, "start": f"--{span.start:%m-%d}", "end": f"--{span.end:%m-%d}"}
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -667,16 +679,28 @@ def _gold_source(gold_path: Path, source: str) -> Path:
     return root / path
 
 
+def _date_line(found: dict) -> str:  # type: ignore[type-arg]
+    """Return one found date as `text → start..end`; a day without a known year as `--MM-DD`, with its kind."""
+    start, end = found["start"], found["end"]
+    if not found.get("year_known", True):
+        start, end = f"--{start[5:]}", f"--{end[5:]}"
+    kind = f" ({found['kind']})" if found.get("kind") else ""
+    return f"{found['text']} → {start}" + ("" if end == start else f"..{end}") + kind
+
+
 def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
     print(f"title:     {report['title']}")
     print(f"published: {report['published'] or '-'}")
-    print(f"event:     {report['event_date'] or '-'}   city: {report['city'] or '-'}")
-    print("dates:     " + ("; ".join(f"{d['text']} → {d['start']}" + ("" if d['end'] == d['start'] else f"..{d['end']}")
-                                      for d in report["dates"]) or "-"))
+    guess = report["undated_guess"]
+    event = report["event_date"] or (f"- (year not on the page: {guess['text']}, {guess['start']})" if guess else "-")
+    print(f"event:     {event}   city: {report['city'] or '-'}")
+    print("dates:     " + ("; ".join(_date_line(d) for d in report["dates"]) or "-"))
     print("cities:    " + ("、".join(report["cities"]) or "-"))
     officials = [f"{o['title']} {o['name']} ({o['city'] or '?'}{', ' + o['note'] if o['note'] else ''})"
                  for o in report["officials"]]
     print("officials: " + ("；".join(officials) or "-"))
+    if report["mentioned"]:
+        print("mentioned: " + "；".join(f"{o['title']} {o['name']} ({o['role']})" for o in report["mentioned"]))
     for warning in report["warnings"]:
         print(f"warning:   {warning}")
     for flagged in report["flagged"]:

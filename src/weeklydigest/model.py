@@ -37,6 +37,7 @@ class RawDocument:
     fmt: str  # "html", "markdown" or "text"
     outlet: str = ""  # the publishing outlet named by the document, if any
     raw: bytes = field(default=b"", repr=False, compare=False)  # the bytes as fetched, when fetched over HTTP
+    first_seen: datetime | None = field(default=None, compare=False)  # when the store first saw it
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class DateSpan:
     start: date
     end: date
     offset: int
+    year_known: bool = True  # False: the year is only a reading against the day the text is read on
+    kind: str = ""  # "dateline", "publication line" or "date widget": evidence of publication, not an event
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Official:
     city: str
     offset: int = -1
     note: str = ""  # e.g. "name from roster" when the text gives only the title
+    role: str = ""  # "" acts; else why not: accompanies, relayed, quoted, delegated, former, other province…
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,10 @@ class Article:
     event_end: date | None = None
     also: tuple[SourceRef, ...] = ()  # other outlets' reports of the same event, merged into this one
     warnings: tuple[str, ...] = ()  # facts an editor should check (e.g. a name the roster disagrees with)
+    mentioned: tuple[Official, ...] = ()  # officials named who do not act (relayed, quoted, delegated, former…)
+    publication: date | None = None  # the day of publication the page itself shows, when its year is known
+    undated: DateSpan | None = None  # the event's month and day when no year could be established
+    first_seen: datetime | None = None  # when the store first saw the article
     flagged: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of sentences an editor must check
 
     @property

@@ -428,7 +428,7 @@ class Store:
         """Return the latest version of the articles published in the window, and of undated ones seen since
         `seen_from`."""
         rows = self._db.execute(
-            "SELECT v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet "
+            "SELECT v.origin, v.source, v.title, v.url, v.published, v.body, v.fmt, v.outlet, a.first_seen "
             "FROM articles a JOIN versions v ON v.key = a.key AND v.version = a.version "
             "WHERE a.published_utc BETWEEN ? AND ? OR (a.published_utc IS NULL AND a.last_seen >= ?) "
             "ORDER BY a.first_seen, a.key",
@@ -436,8 +436,8 @@ class Store:
         )
         return [
             RawDocument(origin=origin, source=source, title=title, url=url, published=_moment(published),
-                        body=body, fmt=fmt, outlet=outlet)
-            for origin, source, title, url, published, body, fmt, outlet in rows
+                        body=body, fmt=fmt, outlet=outlet, first_seen=_moment(first_seen))
+            for origin, source, title, url, published, body, fmt, outlet, first_seen in rows
         ]
 
     def texts(self, *, published_from: datetime, published_to: datetime) -> list[str]:

@@ -1,16 +1,23 @@
-"""Read the facts of an article: sentences, dates, cities and officials."""
+"""Read the facts of an article: sentences, dates, cities and officials.
+
+Linear in the length of the text: each reader is one pass of regular expressions or an
+Aho-Corasick automaton, and each date or name looks at a bounded window around it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from ..model import CITIES, Article, DateSpan, Official, Sentence
-from .dates import VAGUE, find_dates
-from .officials import ACTOR_TITLES, find_officials
+from ..model import CITIES, PROVINCE, Article, Official, Sentence
+from .dates import find_dates
+from .event import TEMPLATE, YEAR_UNKNOWN, choose_event, establish_year, is_template
+from .officials import ACTOR_TITLES, complete_from_roster, find_officials, read_mentions
 from .places import find_cities, load_gazetteer
+from .publication import URL, Publication, find_publication
+from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED
 from .roster import Roster
 
 __all__ = ["extract", "find_cities", "find_dates", "find_officials", "load_gazetteer", "split_sentences"]
@@ -40,10 +47,22 @@ def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
 
 _OUTLET_CITY = re.compile("|".join(CITIES))
 _OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers whose name does not say the city
+_PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
+# A round-up of several cities: "中山：…。湛江：…" (a city's name opening a sentence, then a colon).
+_ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
+_ROUNDUP_LEAD = re.compile(r"各地|多地|各市|多个城市")  # a lead about many places, then city-headed parts
+_CHAIRS = re.compile("(?:同志)?主持")
+_ATTENDS = re.compile("(?:同志)?(?:出席|参加|到会)")
+_RECEIVES = re.compile("(?:同志)?(?:会见|接见|会谈|接待)")
+PROVINCE_MENTIONS = 3  # a report that names 广东 this often, and more than any city, is the province's
 
 
 def home_city(article: Article, counts: Counter[str]) -> str:
-    """Return the city the article is about: its outlet's, its title's, else the most named."""
+    """Return the city the article is about: its outlet's, its title's, else the most named.
+
+    A report that names 广东 more often than any city is the province's; a round-up of several
+    cities (`中山：…湛江：…`, or a lead about 各地 and a city-headed part) is no one city's.
+    """
     outlet = _OUTLET_CITY.search(article.outlet)
     if outlet:
         return outlet.group(0)
@@ -52,83 +71,105 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     in_title = find_cities(article.title)
     if in_title:
         return in_title.most_common(1)[0][0]
-    return counts.most_common(1)[0][0] if counts else ""
+    headed = {m.group(1) for m in _ROUNDUP.finditer(article.text)}
+    if len(headed) >= 2 or (headed and _ROUNDUP_LEAD.search(article.text.split("\n", 1)[0])):
+        return ""
+    top = counts.most_common(1)[0] if counts else ("", 0)
+    named = len(_PROVINCE_NAMED.findall(article.text))
+    if named >= PROVINCE_MENTIONS and named > top[1]:
+        return PROVINCE
+    return top[0]
 
 
 def extract(article: Article, *, fallback: date, roster: Roster | None = None) -> Article:
-    """Return the article with dates, cities, officials, acting city and event date filled in."""
+    """Return the article with dates, cities, officials, acting city and event date filled in.
+
+    The event date needs its year from the page: the publication date it shows, a year in the
+    text, or the meetings it cites (`years.py`). Without one the event stays undated (`undated`
+    keeps the month and day) and `fallback` (the day of reading) only places the month and day.
+    """
     counts = find_cities(article.title + "\n" + article.text)
     home = home_city(article, counts)
-    dates = find_dates(article.text, published=article.published, fallback=fallback)
-    event = _event_dates(dates, article.published, article.text)
-    day = event[0] if event else (article.published.date() if article.published else None)
+    publication = find_publication(article, fallback=fallback)
+    shown = publication if publication and publication.source != URL else None
+    # A date in the URL places relative words and month/day dates, but gives no year.
+    anchor = Publication(publication.day, False, URL) if publication and not shown else shown
+    dates = find_dates(article.text, published=anchor.day if anchor else None, fallback=fallback,
+                       year_known=anchor.year_known if anchor else True)
     head = article.title + "\n"
-    officials = find_officials(head + article.text, home_city=home, roster=roster, day=day)
-    officials = [replace(o, offset=max(-1, o.offset - len(head))) for o in officials]
-    warnings = []
+    found, nameless = read_mentions(head + article.text, home_city=home, roster=roster)
+    found = [replace(o, offset=max(-1, o.offset - len(head))) for o in found]
+    nameless = [replace(o, offset=max(-1, o.offset - len(head))) for o in nameless]
+    warnings: list[str] = []
+    span = None
+    if is_template(article.text):
+        warnings.append(TEMPLATE)
+    else:
+        people = [o.name for o in found if o.role not in (RELAYED, QUOTED)]
+        span = choose_event(dates, article.text, published=anchor.day if anchor else None, people=people)
+    event = establish_year(span, article.text, latest=fallback) if span else None
+    if span and event is None:
+        warnings.append(f"{YEAR_UNKNOWN}: the event is {span.text} of an unknown year")
+    day = event.start if event else None
+    officials = complete_from_roster(article.text, found, nameless, roster=roster, day=day)
     if roster:
         for official in officials:
-            if official.title in ACTOR_TITLES and not official.note:
+            if official.title in ACTOR_TITLES and official.role == ACTS and not official.note:
                 warning = roster.check(official.name, official.title, official.city, day)
                 if warning:
                     warnings.append(warning)
+    present = [o for o in officials if o.role in (ACTS, ACCOMPANIES)]
     return replace(
         article,
         dates=tuple(dates),
         cities=tuple(c for c, _ in counts.most_common()),
-        officials=tuple(officials),
-        city=_actor_city(officials, article.text) or home,
+        officials=tuple(present),
+        mentioned=tuple(o for o in officials if o.role not in (ACTS, ACCOMPANIES)),
+        city=_item_city(officials, article.text, home),
         event_date=day,
-        event_end=event[1] if event else None,
+        event_end=event.end if event else None,
+        publication=shown.day if shown and shown.year_known else None,
+        undated=span if span and event is None else None,
         warnings=tuple(warnings),
     )
 
 
-def _actor_city(officials: list[Official], text: str) -> str:
-    """Return the city of the acting official: the first leader who is not only accompanying another."""
-    actors = [o for o in officials if o.title in ACTOR_TITLES and o.city]
-    for official in actors:
-        after = text[official.offset:official.offset + len(official.title) + len(official.name) + 40]
-        if "陪同" not in after.split("，")[0]:
-            return official.city
-    return actors[0].city if actors else ""
+def _item_city(officials: list[Official], text: str, home: str) -> str:
+    """Return the item's city: the first acting leader's, else the home city.
 
-
-_BACKGROUND_AFTER = re.compile(r"^[^，。；]{0,4}(?:以来|起|开始|之前|前夕|期间|至今|截至)")
-_FUTURE_BEFORE = re.compile(r"(?:将于|将在|定于|计划于|预计|将|截至|截止|自|从|于)$")
-
-
-def _event_dates(
-    dates: list[DateSpan], published: datetime | None, text: str = "",
-) -> tuple[date, date] | None:
-    """Return the event's dates: the best-placed date the text gives that is not after publication.
-
-    A date in the lead counts most; dates that open a background clause (以来, 截至) or announce
-    something to come (将于) count least; 日前/近日 give way to any explicit date.
+    A leader who only attends (`出席`) a meeting another leader chairs (`主持`) is its guest: the
+    meeting is the chair's (a city's meeting the provincial secretary attends is the city's). A
+    city's delegation that another city's secretary receives (`会见`) is the host's visit. A
+    leader who only accompanies another does not make the event theirs; a report whose only
+    leaders are of another province has no Guangdong city.
     """
-    limit = published.date() + timedelta(days=1) if published else None
-    lead_end = _lead_end(text)
-    best: tuple[float, int, DateSpan] | None = None
-    for span in dates:
-        if limit is not None and span.start > limit:
-            continue
-        score = 0.0
-        if span.offset < lead_end:
-            score += 3
-        if span.text in VAGUE:
-            score -= 2
-        after = text[span.offset + len(span.text):span.offset + len(span.text) + 8]
-        before = text[max(0, span.offset - 4):span.offset]
-        if _BACKGROUND_AFTER.match(after) or _FUTURE_BEFORE.search(before):
-            score -= 4
-        if published and (published.date() - span.start).days > 45:
-            score -= 3
-        key = (score, -span.offset, span)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    return (best[2].start, best[2].end) if best else None
+    leaders = [o for o in officials if o.title in ACTOR_TITLES and o.city]
+    actors = [o for o in leaders if o.role == ACTS]
+    if actors:
+        first = actors[0]
+        named = text.find(first.name, max(0, first.offset))
+        if named >= 0 and _ATTENDS.match(text, named + len(first.name)):
+            chair = next((o for o in actors[1:] if _follows(text, o.name, _CHAIRS)), None)
+            if chair:
+                return chair.city
+        if first.city != PROVINCE:
+            host = next((o for o in actors[1:] if o.city not in (first.city, PROVINCE)
+                         and _follows(text, o.name, _RECEIVES)), None)
+            if host:
+                return host.city
+        return first.city
+    if any(o.role == ACCOMPANIES for o in leaders):
+        return next(o.city for o in leaders if o.role == ACCOMPANIES)
+    if any(o.role == OTHER_PROVINCE and o.name for o in officials):
+        return ""
+    return home
 
 
-def _lead_end(text: str) -> int:
-    match = re.search(r"[。！？\n]", text)
-    return match.end() if match else len(text)
+def _follows(text: str, name: str, pattern: re.Pattern[str]) -> bool:
+    """Return whether some mention of `name` is followed by `pattern`."""
+    at = text.find(name)
+    while at >= 0:
+        if pattern.match(text, at + len(name)):
+            return True
+        at = text.find(name, at + 1)
+    return False

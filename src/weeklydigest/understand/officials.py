@@ -1,4 +1,11 @@
-"""Find the officials an article names: title + name, title chains, and name-less titles filled from the roster."""
+"""Find the officials an article names and whether each acts in it.
+
+Title + name (`茂名市委书记庄悦群`), title chains read whole (`省委副书记、省长，深圳市委书记孟凡利`),
+a name-less title or a bare name completed from the roster when the roster knows who held the post
+on the event day and the text names that person. Each mention gets a role (`roles.py`): those who
+act, accompany, or only stand in the text (relayed, quoted, delegated, former, of another province,
+of a county). Linear in the length of the text (each title looks at a bounded window).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ import re
 from datetime import date
 
 from ..model import CITIES, PROVINCE, Official
+from .places import load_gazetteer
+from .roles import ACCOMPANIES, ACTS, COUNTY, OTHER_PROVINCE, role_of
 from .roster import Roster
 from .spam import is_word
 
@@ -28,16 +37,19 @@ _AFTER_NAME = (
     "同志", "并", "专程", "一同", "和", "及", "说", "就", "围绕", "听取", "主讲", "致辞", "讲授", "作出",
     "沿着", "实地", "详细", "带领", "率领", "会同", "亲切", "首先", "随后", "认真", "结合", "高度", "主动",
 )
-_TITLE = re.compile(
-    r"(?P<place>广东|" + "|".join(CITIES) + r")?(?P<title>省委书记|省长|市委副书记|市委书记|(?<!副)市长)"
+# What a person does right after being named: a bare roster name followed by one of these acts.
+_ACTION = re.compile(
+    r"(?:同志)?(?:主持|出席|参加|讲话|强调|指出|要求|调研|带队|率队|率领|率|到|在|来到|深入|前往|走进|察看|看望|慰问"
+    r"|会见|宣读|宣讲|致辞|作|听取|检查|督导|表示|代表)"
 )
+_TITLE = re.compile(r"省委书记|(?<!副)省长(?!助理)|市委副书记|市委书记|(?<!副)市长(?!助理)")
 # Further posts held by the same person, listed after the title: "市委书记、市人大常委会主任何国森".
 _POST_END = re.compile(
-    r"主任|团长|组长|书记|市长|指挥长|主席|委员|政委|总指挥|会长|河长|林长|湖长|局长|校长|司令员|召集人|社长"
+    r"主任|团长|组长|书记|市长|省长|指挥长|总指挥|主席|委员|政委|会长|河长|林长|湖长|局长|校长|司令员|召集人|社长|部长"
 )
-_CLAUSE_STOP = re.compile(r"[，。；：！？,;:\n]")
-
-
+_CHAIN_SEP = "、，,"
+_PLURAL = re.compile(r"各|以上|地级|全省|有关|部分|多位|们")
+_SEGMENT_STOP = re.compile(r"[、，,。；：;:！？!?\n]")
 _NOT_IN_NAME = frozenset("全市省县区镇村委会要的在和与了是为对将把被等各该此其度这那个们")
 ACTOR_TITLES = ("省委书记", "省长", "市委书记")
 
@@ -45,47 +57,164 @@ ACTOR_TITLES = ("省委书记", "省长", "市委书记")
 def find_officials(
     text: str, *, home_city: str, roster: Roster | None = None, day: date | None = None,
 ) -> list[Official]:
-    """Return officials named as title + name, first mention of each name, in text order.
+    """Return every official named, first mention of each name, in text order, each with its role.
 
-    The city is the title's own (`茂名市委书记`), else the roster's for that name, else the
-    article's home city. A title without a name (`市委书记在会上强调`) takes the roster's holder.
+    The city is the title's own (`茂名市委书记`), else that of the title before it in the same list
+    (`佛山市委书记郑轲，市长白涛`), else the roster's for that name, else the article's home city.
+    A person acts when any mention of them does. The roster adds only names the text contains.
     """
-    found: dict[str, Official] = {}
-    nameless: list[tuple[str, str, int]] = []
+    found, nameless = read_mentions(text, home_city=home_city, roster=roster, day=day)
+    return complete_from_roster(text, found, nameless, roster=roster, day=day)
+
+
+def read_mentions(
+    text: str, *, home_city: str, roster: Roster | None = None, day: date | None = None,
+) -> tuple[list[Official], list[Official]]:
+    """Return the named officials (one per name) and the titles without a name, each with its role."""
     names = roster.names() if roster else frozenset()
+    mentions: list[Official] = []
+    nameless: list[Official] = []
+    last_place: tuple[int, str] = (-1, "")
     for match in _TITLE.finditer(text):
-        title = match["title"]
-        name = _name_after(text, match.end(), names)
-        place = match["place"] if match["place"] and match["place"] != PROVINCE else ""
+        title = match.group(0)
+        place, kind, place_start = _place(text, match.start(), title)
+        if not place and kind == ACTS and not title.startswith("省"):
+            since, city = last_place
+            if city and 0 <= match.start() - since <= 40 and "。" not in text[since:match.start()]:
+                place = city
+        if place and place != PROVINCE:
+            last_place = (match.end(), place)
+        name, name_end = _name_after(text, match.end(), names)
+        role = kind if kind != ACTS else role_of(text, start=place_start, end=name_end or match.end())
         if title.startswith("省"):
-            city = PROVINCE
+            city = PROVINCE if kind == ACTS else ""
+        elif kind != ACTS:
+            city = ""
         else:
             city = place or (roster.city_of(name, title, day) if roster and name else "") or home_city
-        if not name:
-            nameless.append((title, city, match.start()))
-        elif name not in found:
-            found[name] = Official(name=name, title=title, city=city, offset=match.start())
-    for title, city, offset in nameless:
-        if not roster or any(o.title == title and o.city == city for o in found.values()):
+        if kind == COUNTY:
+            title = text[place_start:match.start()] + title
+        official = Official(name=name, title=title, city=city, offset=place_start, role=role)
+        (mentions if name else nameless).append(official)
+    return _merge(mentions), nameless
+
+
+def complete_from_roster(
+    text: str, found: list[Official], nameless: list[Official], *, roster: Roster | None, day: date | None,
+) -> list[Official]:
+    """Return the officials with those the roster identifies on `day` added, in text order."""
+    if roster and day is not None:
+        found = found + _from_roster(text, found, nameless, roster, day)
+    return sorted(found, key=lambda o: o.offset)
+
+
+def _merge(mentions: list[Official]) -> list[Official]:
+    """Return one official per name: their first acting mention, else their first mention."""
+    by_name: dict[str, Official] = {}
+    for official in mentions:
+        kept = by_name.get(official.name)
+        if kept is None or (kept.role not in (ACTS, ACCOMPANIES) and official.role in (ACTS, ACCOMPANIES)):
+            by_name[official.name] = official
+        elif kept.role == ACCOMPANIES and official.role == ACTS:
+            by_name[official.name] = Official(kept.name, kept.title, kept.city, kept.offset, kept.note, ACTS)
+    return list(by_name.values())
+
+
+def _from_roster(
+    text: str, found: list[Official], nameless: list[Official], roster: Roster, day: date,
+) -> list[Official]:
+    """Return the officials the roster identifies on `day`: only people the text names.
+
+    A name-less title that acts (`市委书记出席会议`, not `曾任…市委书记`) takes the holder of the
+    post that day; a name the text gives without a title takes the post the roster says that person
+    held that day, when the name is followed by what they do (`郭永航主持会议`).
+    """
+    known = {o.name for o in found}
+    added: list[Official] = []
+    for official in nameless:
+        if official.role != ACTS or not official.city or any(
+                o.title == official.title and o.city == official.city for o in found):
             continue
-        holder = roster.holder(city, title, day)
-        if holder and holder not in found:
-            found[holder] = Official(name=holder, title=title, city=city, offset=offset, note="name from roster")
-    return sorted(found.values(), key=lambda o: o.offset)
+        if _PLURAL.search(text, max(0, official.offset - 6), max(0, official.offset)):
+            continue  # 各地级以上市市委书记: no one person
+        holder = roster.holder(official.city, official.title, day)
+        title_end = text.find(official.title, max(0, official.offset)) + len(official.title)
+        subject = _ACTION.match(text, title_end) if title_end >= len(official.title) else None
+        if holder and holder not in known and (holder in text or subject):
+            known.add(holder)
+            added.append(Official(holder, official.title, official.city, official.offset, "name from roster"))
+    for post in roster.dated:
+        if post.title not in ACTOR_TITLES or post.name in known or not post.held_on(day):
+            continue
+        at = text.find(post.name)
+        while at >= 0:
+            end = at + len(post.name)
+            if _ACTION.match(text, end) and role_of(text, start=at, end=end) == ACTS:
+                known.add(post.name)
+                added.append(Official(post.name, post.title, post.city, at, "title from roster"))
+                break
+            at = text.find(post.name, end)
+    return added
 
 
-def _name_after(text: str, end: int, known: frozenset[str] = frozenset()) -> str:
-    """Return the name that follows a title, directly or after a chain of further posts."""
+def _place(text: str, start: int, title: str) -> tuple[str, str, int]:
+    """Return the place written before a title, what kind of office that makes it, and where the place starts.
+
+    `广东省委书记`, `茂名市委书记`: the province, a city. `英德市委书记`: a county-level city's
+    secretary, not a city's. `台州市委书记`, `浙江省委书记`: another province's. A title with no
+    place before it (`，市委书记`, `省委常委、市委书记`) has no place of its own.
+    """
+    gazetteer = load_gazetteer()
+    head = start
+    if title.startswith("省"):
+        if text.endswith("省", 0, head):
+            head -= 1
+        if text.endswith("广东", 0, head):
+            return PROVINCE, ACTS, head - 2
+        for size in (3, 2):
+            if head >= size and text[head - size:head] in gazetteer.elsewhere:
+                return "", OTHER_PROVINCE, head - size
+        return "", ACTS, start
+    if text.endswith("市", 0, head) and not text.endswith("该市", 0, head):
+        head -= 1  # 湛江市市委书记
+    for city in CITIES:
+        if text.endswith(city, 0, head):
+            return city, ACTS, head - len(city) - (2 if text.endswith("中共", 0, head - len(city)) else 0)
+    for size in (4, 3, 2):
+        if head < size:
+            continue
+        if text[head - size:head] in gazetteer.places:
+            return "", COUNTY, head - size
+        if text[head - size:head] in gazetteer.elsewhere:
+            return "", OTHER_PROVINCE, head - size
+    return "", ACTS, start
+
+
+def _name_after(text: str, end: int, known: frozenset[str] = frozenset()) -> tuple[str, int]:
+    """Return the name that follows a title, directly or after a chain of further posts, and where it ends.
+
+    A chain runs over `、` and `，` as long as each piece ends with a post (`主任`, `总指挥`, `市委书记`).
+    """
     name = _trim_name(text, end, known) if end < len(text) else ""
-    if name or not text.startswith("、", end):
-        return name
-    stop = _CLAUSE_STOP.search(text, end)
-    limit = min(stop.start() if stop else len(text), end + 80)
-    for post in _POST_END.finditer(text, end, limit):
-        name = _trim_name(text, post.end(), known) if post.end() < len(text) else ""
-        if name:
-            return name
-    return ""
+    if name:
+        return name, end + len(name)
+    position, limit = end, min(len(text), end + 120)
+    while position < limit and text[position] in _CHAIN_SEP:
+        stop = _SEGMENT_STOP.search(text, position + 1)
+        segment_end = stop.start() if stop else len(text)
+        if segment_end - position > 60:
+            return "", 0
+        posts = list(_POST_END.finditer(text, position + 1, segment_end))
+        if not posts:
+            return "", 0
+        for post in posts:
+            name = _trim_name(text, post.end(), known) if post.end() < len(text) else ""
+            if name:
+                return name, post.end() + len(name)
+        if posts[-1].end() != segment_end:
+            return "", 0
+        position = segment_end
+    return "", 0
 
 
 def _trim_name(text: str, start: int, known: frozenset[str] = frozenset()) -> str:

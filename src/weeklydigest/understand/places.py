@@ -40,6 +40,7 @@ class Gazetteer:
     pattern: re.Pattern[str]  # every name, longest first, traps guarded (for other modules' use)
     automaton: ahocorasick.Automaton = field(compare=False)
     traps: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+    elsewhere: frozenset[str] = frozenset()  # provinces and cities outside Guangdong (not counted)
 
     def count(self, text: str) -> Counter[str]:
         """Return how often each city is named in `text`, directly or by one of its places."""
@@ -60,13 +61,16 @@ class Gazetteer:
 
 @lru_cache(maxsize=4)
 def load_gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
-    """Load the places file (city: [district, county, …]); the cities themselves are built in."""
+    """Load the places file (city: [district, county, …]; elsewhere: [places outside Guangdong])."""
     places = {city: city for city in CITIES}
+    elsewhere: frozenset[str] = frozenset()
     if path.is_file():
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for city, names in data.items():
             if city in CITIES and isinstance(names, list):
                 places.update({str(name): city for name in names})
+        if isinstance(data.get("elsewhere"), list):
+            elsewhere = frozenset(str(name) for name in data["elsewhere"]) - set(places)
     names = sorted(places, key=len, reverse=True)
     alternatives = [_PLACE_TRAPS.get(n, re.escape(n)) for n in names]
     automaton = ahocorasick.Automaton()
@@ -74,7 +78,8 @@ def load_gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
         automaton.add_word(name, name)
     automaton.make_automaton()
     traps = {name: re.compile(pattern) for name, pattern in _PLACE_TRAPS.items() if name in places}
-    return Gazetteer(places=places, pattern=re.compile("|".join(alternatives)), automaton=automaton, traps=traps)
+    return Gazetteer(places=places, pattern=re.compile("|".join(alternatives)), automaton=automaton, traps=traps,
+                     elsewhere=elsewhere)
 
 
 def find_cities(text: str) -> Counter[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -17,7 +17,7 @@ TITLES = ("市委书记", "市长", "省委书记", "省长")
 
 @dataclass(frozen=True)
 class Post:
-    """One person in one post, from `start` to `end` (both inclusive, open when None)."""
+    """One person in one post, from `start` to `end` (both inclusive; no `end`: still in office)."""
 
     city: str
     title: str
@@ -26,8 +26,18 @@ class Post:
     end: date | None = None
 
     def held_on(self, day: date | None) -> bool:
+        """Return whether the post is known to be held on `day`: a day is given and the post began by then.
+
+        An entry without `start` tells whose post it is, never who held it on a given day.
+        """
+        if day is None or self.start is None:
+            return False
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def may_hold_on(self, day: date | None) -> bool:
+        """Return whether nothing in the entry rules out `day` (a missing bound is open)."""
         if day is None:
-            return self.end is None
+            return False
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
@@ -35,15 +45,28 @@ class Post:
 class Roster:
     posts: tuple[Post, ...] = ()
 
-    def names(self) -> frozenset[str]:
+    @cached_property
+    def _names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.posts)
 
+    def names(self) -> frozenset[str]:
+        return self._names
+
+    @cached_property
+    def dated(self) -> tuple[Post, ...]:
+        """Return the entries that say when their post began: the only ones that complete a report."""
+        return tuple(p for p in self.posts if p.start is not None)
+
     def holder(self, city: str, title: str, day: date | None) -> str:
-        """Return who held `title` in `city` on `day`, or ''."""
-        for post in self.posts:
+        """Return who held `title` in `city` on `day`, or '' (also when the day is unknown)."""
+        for post in self.dated:
             if post.city == city and post.title == title and post.held_on(day):
                 return post.name
         return ""
+
+    def posts_of(self, name: str, day: date | None) -> list[Post]:
+        """Return the posts `name` is known to hold on `day`."""
+        return [p for p in self.posts if p.name == name and p.held_on(day)]
 
     def city_of(self, name: str, title: str, day: date | None) -> str:
         """Return the city where `name` held `title` on `day` (any time when no post fits the day), or ''."""
@@ -54,11 +77,13 @@ class Roster:
         return held[0].city if held else ""
 
     def check(self, name: str, title: str, city: str, day: date | None) -> str:
-        """Return a warning when the roster names someone else for this post on this day, else ''."""
-        holder = self.holder(city, title, day)
-        if holder and holder != name:
-            when = day.isoformat() if day else "now"
-            return f"roster: {city}{title} on {when} is {holder}, the article says {name}"
+        """Return a warning when the roster names someone else for this post on this day, else ''.
+
+        An entry without dates speaks for any day here: a warning only asks an editor to look.
+        """
+        holders = [p.name for p in self.posts if p.city == city and p.title == title and p.may_hold_on(day)]
+        if holders and name not in holders and day is not None:
+            return f"roster: {city}{title} on {day.isoformat()} is {holders[0]}, the article says {name}"
         return ""
 
 

@@ -1,0 +1,69 @@
+"""An undated report's year from its own words, never from the day it is read on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from weeklydigest.model import Article
+from weeklydigest.understand.extract import extract
+from weeklydigest.understand.years import named_year, not_before
+
+
+def _read(text: str, *, read_on: date = date(2026, 12, 1)) -> Article:
+    article = Article(id="a", title="市委书记林某某到县里调研", url="", source="s", origin="a.md", published=None,
+                      text=text)
+    return extract(article, fallback=read_on)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("11月19日下午，区里举行学习贯彻党的二十届四中全会精神报告会。", date(2025, 11, 19)),
+    ("1月5日，市委常委会召开会议，全面贯彻落实党的二十大、二十届二中全会和中央经济工作会议精神。", date(2024, 1, 5)),
+    ("9月24日，省长林某某到揭阳调研，按照省第十三次党代会部署研究粤东发展。", date(2022, 9, 24)),
+    ("3月1日上午，市委书记林某某到罗定，就深入学习贯彻党的二十大精神进行调研。", date(2023, 3, 1)),
+    ("11月28日，市委常委会召开会议，学习贯彻出席第十五届全国运动会开幕式重要讲话精神。", date(2025, 11, 28)),
+])
+def test_a_report_that_studies_a_meetings_spirit_is_of_the_months_after_it(text, day):
+    assert _read(text).event_date == day
+
+
+def test_the_reading_day_never_gives_the_year():
+    text = "5月5日，市委书记林某某到乳源调研，强调要推动民族地区高质量发展。"
+    for read_on in (date(2024, 6, 1), date(2025, 6, 1), date(2026, 12, 1)):
+        article = _read(text, read_on=read_on)
+        assert article.event_date is None
+        assert (article.undated.text, article.undated.start.month, article.undated.start.day) == ("5月5日", 5, 5)
+        assert article.warnings == ("year not established: the event is 5月5日 of an unknown year",)
+
+
+def test_an_event_named_with_its_year_is_of_that_year():
+    assert _read("5月19日，2025年荔枝文化节在根子镇举行，市委书记林某某出席。").event_date == date(2025, 5, 19)
+
+
+@pytest.mark.parametrize("text", [
+    "11月21日，十五运会闭幕式在深圳举行。",                     # the event itself, not a spirit studied
+    "6月4日，市委书记林某某到开发区调研，为迎接党的二十大召开营造良好氛围。",  # a meeting to come
+    "3月17日至19日，省委书记林某某调研，抓好省委“1310”具体部署落实。",     # a standing plan
+    "6月13日，召开学习省党代会精神宣讲报告会。",                  # which congress is not said
+    "3月17日，市委书记林某某调研，学习贯彻全国两会精神。",              # held every year
+    "1月5日，市委书记林某某调研，2023年以来全市GDP增长5%，到2035年基本实现现代化。",
+])
+def test_words_that_do_not_date_a_report(text):
+    assert _read(text).event_date is None
+
+
+def test_the_latest_meeting_cited_is_the_bound():
+    text = "深入学习贯彻党的二十大和二十届二中、三中全会精神。"
+    assert not_before(text)[0] == date(2024, 7, 18)
+
+
+def test_a_year_named_in_a_figure_is_not_an_event_year():
+    assert named_year("5月19日，2024年全市荔枝产量增长，2025年度表彰大会举行。", latest=2026) is None
+    assert named_year("5月19日，2030年荔枝节举行。", latest=2026) is None
+
+
+def test_a_template_with_placeholders_has_no_event_date():
+    article = _read("今天是2025年9月2日，我们在此召开推进会。办好盛会是赋予XX省和XX市的光荣使命。")
+    assert article.event_date is None and article.undated is None
+    assert article.warnings == ("template text (XX placeholders): no event date",)
