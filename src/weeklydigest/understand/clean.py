@@ -42,8 +42,7 @@ _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar
 _SENTENCE_STOP = re.compile(r"[。！？!?]|$")
 _SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG_START = re.compile(r"</?[a-zA-Z]")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)+")
 _MD_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -298,16 +297,81 @@ def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
         if not lines:
             continue
         joined = "\n".join(lines)
-        if "<" in joined and re.search(r"</?[a-zA-Z][^>]*>", joined):
+        if "<" in joined and _has_tag(joined):
             _html_paragraphs(joined, pieces)
             continue
         # A scraped page keeps one thing per line (a menu, a date, a caption); only a line broken inside
         # a sentence is joined to the next.
         texts = _unwrap(lines) if _is_cjk_block(lines) else [" ".join(lines)]
         for text in texts:
-            text = _MD_IMAGE.sub("", text)
-            text = _MD_LINK.sub(r"\1", text)
+            text = strip_links(strip_links(text, images=True), images=False)
             pieces.paragraphs.append(_MD_MARK.sub("", text))
+
+
+class _Finder:
+    """Find the first `char` at or after an offset, asking the text again only past the last answer."""
+
+    def __init__(self, text: str, char: str) -> None:
+        self._text, self._char = text, char
+        self._asked, self._found = len(text) + 1, -1
+
+    def at_or_after(self, offset: int) -> int:
+        # The last answer holds for any later offset up to it: nothing lies between.
+        if not (self._asked <= offset and (self._found == -1 or self._found >= offset)):
+            self._asked, self._found = offset, self._text.find(self._char, offset)
+        return self._found
+
+
+def strip_links(text: str, *, images: bool) -> str:
+    """Return `text` without Markdown images (`![alt](src)`), or with links (`[text](url)`) replaced by their text.
+
+    Leftmost first, each `[` closed by the first `]` after it and a `(` right after that by the first `)`:
+    the matches of the patterns this replaces, found in linear time. The next `]` and `)` are looked up
+    once for a whole run of `[` (a regex scans to the end of the line from every unmatched `[`).
+    """
+    opening = "![" if images else "["
+    if opening not in text:
+        return text
+    closes, parens = _Finder(text, "]"), _Finder(text, ")")
+    parts: list[str] = []
+    last = start = 0
+    while (at := text.find(opening, start)) >= 0:
+        bracket = at + len(opening) - 1
+        close = closes.at_or_after(bracket + 1)
+        if close < 0:
+            break  # no `]` is left for any later `[`
+        paren = parens.at_or_after(close + 2) if text.startswith("(", close + 1) else -1
+        if paren < 0:
+            start = at + 1
+            continue
+        parts += [text[last:at], "" if images else text[bracket + 1:close]]
+        last = start = paren + 1
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _has_tag(text: str) -> bool:
+    """Return whether `text` holds an HTML tag: `<` and a letter (or `</` and one), then a `>` (linear)."""
+    start = _TAG_START.search(text)
+    return bool(start) and text.find(">", start.end()) >= 0
+
+
+def _strip_tags(text: str) -> str:
+    """Return `text` without anything from a `<` to the first `>` after it that is not right after it (linear)."""
+    closes = _Finder(text, ">")
+    parts: list[str] = []
+    last = start = 0
+    while (at := text.find("<", start)) >= 0:
+        close = closes.at_or_after(at + 1)
+        if close < 0:
+            break
+        if close == at + 1:
+            start = at + 1
+            continue
+        parts.append(text[last:at])
+        last = start = close + 1
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _unwrap(lines: list[str]) -> list[str]:
@@ -331,7 +395,7 @@ def _html_paragraphs(document: str, pieces: _Pieces) -> None:
     try:
         tree = lxml_html.fromstring(document)
     except (ValueError, etree.ParserError):
-        pieces.paragraphs.append(re.sub(r"<[^>]+>", "", document))
+        pieces.paragraphs.append(_strip_tags(document))
         return
     for element in list(tree.iter(*_DROP_TAGS)):
         _remove(element)

@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import rjieba
@@ -372,39 +373,88 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
     Only sentences that match a sibling sentence closely are compared, so an outlet's own extra
     sentences are never taken for insertions; a whole extra sentence counts only when it is also
     foreign to the report (no shared words, none of the vocabulary of reporting).
-    """
-    from difflib import SequenceMatcher
 
-    sibling_sentences = [m.group(0) for m in _SENTENCE.finditer(sibling.replace("\n", "。"))]
-    grams: dict[str, list[int]] = {}
-    for index, sentence in enumerate(sibling_sentences):
-        for i in range(len(sentence) - 3):
-            grams.setdefault(sentence[i:i + 4], []).append(index)
+    Linear in the texts: each distinct sentence is judged once (a sentence repeated is judged alike),
+    and a four-character gram found in more than `COMMON_GRAM` distinct sibling sentences casts no vote.
+    """
+    closest = _SiblingSentences(sibling)
+    counts = report_pairs([text])
+    judged: dict[str, list[tuple[int, int, str]]] = {}
     spans: list[Spam] = []
     offset = 0
-    counts = report_pairs([text])
     for paragraph in text.split("\n"):
         for match in _SENTENCE.finditer(paragraph):
             sentence = match.group(0)
-            votes: dict[int, int] = {}
-            for i in range(len(sentence) - 3):
-                for index in grams.get(sentence[i:i + 4], ()):
-                    votes[index] = votes.get(index, 0) + 1
-            if not votes or max(votes.values()) < 3:
-                if foreign(sentence, counts):
-                    start = offset + match.start()
-                    spans.append(Spam(start, start + len(sentence), "sentence missing from the sibling copy, "
-                                                                      "foreign to the report"))
-                continue
-            best = max(votes, key=lambda k: votes[k])
-            other = sibling_sentences[best]
-            matcher = SequenceMatcher(None, sentence, other, autojunk=False)
-            if matcher.ratio() < 0.75:
-                continue
-            for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
-                piece = sentence[i1:i2]
-                if tag == "delete" and 2 <= i2 - i1 <= 40 and _pasteable(piece):
-                    start = offset + match.start() + i1
-                    spans.append(Spam(start, start + (i2 - i1), "not in the sibling copy of this report"))
+            found = judged.get(sentence)
+            if found is None:
+                found = judged[sentence] = _missing_from_sibling(sentence, closest, counts)
+            start = offset + match.start()
+            spans += [Spam(start + i, start + j, why) for i, j, why in found]
         offset += len(paragraph) + 1
     return spans
+
+
+COMMON_GRAM = 64  # a gram in more distinct sibling sentences than this is a set phrase: it casts no vote
+ALIGN_PAIRS = 50  # pairs of equal characters per character that two sentences may have and still be aligned
+
+
+def _alignable(sentence: str, other: str) -> bool:
+    """Return whether aligning two sentences costs time linear in them (a step per pair of equal characters).
+
+    Report sentences have a few pairs per character; only a long run of a few characters repeated has more.
+    """
+    budget = ALIGN_PAIRS * (len(sentence) + len(other))
+    if len(sentence) * len(other) <= budget:
+        return True
+    mine, theirs = Counter(sentence), Counter(other)
+    return sum(n * theirs[c] for c, n in mine.items()) <= budget
+
+
+class _SiblingSentences:
+    """The distinct sentences of a sibling copy, indexed by their four-character grams."""
+
+    def __init__(self, sibling: str) -> None:
+        # Identical sentences get the same votes and the first of them wins a tie: one copy is enough.
+        self.sentences = list(dict.fromkeys(m.group(0) for m in _SENTENCE.finditer(sibling.replace("\n", "。"))))
+        # For each gram, the sentences holding it (in order) and how often each holds it.
+        grams: dict[str, dict[int, int]] = {}
+        for index, sentence in enumerate(self.sentences):
+            for gram in _grams(sentence):
+                holders = grams.setdefault(gram, {})
+                holders[index] = holders.get(index, 0) + 1
+        self.grams = {gram: holders for gram, holders in grams.items() if len(holders) <= COMMON_GRAM}
+
+    def closest(self, sentence: str) -> str | None:
+        """Return the sibling sentence sharing most grams with `sentence`, or None when none shares three."""
+        # A vote for each pair of equal grams, counted per distinct gram; sentences enter `votes` in the order
+        # their first shared gram comes, which decides a tie.
+        votes: dict[int, int] = {}
+        for gram, count in Counter(_grams(sentence)).items():
+            for index, held in self.grams.get(gram, {}).items():
+                votes[index] = votes.get(index, 0) + count * held
+        if not votes or max(votes.values()) < 3:
+            return None
+        return self.sentences[max(votes, key=lambda k: votes[k])]
+
+
+def _grams(sentence: str) -> list[str]:
+    return [sentence[i:i + 4] for i in range(len(sentence) - 3)]
+
+
+def _missing_from_sibling(
+    sentence: str, sibling: _SiblingSentences, counts: Counter[str],
+) -> list[tuple[int, int, str]]:
+    """Return (start, end, why) of the pieces of `sentence` its closest sibling sentence lacks."""
+    other = sibling.closest(sentence)
+    if other is None:
+        if foreign(sentence, counts):
+            return [(0, len(sentence), "sentence missing from the sibling copy, foreign to the report")]
+        return []
+    if not _alignable(sentence, other):
+        return []
+    matcher = SequenceMatcher(None, sentence, other, autojunk=False)
+    # Both quick ratios bound the ratio from above and cost far less.
+    if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75 or matcher.ratio() < 0.75:
+        return []
+    return [(i1, i2, "not in the sibling copy of this report") for tag, i1, i2, _j1, _j2 in matcher.get_opcodes()
+            if tag == "delete" and 2 <= i2 - i1 <= 40 and _pasteable(sentence[i1:i2])]
