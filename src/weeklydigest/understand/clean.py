@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import re
 import zlib
 from collections.abc import Callable
@@ -42,6 +43,7 @@ _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar
 _SENTENCE_STOP = re.compile(r"[。！？!?]|$")
 _SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
+_CJK_CHARS = re.compile("[\u4e00-\u9fff]")
 _TAG_START = re.compile(r"</?[a-zA-Z]")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)+")
@@ -64,11 +66,12 @@ def to_simplified(text: str) -> str:
 def is_traditional(text: str) -> bool:
     """Return whether `text` is written in Traditional characters (more than a stray one or two)."""
     converted = to_simplified(text)
+    if converted == text:
+        return False
     if len(converted) != len(text):
         return True
-    changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
-    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    return changed >= 3 and changed >= 0.01 * cjk
+    changed = sum(map(operator.ne, text, converted))
+    return changed >= 3 and changed >= 0.01 * len(_CJK_CHARS.findall(text))
 
 
 @dataclass

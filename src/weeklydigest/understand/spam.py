@@ -17,13 +17,15 @@ A small configurable blocklist adds words that are always spam.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
+import ahocorasick
 import rjieba
 
 from ..config import DEFAULT_SPAM_WORDS
@@ -116,15 +118,18 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
                 seam = (paragraph[candidate.start - 1:candidate.start], paragraph[candidate.end:candidate.end + 1])
                 ends.setdefault(candidate.product, set()).add(seam)
     repeated = {word for word, seams in ends.items() if len(seams) >= 2 and _names_a_thing(word)}
-    for paragraph, candidates in zip(paragraphs, found, strict=True):
-        candidates += _repeated_products(paragraph, repeated, candidates)
+    if repeated:
+        products = _Products(repeated)
+        for paragraph, candidates in zip(paragraphs, found, strict=True):
+            candidates += _repeated_products(paragraph, products, candidates)
     # Words of the report: those used outside every candidate span, and the title's.
     counts: dict[str, int] = {}
     for word in content_words(title):
         counts[word] = counts.get(word, 0) + 2
     for tokens, candidates in zip(tokenized, found, strict=True):
+        suspect = _Spans(candidates)
         for word, start, end in tokens:
-            if _is_content(word) and not (candidates and any(c.start < end and start < c.end for c in candidates)):
+            if _is_content(word) and not (candidates and suspect.overlaps(start, end)):
                 counts[word] = counts.get(word, 0) + 1
     # Headline fragments and made-up brands pasted all over a page need no further evidence.
     for cuts in (title_stuffing(paragraphs, title, tokens=tokenized), repeated_brands(paragraphs, known=ACRONYMS)):
@@ -181,13 +186,21 @@ class _Candidate:
 
 def _heal(text: str, start: int, end: int, at: dict[int, tuple[str, int, int]]) -> bool:
     """Return whether taking out text[start:end] joins its two neighbours into a word it had broken."""
+    return _may_heal(text, start, end) and _orphans(start, end, at)
+
+
+def _may_heal(text: str, start: int, end: int) -> bool:
+    """Return whether the two neighbours of text[start:end] form a word (the segmentation is not asked yet)."""
     if start < 1 or end >= len(text):
         return False
     left, right = text[start - 1], text[end]
     if not (_is_cjk(left) and _is_cjk(right)) or left in FUNCTION_CHARS or right in FUNCTION_CHARS:
         return False
-    if not is_word(left + right):
-        return False
+    return is_word(left + right)
+
+
+def _orphans(start: int, end: int, at: dict[int, tuple[str, int, int]]) -> bool:
+    """Return whether the segmentation breaks both seams of [start, end) and its neighbours are no words' edges."""
     # Both seams must be broken: no longer dictionary word runs across them (a two-character one may be
     # the segmenter's guess at the broken text, like 特德 in 特德系车).
     for seam in (start, end):
@@ -226,7 +239,15 @@ def _inline_candidates(
 ) -> list[_Candidate]:
     """Return spans that may have been pasted inside words."""
     found: list[_Candidate] = []
-    at = _token_map(paragraph, tokens)
+    known: dict[int, tuple[str, int, int]] | None = None
+
+    def token_at() -> dict[int, tuple[str, int, int]]:
+        # Built only for a paragraph that needs it: most have no span to test.
+        nonlocal known
+        if known is None:
+            known = _token_map(paragraph, tokens)
+        return known
+
     # Latin brand tokens inside Chinese text, with the product words that follow them.
     for match in _LATIN.finditer(paragraph):
         start, end = match.span()
@@ -237,6 +258,7 @@ def _inline_candidates(
         after = paragraph[end] if end < len(paragraph) else ""
         if not (_is_cjk(before) and _is_cjk(after)):
             continue
+        at = token_at()
         product_end = end
         while product_end in at and at[product_end][1] == product_end:
             token = at[product_end]
@@ -255,22 +277,27 @@ def _inline_candidates(
                                     _last_word(paragraph, *span, at), strong=True))
     # Orphan characters that form a word again once the span between them is taken out. The span
     # ends with a dictionary word (the product) and the character after it starts no word of its own.
-    stops = [m.start() for m in _NOT_PASTEABLE.finditer(paragraph)]
-    for index, (word, word_start, end) in enumerate(tokens[:-1]):
-        if len(word) < 2 or end < 2 or not is_word(word):
+    stops: list[int] | None = None
+    for (word, word_start, end), (following, _, _) in pairwise(tokens):
+        if len(word) < 2 or end < 2:
             continue
         right = paragraph[end]
-        following = tokens[index + 1][0]
-        if not _is_cjk(right) or right in FUNCTION_CHARS or (len(following) >= 2 and is_word(following)):
+        if not "\u4e00" <= right <= "\u9fff" or right in FUNCTION_CHARS or (len(following) >= 2 and is_word(following)):
             continue
+        if not is_word(word):
+            continue
+        if stops is None:
+            stops = [m.start() for m in _NOT_PASTEABLE.finditer(paragraph)]
         before = bisect_left(stops, end)
         limit = max(1, end - MAX_SPAN, stops[before - 1] + 1 if before else 0)
-        options = [(start, end) for start in range(word_start, limit - 1, -1) if _heal(paragraph, start, end, at)]
+        starts = [start for start in range(word_start, limit - 1, -1) if _may_heal(paragraph, start, end)]
+        options = [(start, end) for start in starts if _orphans(start, end, token_at())]
         if options:
-            start, end = _best_heal(paragraph, options, at)
+            start, end = _best_heal(paragraph, options, token_at())
             found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", word))
     if block:
         for match in block.finditer(paragraph):
+            at = token_at()
             span = _widen_to_heal(paragraph, *match.span(), at) or match.span()
             found.append(_Candidate(*span, f"blocklisted word {match.group(0)}",
                                     _last_word(paragraph, *span, at), strong=True))
@@ -303,28 +330,79 @@ def _best_heal(
     def quality(span: tuple[int, int]) -> tuple[int, int]:
         start, end = span
         inside = sum(1 for seam in (start, end) if (t := at.get(seam - 1)) is not None and t[2] > seam)
-        healed = paragraph[start - 1] + paragraph[end]
-        elsewhere = paragraph.count(healed) > 0
+        elsewhere = paragraph[start - 1] + paragraph[end] in _pairs(paragraph)
         return inside + elsewhere, -(end - start)
 
     return max(options, key=quality)
 
 
-def _repeated_products(paragraph: str, products: set[str], taken: list[_Candidate]) -> list[_Candidate]:
+class _Spans:
+    """Candidate spans, asked whether any of them covers an offset or overlaps a range (in log time)."""
+
+    def __init__(self, spans: list[_Candidate]) -> None:
+        ordered = sorted((c.start, c.end) for c in spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach: list[int] = []  # the furthest end among the spans up to each one
+        for _, end in ordered:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Return whether a span starting before `end` ends after `start`."""
+        before = bisect_left(self._starts, end)
+        return before > 0 and self._reach[before - 1] > start
+
+    def covers(self, offset: int) -> bool:
+        """Return whether a span starting at or before `offset` ends after it."""
+        before = bisect_right(self._starts, offset)
+        return before > 0 and self._reach[before - 1] > offset
+
+
+class _Products:
+    """Product words, found all at once in a paragraph."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    def find(self, paragraph: str) -> dict[str, list[tuple[int, int]]]:
+        """Return each word's places in the paragraph, left to right, none overlapping the one before it."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for last, word in self._automaton.iter(paragraph):
+            places = found.setdefault(word, [])
+            start = last + 1 - len(word)
+            if not places or start >= places[-1][1]:
+                places.append((start, last + 1))
+        return found
+
+
+@lru_cache(maxsize=8)
+def _pairs(paragraph: str) -> frozenset[str]:
+    """Return the pairs of adjacent characters in the paragraph (asked for every candidate span of it)."""
+    return frozenset(map(str.__add__, paragraph, paragraph[1:]))
+
+
+def _repeated_products(paragraph: str, products: _Products, taken: list[_Candidate]) -> list[_Candidate]:
     """Return other places where a product word found pasted elsewhere was pasted too."""
     found = []
     at: dict[int, tuple[str, int, int]] | None = None
-    for word in products:
-        for match in re.finditer(re.escape(word), paragraph):
-            if any(c.start <= match.start() < c.end for c in taken):
+    places = products.find(paragraph)
+    if not places:
+        return found
+    suspect = _Spans(taken)
+    for word in products.words:
+        for span in places.get(word, ()):
+            if suspect.covers(span[0]):
                 continue
             at = at if at is not None else _token_map(paragraph)
-            healed = _widen_to_heal(paragraph, *match.span(), at)
+            healed = _widen_to_heal(paragraph, *span, at)
             if healed:
                 found.append(_Candidate(*healed, f"product word {word} pasted again", word))
                 continue
             # A clause made of nothing but the product phrase.
-            start, end = match.span()
+            start, end = span
             while start > 0 and _pasteable(paragraph[start - 1]):
                 start -= 1
             while end < len(paragraph) and _pasteable(paragraph[end]):
