@@ -44,6 +44,11 @@ _SENTENCE_STOP = re.compile(r"[。！？!?]|$")
 _SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
 _CJK_CHARS = re.compile("[\u4e00-\u9fff]")
+_HAN = re.compile("[\u3400-\u9fff]")
+_CJK_SPACE = re.compile("(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_CLAUSE_MARK = re.compile("[，,、]")
+_WHITESPACE = re.compile(r"\s+")
 _TAG_START = re.compile(r"</?[a-zA-Z]")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)+")
@@ -286,11 +291,11 @@ def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert
 
 def _join_cjk(line: str) -> str:
     """Return the line without spaces between CJK characters: they are layout, not text."""
-    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", line)
+    return _CJK_SPACE.sub("", line) if " " in line else line
 
 
 def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
-    for block in re.split(r"\n\s*\n", body):
+    for block in _BLANK_LINE.split(body):
         lines = []
         for line in block.split("\n"):
             line = line.strip()
@@ -382,8 +387,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     result: list[str] = []
     for line in lines:
         previous = result[-1] if result else ""
-        if (len(previous) >= _WRAPPED and re.search("[，,、]", previous) and not previous.endswith(_LINE_ENDS)
-                and re.match(r"[\u3400-\u9fff]", line)):
+        if (len(previous) >= _WRAPPED and _CLAUSE_MARK.search(previous) and not previous.endswith(_LINE_ENDS)
+                and _HAN.match(line)):
             result[-1] = previous + line
         else:
             result.append(line)
@@ -391,7 +396,7 @@ def _unwrap(lines: list[str]) -> list[str]:
 
 
 def _is_cjk_block(lines: list[str]) -> bool:
-    return any(re.search(r"[\u3400-\u9fff]", line) for line in lines)
+    return any(_HAN.search(line) for line in lines)
 
 
 def _html_paragraphs(document: str, pieces: _Pieces) -> None:
@@ -489,7 +494,7 @@ def _main_container(tree: etree._Element) -> etree._Element:
 
 
 def _text(element: etree._Element) -> str:
-    return re.sub(r"\s+", "", element.text_content())
+    return _WHITESPACE.sub("", element.text_content())
 
 
 def _text_outside(main: etree._Element) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 import ahocorasick
 import rjieba
@@ -123,14 +124,15 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
         for paragraph, candidates in zip(paragraphs, found, strict=True):
             candidates += _repeated_products(paragraph, products, candidates)
     # Words of the report: those used outside every candidate span, and the title's.
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for word in content_words(title):
-        counts[word] = counts.get(word, 0) + 2
+        counts[word] += 2
     for tokens, candidates in zip(tokenized, found, strict=True):
+        if not candidates:
+            counts.update(filter(_is_content, map(itemgetter(0), tokens)))
+            continue
         suspect = _Spans(candidates)
-        for word, start, end in tokens:
-            if _is_content(word) and not (candidates and suspect.overlaps(start, end)):
-                counts[word] = counts.get(word, 0) + 1
+        counts.update(word for word, start, end in tokens if _is_content(word) and not suspect.overlaps(start, end))
     # Headline fragments and made-up brands pasted all over a page need no further evidence.
     for cuts in (title_stuffing(paragraphs, title, tokens=tokenized), repeated_brands(paragraphs, known=ACRONYMS)):
         for candidates, paragraph_cuts in zip(found, cuts, strict=True):
@@ -166,7 +168,7 @@ def _merge(first: list[Spam], more: Iterable[Spam]) -> list[Spam]:
     return kept
 
 
-def _foreign(piece: str, counts: dict[str, int], rules: SpamRules) -> bool:
+def _foreign(piece: str, counts: Counter[str], rules: SpamRules) -> bool:
     """Return whether no word of `piece` is used by the report outside the suspect spans."""
     if _REGISTER_RE.search(piece) or (rules.context_pattern() and rules.context_pattern().search(piece)):
         return False
@@ -277,7 +279,6 @@ def _inline_candidates(
                                     _last_word(paragraph, *span, at), strong=True))
     # Orphan characters that form a word again once the span between them is taken out. The span
     # ends with a dictionary word (the product) and the character after it starts no word of its own.
-    stops: list[int] | None = None
     for (word, word_start, end), (following, _, _) in pairwise(tokens):
         if len(word) < 2 or end < 2:
             continue
@@ -286,12 +287,16 @@ def _inline_candidates(
             continue
         if not is_word(word):
             continue
-        if stops is None:
-            stops = [m.start() for m in _NOT_PASTEABLE.finditer(paragraph)]
-        before = bisect_left(stops, end)
-        limit = max(1, end - MAX_SPAN, stops[before - 1] + 1 if before else 0)
-        starts = [start for start in range(word_start, limit - 1, -1) if _may_heal(paragraph, start, end)]
-        options = [(start, end) for start in starts if _orphans(start, end, token_at())]
+        # A span starts after the last punctuation or function character before `end`, at most MAX_SPAN back.
+        stop = -1
+        for mark in _NOT_PASTEABLE.finditer(paragraph, max(0, end - MAX_SPAN), end):
+            stop = mark.start()
+        limit = max(1, end - MAX_SPAN, stop + 1)
+        # `_may_heal` for each start from `word_start` back to `limit`: the right neighbour passed above.
+        before_starts = paragraph[limit - 1:word_start][::-1]
+        options = [(word_start - i, end) for i, left in enumerate(before_starts)
+                   if "\u4e00" <= left <= "\u9fff" and left not in FUNCTION_CHARS and is_word(left + right)
+                   and _orphans(word_start - i, end, token_at())]
         if options:
             start, end = _best_heal(paragraph, options, token_at())
             found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", word))
