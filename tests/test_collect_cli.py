@@ -243,7 +243,7 @@ def test_feed_and_web_source_keys_are_checked_with_key_path_and_line(tmp_path):
     )) == [
         "Config value 'sources[0].url': required, expected a string",
         "Config value 'sources[1].url' (line 3): expected an http(s) URL, got 'ftp://x'",
-        "Config value 'sources[1].fetch_pages' (line 3): expected true or false, got str 'yes'",
+        "Config value 'sources[1].fetch_pages' (line 3): expected true, false or auto, got str 'yes'",
         "Config value 'sources[2].urls': required (or 'listing' with 'link_pattern'), expected a list of URLs",
         "Config value 'sources[3].urls[1]' (line 5): expected an http(s) URL, got 'x/2.html'",
         "Config value 'sources[4].link_pattern': required, expected a string",

@@ -1,11 +1,24 @@
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from weeklydigest.config import load_config
 from weeklydigest.errors import ConfigError
 
 from .conftest import ROOT
+
+EXE = Path(sys.executable).with_name("weeklydigest")
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(EXE), *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "WEEKLYDIGEST_NOW": "2025-11-17T08:00:00+08:00"})
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -85,3 +98,101 @@ def test_missing_file_is_one_clear_problem(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.yaml")
     assert caught.value.problems == [f"Config file '{tmp_path / 'nope.yaml'}' not found"]
+
+
+# --- the config model: suggestions, --strict, JSON Schema, README table ----------------------------------------
+
+def test_a_mistyped_key_is_ignored_with_a_suggestion(tmp_path, caplog):
+    config = load_config(_write(tmp_path, "sections:\n  - title: a\n    keywords: [a]\n    requires: [b]\n"))
+    assert config.warnings == (
+        "Config value 'sections[0].requires' (line 4): unknown key (did you mean 'require'?), ignored",)
+    assert config.sections[0].require == ()
+
+
+def test_a_key_far_from_every_known_key_gets_no_suggestion(tmp_path):
+    config = load_config(_write(tmp_path, "zzz: 1\nsections:\n  - {title: a, keywords: [a]}\n"))
+    assert config.warnings == ("Config value 'zzz' (line 1): unknown key, ignored",)
+
+
+def test_strict_makes_an_unknown_key_an_error(tmp_path):
+    path = _write(tmp_path, "sections:\n  - title: a\n    keywords: [a]\n    requires: [b]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, strict=True)
+    assert caught.value.problems == [
+        "Config value 'sections[0].requires' (line 4): unknown key (did you mean 'require'?)"]
+
+
+def test_strict_on_the_command_line_stops_with_exit_2(tmp_path):
+    path = _write(tmp_path, "sections:\n  - title: a\n    keywords: [a]\n    requires: [b]\n")
+    result = run_cli("build", "--strict", "--config", str(path), "--week", "2025-W46", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == ("error: Config value 'sections[0].requires' (line 4): unknown key "
+                             "(did you mean 'require'?)\n")
+
+
+def test_config_schema_is_a_json_schema_that_accepts_the_bundled_config(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    result = run_cli("config-schema", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    jsonschema.Draft7Validator.check_schema(schema)
+    bundled = yaml.safe_load((ROOT / "config" / "digest.yaml").read_text(encoding="utf-8"))
+    jsonschema.validate(bundled, schema)
+    assert schema["properties"]["sections"]["items"]["properties"]["require"]["description"]
+    # Editors run the patterns as JavaScript regular expressions: no Python-only syntax.
+    patterns = re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', result.stdout)
+    assert patterns and not any("(?i" in p or "(?P" in p for p in patterns)
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    ({"sections": [{"title": "a", "keywords": "a"}]}, "keywords"),
+    ({"sections": [{"title": "a", "keywords": ["a"], "requires": ["b"]}]}, "requires"),
+    ({"sources": [{"name": "x", "kind": "folder"}]}, "path"),
+    ({"store": 3}, "store"),
+    ({"schedule": {"build": {"day_of_week": 1}}}, "day_of_week"),
+])
+def test_config_schema_refuses_what_loading_refuses(change, where):
+    jsonschema = pytest.importorskip("jsonschema")
+    from weeklydigest.config.docs import json_schema
+
+    data = yaml.safe_load((ROOT / "config" / "digest.yaml").read_text(encoding="utf-8")) | change
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        jsonschema.validate(data, json_schema())
+    assert where in str(caught.value)
+
+
+def test_readme_key_table_is_the_one_generated_from_the_model():
+    from weeklydigest.config.docs import key_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert key_table() in readme, "regenerate it: .venv/bin/python -m weeklydigest.config.docs README.md"
+    for key in ("sections[].terms", "sources[].fetch_pages", "http.timeout", "sources[].listing",
+                "sources[].link_pattern", "delivery.smtp.timeout", "review.users[].role", "schedule.build"):
+        assert f"| `{key}` |" in readme
+
+
+def test_a_database_url_as_store_is_a_config_error_and_makes_no_folder(tmp_path):
+    path = _write(tmp_path, "store: postgresql://digest@db.example.org:5432/digest\n"
+                            "sections:\n  - {title: a, keywords: [a]}\n")
+    result = run_cli("status", "--config", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: Config value 'store' (line 1): a database URL is not supported yet, got "
+        "'postgresql://digest@db.example.org:5432/digest': give the path of an SQLite file, e.g. output/store.sqlite\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.yaml"]
+
+
+@pytest.mark.parametrize("text", ["title: \"周报\\r\\nBcc: x@example.org\"\n", "author: \"编辑部\\nX-Mailer: x\"\n"])
+def test_a_title_or_author_with_a_line_break_is_refused(tmp_path, text):
+    problems = _problems(tmp_path, text + "sections:\n  - {title: a, keywords: [a]}\n")
+    assert len(problems) == 1
+    assert "(line 1): expected one line without control characters, got " in problems[0]
+
+
+def test_a_feed_fetches_pages_automatically_unless_told(tmp_path):
+    config = load_config(_write(tmp_path, (
+        "sources:\n  - {name: a, kind: feed, url: 'http://127.0.0.1/rss'}\n"
+        "  - {name: b, kind: feed, url: 'http://127.0.0.1/rss2', fetch_pages: false}\n"
+        "  - {name: c, kind: feed, url: 'http://127.0.0.1/rss3', fetch_pages: Auto}\n"
+        "sections:\n  - {title: a, keywords: [a]}\n")))
+    assert [s.fetch_pages for s in config.sources] == ["auto", False, "auto"]

@@ -30,7 +30,7 @@ def test_markdown_uses_the_columns_inline_conventions(sample_outputs):
     text = sample_outputs["md"].read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: ")
     assert "tags:\n  - \"十五运会和残特奥会\"\n  - \"宣讲党的二十届四中全会精神\"\n  - \"百千万工程\"" in text
-    assert "#### 关键词：十五运会和残特奥会" in text
+    assert "\n### 关键词：十五运会和残特奥会\n" in text
     assert "<strong>广州</strong>" in text
     assert '<font color="#ff0000">十五运会</font>' in text
     assert '<span style="background:#fff88f">' in text

@@ -159,3 +159,13 @@ def test_by_default_the_feed_announces_only_published_issues(tmp_path, config):
     assert [e.link for e in feed.entries] == ["2025-W45/digest.html"]
     page = parse_html((out / "index.html").read_text(encoding="utf-8"))
     assert len(page.cssselect("ol.archive > li")) == 2, "the desk's archive page still lists the draft"
+
+
+def test_an_issue_without_a_web_page_still_has_an_alternate_link_in_the_feed(tmp_path, config):
+    out = tmp_path / "output"
+    write_outputs(_issue(46, generated="2025-11-17T08:00:00+08:00", status="published"), config, out=out,
+                  formats=("json",))
+    feed = feedparser.parse((out / "feed.atom").read_bytes())
+    assert not feed.bozo
+    (entry,) = feed.entries
+    assert [link.href for link in entry.links if link.rel == "alternate"] == ["index.html"]

@@ -100,7 +100,7 @@ def test_every_format_highlights_the_key_clause_digest_json_records(built):
         articles = tree.cssselect("main section.section:not(.theme) article.item")
         items = [i for s in digest.sections for i in s.items]
         assert [_marks(a) for a in articles] == [[i.highlight.text] if i.highlight else [] for i in items]
-    keyword_part = markdown[markdown.index("#### 关键词："):]
+    keyword_part = markdown[markdown.index("### 关键词："):]
     spans = re.findall(r'<span style="background:#fff88f">(.*?)</span>', keyword_part)
     assert [re.sub(r"<[^>]+>", "", s) for s in spans] == [i.highlight.text for i in highlighted]
 

@@ -206,15 +206,14 @@ def test_an_image_in_an_article_is_not_fetched_when_the_issue_is_built(recorder,
     assert (out / "2025-W46" / "digest.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_missing_cjk_font_is_a_clear_one_line_error(tmp_path):
+def test_missing_cjk_font_is_a_clear_one_line_error(tmp_path, desk):
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
                     f"<fontconfig><dir>{tmp_path}</dir><cachedir>{tmp_path}/cache</cachedir></fontconfig>")
     env = dict(os.environ, FONTCONFIG_FILE=str(conf))
     result = subprocess.run(
-        [WEEKLYDIGEST, "build", "--config", str(ROOT / "config" / "digest.yaml"),
-         "--week", "2025-W46", "--out", str(tmp_path / "out"), "--format", "pdf"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env, check=False)
+        [WEEKLYDIGEST, "build", "--week", "2025-W46", "--out", str(tmp_path / "out"), "--format", "pdf"],
+        cwd=desk, capture_output=True, text=True, timeout=300, env=env, check=False)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: CJK font missing (Noto Serif CJK SC, Noto Sans CJK SC): "

@@ -72,6 +72,7 @@ def test_the_cli_reports_a_template_mistake_in_one_line(own_templates, tmp_path)
     config_text = (ROOT / "config" / "digest.yaml").read_text(encoding="utf-8")
     config_text = config_text.replace("templates: templates", f"templates: {own_templates}")
     config_text = config_text.replace("path: examples/sample-week", f"path: {ROOT / 'examples' / 'sample-week'}")
+    config_text = config_text.replace("store: output/store.sqlite", f"store: {tmp_path / 'store.sqlite'}")
     config_file = tmp_path / "digest.yaml"
     config_file.write_text(config_text, encoding="utf-8")
     result = subprocess.run(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +21,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
+# Screenshots for people to look at: WEEKLYDIGEST_SCREENSHOTS names a folder to keep them in.
+SHOTS = Path(os.environ.get("WEEKLYDIGEST_SCREENSHOTS") or tempfile.mkdtemp(prefix="weeklydigest-screenshots-"))
 GZ_GAMES, SZ_GAMES, ZH_GAMES = "d8ec8c7be51d67a6", "bb43695dce2df572", "1051ece76af3417b"
 VILLAGES = "百千万工程"
 

@@ -108,11 +108,12 @@ def test_daemon_drafts_the_week_that_just_ended_and_stops_cleanly(tmp_path):
 
 
 def test_missed_build_is_caught_up_exactly_once_after_a_restart(tmp_path):
-    # The W46 draft exists, so the first daemon has nothing to catch up; its build fires in 5 s.
+    # The W46 draft exists, so the first daemon has nothing to catch up; its build fires in 15 s, time
+    # enough for a daemon to start and store the job on a loaded machine.
     drafted = tmp_path / "out" / "2025-W46"
     drafted.mkdir(parents=True)
     (drafted / "digest.json").write_text(json.dumps({"status": "draft", "generated": "2025-11-17T08:00:00+08:00"}))
-    fire = (datetime.now(SHANGHAI) + timedelta(seconds=5)).replace(microsecond=0)
+    fire = (datetime.now(SHANGHAI) + timedelta(seconds=15)).replace(microsecond=0)
     config = write_config(tmp_path, build=cron_at(fire))
     first = start_daemon(config)
     wait_for(lambda: stored_fire_time(tmp_path) is not None, timeout=20)
@@ -120,7 +121,7 @@ def test_missed_build_is_caught_up_exactly_once_after_a_restart(tmp_path):
     assert stored_fire_time(tmp_path) == fire.timestamp(), "the job was stored before its fire time"
     first.wait(timeout=10)
     assert runs(tmp_path) == []
-    wait_for(lambda: datetime.now(SHANGHAI) > fire + timedelta(seconds=1), timeout=10)
+    wait_for(lambda: datetime.now(SHANGHAI) > fire + timedelta(seconds=1), timeout=20)
     # A week later (by the injected clock) the stored job's fire time has passed while nothing ran.
     second = start_daemon(config, now="2025-11-24T09:00:00+08:00")
     try:

@@ -109,7 +109,8 @@ def test_a_file_that_is_not_a_store_is_reported_not_a_traceback(tmp_path):
     (tmp_path / "s.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError) as caught:
         Store(tmp_path / "s.sqlite")
-    assert str(caught.value) == f"store {tmp_path / 's.sqlite'}: file is not a database"
+    assert str(caught.value) == (f"store {tmp_path / 's.sqlite'}: file is not a database: the file is damaged or "
+                                 "not a store; move it aside and run 'weeklydigest collect' to start a new one")
 
 
 def test_a_failed_write_leaves_nothing_half_written(tmp_path):

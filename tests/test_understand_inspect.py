@@ -32,13 +32,15 @@ def test_inspect_json_has_the_contract_keys_with_spans_and_reasons(capsys, monke
     assert all(set(s) == {"title", "score", "why"} and s["why"] for s in report["sections"])
 
 
-def test_inspect_shows_spam_cut_from_a_mirror_and_the_roster_name(capsys, monkeypatch):
+def test_inspect_shows_spam_cut_from_a_mirror_and_the_roster_holder_as_a_warning(capsys, monkeypatch):
     mirror = _inspect(capsys, monkeypatch, "examples/hard-week/cz-hxj-1120-mirror-hant.md")
     assert "日系车零件" in {r["text"] for r in mirror["removed"] if r["reason"] == "spam"}
     assert "特色品牌" in mirror["text"]
     meeting = _inspect(capsys, monkeypatch, "examples/hard-week/mz-mzy-1117.md")
-    assert meeting["officials"] == [{"name": "马正勇", "title": "市委书记", "city": "梅州", "note": "name from roster",
-                                     "role": ""}]
+    assert meeting["officials"] == []  # the text names no one: the roster's holder is a warning, never a name
+    assert meeting["unnamed"] == [{"title": "市委书记", "city": "梅州",
+                                   "note": "roster: 梅州市委书记 on 2025-11-17 is 马正勇"}]
+    assert "roster: 梅州市委书记 on 2025-11-17 is 马正勇; the text gives no name" in meeting["warnings"]
 
 
 def test_inspect_of_an_unreadable_file_is_one_line(capsys, monkeypatch):

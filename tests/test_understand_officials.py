@@ -9,6 +9,7 @@ import pytest
 
 from weeklydigest.errors import ConfigError
 from weeklydigest.understand.extract import find_officials
+from weeklydigest.understand.officials import complete_from_roster, read_mentions
 from weeklydigest.understand.roster import Post, Roster, load_roster
 
 ROSTER = Roster((
@@ -52,11 +53,26 @@ def test_verbs_after_a_title_are_not_names(text):
     assert _read(text) == []
 
 
-def test_nameless_title_takes_the_holder_of_an_entry_valid_on_the_event_day():
-    found = find_officials("市委书记出席会议并讲话。", home_city="梅州", roster=ROSTER, day=date(2025, 11, 17))
-    assert [(o.name, o.city, o.note) for o in found] == [("马正勇", "梅州", "name from roster")]
-    found = find_officials("市委书记出席会议并讲话。", home_city="云浮", roster=ROSTER, day=date(2025, 6, 1))
-    assert [o.name for o in found] == ["卢荣春"]  # not 旧书记, whose entry ended
+def _unnamed(text: str, home: str, day: date | None) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    found, nameless = read_mentions(text, home_city=home, roster=ROSTER)
+    officials, unnamed = complete_from_roster(text, found, nameless, roster=ROSTER, day=day)
+    return [o.name for o in officials], [(o.name, o.title, o.city, o.note) for o in unnamed]
+
+
+def test_the_roster_never_puts_a_name_the_text_lacks_into_a_nameless_title():
+    names, unnamed = _unnamed("市委书记出席会议并讲话。", "梅州", date(2025, 11, 17))
+    assert names == []
+    assert unnamed == [("", "市委书记", "梅州", "roster: 梅州市委书记 on 2025-11-17 is 马正勇")]
+    _, unnamed = _unnamed("市委书记出席会议并讲话。", "云浮", date(2025, 6, 1))
+    assert unnamed[0][3].endswith("is 卢荣春")  # not 旧书记, whose entry ended
+    _, unnamed = _unnamed("市委书记出席会议并讲话。", "梅州", None)
+    assert unnamed == [("", "市委书记", "梅州", "")]  # an unknown day: no holder to suggest
+
+
+def test_a_nameless_title_takes_the_roster_holder_when_the_text_names_that_person():
+    names, unnamed = _unnamed("市委书记出席会议并讲话。马正勇指出，要抓好落实。", "梅州", date(2025, 11, 17))
+    assert names == ["马正勇"]
+    assert unnamed == []
 
 
 @pytest.mark.parametrize(("text", "home", "day"), [

@@ -14,6 +14,7 @@ from . import clock
 from .collect import Progress, collect_into, read_sources
 from .collect.guard import guarded
 from .config import Config, SourceConfig
+from .errors import EmptyWeek
 from .model import (
     CITY_ORDER,
     PROVINCE,
@@ -198,7 +199,7 @@ def digest_articles(
     placed: dict[str, dict[str, list[tuple[Article, SectionScore]]]] = defaultdict(lambda: defaultdict(list))
     leaders: list[Article] = []  # the week's reports of what a city's leader did, placed or not
     for article in sorted(kept, key=lambda a: (a.event_date, a.id)):
-        if article.city and any(o.title in LEADER_TITLES for o in article.officials):
+        if article.city and any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)):
             leaders.append(article)
         scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
                                 set_patterns=config.set_patterns, learned=learned, weights=config.section_weights)
@@ -209,7 +210,7 @@ def digest_articles(
             unassigned.append(Unassigned(article.id, article.title, reason))
         elif not article.city:
             unassigned.append(Unassigned(article.id, article.title, "no city found"))
-        elif not any(o.title in LEADER_TITLES for o in article.officials):
+        elif not any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)):
             unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
@@ -325,6 +326,19 @@ def with_removed(item: Item, articles: dict[str, Article]) -> Item:
     notes = tuple(RemovedNote(source.id, r.text, r.reason) for source in item.sources
                   for r in (articles[source.id].removed if source.id in articles else ()) if r.reason != BOILERPLATE)
     return replace(item, removed=notes) if notes else item
+
+
+def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: Path | None) -> None:
+    """Raise EmptyWeek, naming the week and the sources looked at, when no article reports an event of it."""
+    if digest.stats.get("in_week", 0):
+        return
+    looked = [f"{s.name} ({s.kind} {s.path or s.url or s.listing or ', '.join(s.urls)})" for s in sources]
+    if store:
+        looked.append(f"the store {store}")
+    raise EmptyWeek(
+        f"{digest.issue} ({digest.period.start} – {digest.period.end}) has no article in "
+        f"{', '.join(looked) or 'no source'}: no issue written; collect the week's reports first, "
+        "or build another week with --week")
 
 
 def write_outputs(

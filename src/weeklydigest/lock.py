@@ -1,48 +1,64 @@
-"""One build of an issue at a time, across processes: an advisory lock file per issue."""
+"""One build of an issue at a time, across processes: an advisory lock file per issue (filelock)."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 from pathlib import Path
 from types import TracebackType
 
-from .errors import DigestError
+from filelock import FileLock, Timeout
 
-LOCKED_EXIT = 75  # EX_TEMPFAIL: try again later
+from .errors import LOCKED, DigestError, Locked
+
+LOCKED_EXIT = LOCKED  # EX_TEMPFAIL: try again later
 
 
-class IssueLocked(DigestError):
+class IssueLocked(Locked):
     """Another process is building the same issue."""
 
 
+def _write_pid(fd: int) -> None:
+    """Write the holder's pid into the lock file, for the message another process shows."""
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+
+
 class IssueLock:
-    """Hold `<folder>/.locks/<issue>.lock` exclusively while building; released on exit or death."""
+    """Hold `<folder>/.locks/<issue>.lock` exclusively while building; released on exit or death.
+
+    The lock is the operating system's (flock), so a killed holder never leaves a stale lock; the
+    file stays, holding the pid of the current holder (empty when free).
+    """
 
     def __init__(self, folder: Path, issue: str) -> None:
         self.path = folder / ".locks" / f"{issue}.lock"
         self.issue = issue
-        self._fd: int | None = None
+        self._lock: FileLock | None = None
 
     def __enter__(self) -> IssueLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        lock = FileLock(self.path, blocking=False, thread_local=False, preserve_lock_file=True,
+                        on_acquired=_write_pid)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            os.close(fd)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout:
             raise IssueLocked(
-                f"{self.issue} is being built by another process (pid {holder}); not building it twice"
+                f"{self.issue} is being built by another process (pid {self._holder()}); not building it twice"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        self._fd = fd
+        except OSError as exc:
+            raise DigestError(f"cannot create the lock {self.path}: {exc.strerror or exc}") from None
+        self._lock = lock
         return self
 
+    def _holder(self) -> str:
+        try:
+            return self.path.read_text(encoding="ascii", errors="replace").strip() or "?"
+        except OSError:
+            return "?"
+
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._lock is not None:
+            with open(self.path, "r+b") as held:  # still ours: clear the pid before letting go
+                held.truncate(0)
+            self._lock.release()
+            self._lock = None

@@ -104,6 +104,7 @@ class Article:
     undated: DateSpan | None = None  # the event's month and day when no year could be established
     first_seen: datetime | None = None  # when the store first saw the article
     flagged: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of sentences an editor must check
+    unnamed: tuple[Official, ...] = ()  # acting leaders the text names by title only (`市委书记出席会议`)
 
     @property
     def paragraphs(self) -> list[str]:

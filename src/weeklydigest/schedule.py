@@ -17,6 +17,7 @@ from typing import Any
 
 from . import clock
 from .config import Config, load_config
+from .errors import EMPTY_WEEK
 from .lock import LOCKED_EXIT
 from .store.runlog import finish_run, start_run
 from .week import IssueWeek, last_complete_week
@@ -85,7 +86,7 @@ def _outcome(result: subprocess.CompletedProcess[str]) -> tuple[str, str | None]
     last = (result.stderr.strip().splitlines() or [""])[-1].removeprefix("error: ")
     if result.returncode == 0:
         return "ok", None
-    if result.returncode == LOCKED_EXIT:
+    if result.returncode in (LOCKED_EXIT, EMPTY_WEEK):
         return "skipped", last
     if result.returncode < 0 or result.returncode == 130:  # killed, or unwound by SIGTERM/SIGINT
         return "abandoned", "stopped before it finished"

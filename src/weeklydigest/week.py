@@ -8,9 +8,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .config import WEEKDAYS
-from .errors import DigestError
+from .errors import DigestError, UsageError
 
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# A week's reports are looked for up to two months after it and its background weeks before it:
+# the calendar must reach that far on both sides.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 # The issue labelled with ISO week W covers 7 days starting on the configured weekday, chosen so
 # that at least four of its days fall in ISO week W (the same rule ISO uses for week 1).
@@ -32,12 +35,14 @@ def parse_week(text: str, *, week_starts: str = "monday") -> IssueWeek:
     """Return the issue week for an id like `2025-W46`."""
     match = _WEEK_RE.match(text.strip())
     if not match:
-        raise DigestError(f"invalid week {text!r}: expected the form 2025-W46")
+        raise UsageError(f"invalid week {text!r}: expected the form 2025-W46")
     year, number = int(match[1]), int(match[2])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise UsageError(f"invalid week {text!r}: the year must be between {MIN_YEAR} and {MAX_YEAR}")
     try:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise DigestError(f"invalid week {text!r}: {year} has no ISO week {number}") from None
+        raise UsageError(f"invalid week {text!r}: {year} has no ISO week {number}") from None
     start = monday + timedelta(days=_OFFSET[_check_weekday(week_starts)])
     return IssueWeek(issue=f"{year}-W{number:02d}", start=start, end=start + timedelta(days=6))
 

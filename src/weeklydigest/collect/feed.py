@@ -26,6 +26,8 @@ from .web import fetch_article
 logger = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^>]+>")
+_BLOCK = re.compile(r"<(?:p|br|div|li)\b", re.I)
+SUMMARY_CHARS = 200  # a description shorter than this, in one paragraph, is a summary of the article
 
 
 def iter_feed(
@@ -101,7 +103,7 @@ def _entry(
     full = "".join(str(c.get("value", "")) for c in contents if c.get("value"))
     summary = str(entry.get("summary") or "")
     entry_outlet = _text(entry.get("source", {}).get("title", "")) or outlet
-    if not full and source.fetch_pages and link.startswith(("http://", "https://")):
+    if not full and _wants_page(source, summary) and link.startswith(("http://", "https://")):
         # Only a summary: the article is on the linked page. Fetch it again only when the feed
         # says the entry changed.
         hint = str(dict.get(entry, "updated") or entry.get("published") or hashlib.sha1(summary.encode()).hexdigest())
@@ -125,6 +127,16 @@ def _entry(
         origin=origin, source=source.name, title=title, url=link or guid, published=published,
         body=body, fmt="html", outlet=entry_outlet,
     ), limits=limits)
+
+
+def _wants_page(source: SourceConfig, summary: str) -> bool:
+    """Whether to fetch the linked page of an entry without full content (`fetch_pages`: auto, true, false)."""
+    if source.fetch_pages != "auto":
+        return bool(source.fetch_pages)
+    # auto: a teaser rather than the article — one short paragraph, or text cut off with an ellipsis.
+    text = _text(summary)
+    blocks = len(_BLOCK.findall(summary))
+    return not text or text.endswith(("…", "...")) or (len(text) < SUMMARY_CHARS and blocks <= 1)
 
 
 def _text(value: object) -> str:

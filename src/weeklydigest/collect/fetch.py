@@ -1,4 +1,4 @@
-"""HTTP for feeds and pages: timeouts, bounded retries with backoff, conditional GET and a size cap.
+"""HTTP for feeds and pages: timeouts, bounded retries with backoff (tenacity), conditional GET and a size cap.
 
 What may be fetched at all (http(s) only, the address policy, the deadline) is `netpolicy`'s.
 """
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from .. import __version__
 from ..config import HttpSettings
@@ -103,16 +104,20 @@ class Fetcher:
 
     def _with_retries(self, url: str, once: Callable[[], Response]) -> Response:
         tries = self.settings.retries + 1
-        for attempt in range(tries):
-            try:
-                return once()
-            except _Retry as retry:
-                if attempt + 1 == tries:
-                    raise FetchError(f"{retry} (after {tries} {'try' if tries == 1 else 'tries'})") from None
-                wait = max(self.settings.backoff * 2**attempt, retry.wait)
-                logger.info("%s: %s; trying again in %.2fs", url, retry, wait)
-                self._sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        retrying = Retrying(
+            stop=stop_after_attempt(tries), wait=self._wait, retry=retry_if_exception_type(_Retry),
+            sleep=self._sleep, reraise=True,
+            before_sleep=lambda state: logger.info("%s: %s; trying again in %.2fs", url, _failure(state),
+                                                   state.upcoming_sleep),
+        )
+        try:
+            return retrying(once)
+        except _Retry as retry:
+            raise FetchError(f"{retry} (after {tries} {'try' if tries == 1 else 'tries'})") from None
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Back off exponentially, or as long as the server's Retry-After asks if that is longer."""
+        return max(self.settings.backoff * 2 ** (state.attempt_number - 1), getattr(_failure(state), "wait", 0.0))
 
     def _once(self, client: httpx.Client, url: str, headers: dict[str, str]) -> Response:
         try:
@@ -161,6 +166,10 @@ class Fetcher:
                 raise FetchError(f"response too large (more than {limit} bytes)")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _failure(state: RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome else None
 
 
 def _retry_after(value: str | None) -> float:

@@ -1,4 +1,8 @@
-"""The Atom feed of issues (RFC 4287): one entry per issue, linking its web page and its PDF."""
+"""The Atom feed of issues (RFC 4287): one entry per issue, linking its web page and its PDF.
+
+Written with ElementTree rather than feedgen: feedgen 1.0 drops the rel, type, length and title of
+an entry's links (the PDF enclosure becomes a bare link), which this feed relies on.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +57,8 @@ def render_feed(entries: list[IssueEntry], config: Config) -> bytes:
         draft = "（草稿）" if entry.status == "draft" else ""
         add(node, "title", f"{entry.title}｜{entry.edition}{draft}")
         add(node, "updated", _timestamp(entry.updated))
+        if "html" not in entry.files:  # an entry without content needs an alternate link (RFC 4287 4.1.1)
+            add(node, "link", rel="alternate", type="text/html", href=f"{base}index.html")
         for kind, file in entry.files.items():
             rel = "alternate" if kind == "html" else "enclosure" if kind == "pdf" else "related"
             add(node, "link", rel=rel, type=MEDIA_TYPES[kind], href=f"{base}{file.href}", length=str(file.size),

@@ -9,6 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import StoreError
+from .sqlite import damaged_hint
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -25,10 +28,17 @@ CREATE TABLE IF NOT EXISTS runs (
 
 
 def _connect(db: Path) -> sqlite3.Connection:
-    db.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(db, timeout=30)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute(_SCHEMA)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(db, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"store {db}: cannot open: {exc}") from None
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(_SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        raise StoreError(f"store {db}: {exc}{damaged_hint(exc)}") from None
     return connection
 
 

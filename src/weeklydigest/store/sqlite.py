@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import DigestError
+from ..errors import StoreError
 from ..model import Delivery, RawDocument, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -27,8 +27,11 @@ logger = logging.getLogger(__name__)
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
 
-class StoreError(DigestError):
-    """The store cannot be opened, read or written."""
+def damaged_hint(exc: BaseException) -> str:
+    """Return what to do about a store file SQLite cannot read, for the end of the error line."""
+    if "not a database" in str(exc) or "malformed" in str(exc):
+        return ": the file is damaged or not a store; move it aside and run 'weeklydigest collect' to start a new one"
+    return ""
 
 
 def _schema_1(db: sqlite3.Connection) -> None:
@@ -334,7 +337,7 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StoreError(f"store {path}: {exc}") from None
+            raise StoreError(f"store {path}: {exc}{damaged_hint(exc)}") from None
 
     def __enter__(self) -> Store:
         return self

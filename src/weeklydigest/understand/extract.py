@@ -111,7 +111,8 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
     if span and event is None:
         warnings.append(f"{YEAR_UNKNOWN}: the event is {span.text} of an unknown year")
     day = event.start if event else None
-    officials = complete_from_roster(article.text, found, nameless, roster=roster, day=day)
+    officials, unnamed = complete_from_roster(article.text, found, nameless, roster=roster, day=day)
+    warnings += [f"{o.note}; the text gives no name" for o in unnamed if o.note]
     if roster:
         for official in officials:
             if official.title in ACTOR_TITLES and official.role == ACTS and not official.note:
@@ -124,6 +125,7 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
         dates=tuple(dates),
         cities=tuple(c for c, _ in counts.most_common()),
         officials=tuple(present),
+        unnamed=tuple(unnamed),
         mentioned=tuple(o for o in officials if o.role not in (ACTS, ACCOMPANIES)),
         city=_item_city(officials, article.text, home),
         event_date=day,

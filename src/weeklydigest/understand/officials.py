@@ -64,7 +64,7 @@ def find_officials(
     A person acts when any mention of them does. The roster adds only names the text contains.
     """
     found, nameless = read_mentions(text, home_city=home_city, roster=roster, day=day)
-    return complete_from_roster(text, found, nameless, roster=roster, day=day)
+    return complete_from_roster(text, found, nameless, roster=roster, day=day)[0]
 
 
 def read_mentions(
@@ -101,11 +101,26 @@ def read_mentions(
 
 def complete_from_roster(
     text: str, found: list[Official], nameless: list[Official], *, roster: Roster | None, day: date | None,
-) -> list[Official]:
-    """Return the officials with those the roster identifies on `day` added, in text order."""
-    if roster and day is not None:
-        found = found + _from_roster(text, found, nameless, roster, day)
-    return sorted(found, key=lambda o: o.offset)
+) -> tuple[list[Official], list[Official]]:
+    """Return the officials, with those the roster identifies on `day` added, and the acting titles left unnamed.
+
+    An unnamed title (`市委书记出席会议并讲话`) keeps an empty name: the roster never puts a name into an
+    item that the text does not contain. Its `note` says whom the roster lists for the post that day,
+    for the editor to check.
+    """
+    added, unnamed = _from_roster(text, found, nameless, roster, day) if roster and day is not None else ([], [])
+    if not (roster and day is not None):
+        unnamed = [o for o in nameless if _acts_alone(text, o, found)]
+    return sorted(found + added, key=lambda o: o.offset), unnamed
+
+
+def _acts_alone(text: str, official: Official, found: list[Official]) -> bool:
+    """Return whether a name-less title is one person who acts, and no named official holds it."""
+    if official.role != ACTS or not official.city or official.title not in ACTOR_TITLES:
+        return False
+    if any(o.title == official.title and o.city == official.city for o in found):
+        return False
+    return not _PLURAL.search(text, max(0, official.offset - 6), max(0, official.offset))  # 各地级以上市市委书记
 
 
 def _merge(mentions: list[Official]) -> list[Official]:
@@ -122,27 +137,27 @@ def _merge(mentions: list[Official]) -> list[Official]:
 
 def _from_roster(
     text: str, found: list[Official], nameless: list[Official], roster: Roster, day: date,
-) -> list[Official]:
-    """Return the officials the roster identifies on `day`: only people the text names.
+) -> tuple[list[Official], list[Official]]:
+    """Return the officials the roster identifies on `day` (only people the text names), and the unnamed titles.
 
-    A name-less title that acts (`市委书记出席会议`, not `曾任…市委书记`) takes the holder of the
-    post that day; a name the text gives without a title takes the post the roster says that person
-    held that day, when the name is followed by what they do (`郭永航主持会议`).
+    A name-less title that acts (`市委书记出席会议`, not `曾任…市委书记`) takes the holder of the post
+    that day when the text names that person elsewhere; otherwise it stays unnamed, its note naming
+    the roster's holder. A name the text gives without a title takes the post the roster says that
+    person held that day, when the name is followed by what they do (`郭永航主持会议`).
     """
     known = {o.name for o in found}
     added: list[Official] = []
+    unnamed: list[Official] = []
     for official in nameless:
-        if official.role != ACTS or not official.city or any(
-                o.title == official.title and o.city == official.city for o in found):
+        if not _acts_alone(text, official, found):
             continue
-        if _PLURAL.search(text, max(0, official.offset - 6), max(0, official.offset)):
-            continue  # 各地级以上市市委书记: no one person
         holder = roster.holder(official.city, official.title, day)
-        title_end = text.find(official.title, max(0, official.offset)) + len(official.title)
-        subject = _ACTION.match(text, title_end) if title_end >= len(official.title) else None
-        if holder and holder not in known and (holder in text or subject):
+        if holder and holder not in known and holder in text:
             known.add(holder)
             added.append(Official(holder, official.title, official.city, official.offset, "name from roster"))
+        elif not holder or holder not in known:
+            note = f"roster: {official.city}{official.title} on {day.isoformat()} is {holder}" if holder else ""
+            unnamed.append(Official("", official.title, official.city, official.offset, note))
     for post in roster.dated:
         if post.title not in ACTOR_TITLES or post.name in known or not post.held_on(day):
             continue
@@ -154,7 +169,7 @@ def _from_roster(
                 added.append(Official(post.name, post.title, post.city, at, "title from roster"))
                 break
             at = text.find(post.name, end)
-    return added
+    return added, unnamed
 
 
 def _place(text: str, start: int, title: str) -> tuple[str, str, int]:

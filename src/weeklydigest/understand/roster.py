@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from ..config.yamlfile import load_yaml
 from ..errors import ConfigError
 from ..model import CITIES, PROVINCE
 
@@ -93,7 +94,7 @@ def load_roster(path: Path) -> Roster:
     if not path.is_file():
         return Roster()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError([f"Roster file '{path}': cannot be read: {str(exc).splitlines()[0]}"]) from None
     if isinstance(data, dict):
