@@ -165,7 +165,8 @@ def line_furniture(line: str) -> str:
     metadata = _metadata(text)
     if metadata:
         return metadata
-    if length <= 80 and _DATE_WIDGET.search(text) and (not sentence or text.startswith("今天")):
+    if (length <= 80 and _widget_date_words(text) and _DATE_WIDGET.search(text)
+            and (not sentence or text.startswith("今天"))):
         return DATE_WIDGET
     if length <= 120 and not sentence and _EPAPER.search(text):
         return "epaper navigation"
@@ -176,6 +177,11 @@ def line_furniture(line: str) -> str:
     if length <= _WIDGET_LINE_MAX and not sentence and _widget_line(text):
         return "page controls"
     return ""
+
+
+def _widget_date_words(text: str) -> bool:
+    """Return whether the line has a word every date widget has (今, 星期 or 周, 农历, 年): a cheap test first."""
+    return "今" in text or "周" in text or "星期" in text or "农历" in text or "年" in text
 
 
 def _chain(text: str) -> bool:

@@ -44,7 +44,8 @@ class Cut:
 
 def seo_line(line: str) -> str:
     """Return why a whole line is an SEO header or promotion, or ""."""
-    found = {m.group(0).lower() for m in _SEO.finditer(line)} if _SEO_HINT.search(line) else set()
+    # In the line's order, so that a header is named by its first word on every run (a set's order varies).
+    found = dict.fromkeys(m.group(0).lower() for m in _SEO.finditer(line)) if _SEO_HINT.search(line) else {}
     if len(found) >= 3:
         return f"SEO promotion ({'、'.join(sorted(found)[:3])})"
     if found and not _SENTENCE_END.search(line) and len(line) <= 160:
