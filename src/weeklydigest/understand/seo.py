@@ -230,6 +230,7 @@ def reworded(paragraph: str) -> list[tuple[int, int, str]]:
 
 # --- brand names pasted again and again ---------------------------------------------------------
 
+_LATIN_LETTER = re.compile("[A-Za-z]")
 _BRAND = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,12})([\u4e00-\u9fff]{0,6})")
 
 
@@ -245,6 +246,8 @@ def repeated_brands(paragraphs: list[str], *, known: frozenset[str]) -> list[lis
     """Return, per paragraph, a Latin brand with a made-up name (`AG超玩会`) pasted in two or more places."""
     names: dict[str, list[str]] = {}
     for paragraph in paragraphs:
+        if not _LATIN_LETTER.search(paragraph):
+            continue  # a cheap scan first: the brand pattern is tried at every character
         for match in _BRAND.finditer(paragraph):
             latin, after = match.groups()
             if latin.upper() not in known and after:
