@@ -45,7 +45,8 @@ _SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
 _CJK_CHARS = re.compile("[\u4e00-\u9fff]")
 _HAN = re.compile("[\u3400-\u9fff]")
-_CJK_SPACE = re.compile("(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+# The space first, the character before it looked back at: the scan then skips to spaces.
+_CJK_SPACE = re.compile(" (?<=[\u3000-\u9fff\uff00-\uffef] )(?=[\u3000-\u9fff\uff00-\uffef])")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _CLAUSE_MARK = re.compile("[，,、]")
 _WHITESPACE = re.compile(r"\s+")
