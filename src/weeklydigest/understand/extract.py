@@ -17,7 +17,7 @@ from .event import TEMPLATE, YEAR_UNKNOWN, choose_event, establish_year, is_temp
 from .officials import ACTOR_TITLES, complete_from_roster, find_officials, read_mentions
 from .places import find_cities, load_gazetteer
 from .publication import URL, Publication, find_publication
-from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED
+from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED, UNPLACED
 from .roster import Roster
 
 __all__ = ["extract", "find_cities", "find_dates", "find_officials", "load_gazetteer", "split_sentences"]
@@ -97,7 +97,8 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
     dates = find_dates(article.text, published=anchor.day if anchor else None, fallback=fallback,
                        year_known=anchor.year_known if anchor else True)
     head = article.title + "\n"
-    found, nameless = read_mentions(head + article.text, home_city=home, roster=roster)
+    found, nameless = read_mentions(head + article.text, home_city=home, roster=roster,
+                                    in_guangdong=bool(home or counts) or "广东" in head + article.text)
     found = [replace(o, offset=max(-1, o.offset - len(head))) for o in found]
     nameless = [replace(o, offset=max(-1, o.offset - len(head))) for o in nameless]
     warnings: list[str] = []
@@ -143,7 +144,7 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
     meeting is the chair's (a city's meeting the provincial secretary attends is the city's). A
     city's delegation that another city's secretary receives (`会见`) is the host's visit. A
     leader who only accompanies another does not make the event theirs; a report whose only
-    leaders are of another province has no Guangdong city.
+    leaders are of another province (or of no Guangdong city) has no Guangdong city.
     """
     leaders = [o for o in officials if o.title in ACTOR_TITLES and o.city]
     actors = [o for o in leaders if o.role == ACTS]
@@ -162,7 +163,7 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
         return first.city
     if any(o.role == ACCOMPANIES for o in leaders):
         return next(o.city for o in leaders if o.role == ACCOMPANIES)
-    if any(o.role == OTHER_PROVINCE and o.name for o in officials):
+    if any(o.role in (OTHER_PROVINCE, UNPLACED) and o.name for o in officials):
         return ""
     return home
 
