@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from ..model import DateSpan
 from .dates import VAGUE
-from .years import after, in_year, named_year, not_before
+from .years import CONGRESS_SPAN, after, in_year, is_congress, named_year, not_after, not_before, plan_year
 
 TEMPLATE = "template text (XX placeholders): no event date"
 YEAR_UNKNOWN = "year not established"  # the warning on an article whose event has no year from the page
@@ -80,19 +80,27 @@ def establish_year(span: DateSpan, text: str, *, latest: date) -> DateSpan | Non
     """Return the event span with its year established from the page, or None when it cannot be.
 
     A span read against a publication date of known year already has it. Otherwise: a year the
-    event's own name carries in its sentence, else the first such day after the latest meeting
-    the text cites as past (`学习贯彻…全会精神`). Never the year of the day of reading.
+    event's own name carries in its sentence, the year the text calls this year of a five-year
+    plan, else the first such day after the latest meeting the text cites as past
+    (`学习贯彻…全会精神`; a congress only within its half year), else the year of a meeting the
+    report is made on the eve of. Never the year of the day of reading.
     """
     if span.year_known:
         return span
     sentence = _sentence_at(text, span.offset)
-    year = named_year(sentence, latest=latest.year)
-    if year:
+    year = named_year(sentence, latest=latest.year) or plan_year(text)
+    if year and year <= latest.year:
         return in_year(span, year)
     bound = not_before(text)
     if bound:
         moved = after(span, bound[0])
-        if moved and moved.start <= latest:
+        near = not is_congress(bound[1]) or (moved is not None and (moved.start - bound[0]).days <= CONGRESS_SPAN)
+        if moved and near and moved.start <= latest:
+            return moved
+    eve = not_after(text)
+    if eve:
+        moved = in_year(span, eve[0].year)
+        if moved and moved.start <= eve[0] and moved.start <= latest:
             return moved
     return None
 
