@@ -137,3 +137,48 @@ def test_a_long_line_without_any_punctuation_is_text_and_does_not_break_the_read
     run_on = ("白沙镇茶园连片铺开山间云雾缭绕村道两旁新建的民宿错落有致"
               "游客沿着步道缓缓上山体验采茶制茶的乐趣直到傍晚才下山返程")
     assert clean(_doc(run_on)).paragraphs == [run_on]
+
+
+def test_a_bracketed_byline_closing_the_last_paragraph_is_furniture():
+    article = clean(_doc("\n\n".join([LEAD, BODY, LAST + "（记者 赵某某 通讯员 钱某某）"])))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert _removed(article)["（记者赵某某通讯员钱某某）"] == "byline"
+    quoted = "林志远说：“这件事要问问记者朋友们（记者站）的意见。”"
+    assert clean(_doc("\n\n".join([LEAD, quoted, LAST]))).paragraphs == [LEAD, quoted, LAST]
+
+
+def test_a_short_outlet_dateline_and_a_byline_before_the_date_are_furniture():
+    article = clean(_doc("\n\n".join(["某都讯 记者赵某某 " + LEAD, BODY, LAST])))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert _removed(article)["某都讯"] == DATELINE
+    news = "喜讯传来，白沙镇入选全省典型镇名单，村民们奔走相告。"
+    assert clean(_doc("\n\n".join([LEAD, news, LAST]))).paragraphs == [LEAD, news, LAST]
+
+
+def test_magazine_bylines_editor_lines_and_author_stamps_are_furniture():
+    page = "\n\n".join([
+        "作者 赵某某;钱某某 2025-03-13 10:07", LEAD, "◎《某某》杂志记者/孙某某  发自白沙", "◎本文责编/李某某",
+        BODY, "扫一扫,分享给好友或朋友圈", LAST,
+    ])
+    article = clean(_doc(page))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    removed = _removed(article)
+    assert removed["作者赵某某;钱某某 2025-03-13 10:07"] == PUBLICATION
+    assert removed["◎本文责编/李某某"] == "byline"
+
+
+def test_a_credit_of_the_paper_a_text_was_taken_from_is_furniture():
+    article = clean(_doc("\n\n".join([LEAD, BODY, LAST + "（摘自某某日报）"])))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    told = "林志远说，这些经验摘自村民的口述（见附件）。"
+    assert told in clean(_doc("\n\n".join([LEAD, told, LAST]))).paragraphs
+
+
+def test_a_speechs_occasion_speaker_and_salutation_are_kept_and_the_page_head_is_not():
+    occasion = "——2025年3月12日在白沙镇乡村振兴推进会上"
+    page = "\n".join(["首页 > 领导讲话", "在推进会上的讲话", occasion, "镇党委书记林志远", "同志们:", "",
+                      BODY, "", LAST])
+    article = clean(_doc(page, title="在推进会上的讲话"))
+    assert article.paragraphs == [occasion, "镇党委书记林志远", "同志们:", BODY, LAST]
+    plain = "\n".join(["首页 > 工作动态", "镇党委书记林志远", "", BODY, "", LAST])
+    assert clean(_doc(plain)).paragraphs == [BODY, LAST]
