@@ -86,3 +86,11 @@ def test_a_report_on_the_eve_of_a_meeting_is_of_that_meeting_year_before_it():
     assert _read(text).event_date == date(2022, 10, 10)
     later = "11月5日，在喜迎党的二十大胜利召开之际，市委书记林某某到社区走访。"
     assert _read(later).event_date is None
+
+
+def test_a_plans_first_year_written_out_dates_a_report_but_not_one_that_looks_ahead_at_years_end():
+    text = "1月10日，市委书记林某某到镇里督导。2026年是“十五五”开局之年，要起好步。"
+    assert _read(text).event_date == date(2026, 1, 10)
+    ahead = "12月20日，市委书记林某某主持召开会议。2026年是“十五五”开局之年，要早谋划。"
+    assert _read(ahead).event_date is None
+    assert _read("1月10日，市委书记林某某督导。2027年是“十五五”开局之年。").event_date is None

@@ -88,7 +88,7 @@ def establish_year(span: DateSpan, text: str, *, latest: date) -> DateSpan | Non
     if span.year_known:
         return span
     sentence = _sentence_at(text, span.offset)
-    year = named_year(sentence, latest=latest.year) or plan_year(text)
+    year = named_year(sentence, latest=latest.year) or plan_year(text, month=span.start.month)
     if year and year <= latest.year:
         return in_year(span, year)
     bound = not_before(text)

@@ -7,7 +7,7 @@ names. A congress's spirit is cited for its whole five-year term, so it dates a 
 the half year after it closed. A report made on the eve of a meeting (`喜迎党的二十大召开之际`)
 is of that meeting's year, before it. A report whose event carries its year
 (`2025年茂名荔枝嘉年华`) is of that year, and one that calls this year a plan's first or last
-(`今年是“十五五”开局之年`) is of that year. Nothing else (a year in a figure, a plan's target
+(`今年是“十五五”开局之年`, `2026年是…`) is of that year. Nothing else (a year in a figure, a plan's target
 year, a bare 全国两会) dates it. Linear in the text.
 """
 
@@ -42,7 +42,8 @@ CONGRESS_SPAN = 183  # days after a congress in which citing its spirit dates a 
 # The five-year plans' first and last years, for `今年是“十五五”开局之年`.
 _PLAN_YEARS = {"十四五": (2021, 2025), "十五五": (2026, 2030)}
 _PLAN_YEAR = re.compile(
-    r"今年[^。；！？\n]{0,24}?[“\"]?(?P<plan>十四五|十五五)[”\"]?(?:规划)?的?(?P<end>开局|收官)之年"
+    r"(?:今年|(?<!\d)(?P<year>20\d{2})年)[^。；！？\n]{0,24}?[“\"]?(?P<plan>十四五|十五五)[”\"]?(?:规划)?的?"
+    r"(?P<end>开局|收官)之年"
 )
 # A meeting about to open: the report is of its year, before it.
 _EVE_AFTER = re.compile(r"(?:胜利)?(?:召开|开幕)(?:之际|前夕)|即将(?:胜利)?(?:召开|开幕)")
@@ -87,13 +88,20 @@ def not_after(text: str) -> tuple[date, str] | None:
     return earliest
 
 
-def plan_year(text: str) -> int | None:
-    """Return the year the text calls this year as a five-year plan's first or last (`今年是“十五五”开局之年`)."""
+def plan_year(text: str, *, month: int) -> int | None:
+    """Return the year the text calls this year as a five-year plan's first or last (`今年是“十五五”开局之年`).
+
+    A year written out (`2026年是…开局之年`) counts only for an event before October: at a year's end
+    a report looks ahead to the next year's plan.
+    """
     match = _PLAN_YEAR.search(text)
     if not match:
         return None
     first, last = _PLAN_YEARS[match["plan"]]
-    return first if match["end"] == "开局" else last
+    year = first if match["end"] == "开局" else last
+    if match["year"] is not None and (int(match["year"]) != year or month >= 10):
+        return None
+    return year
 
 
 def _closed(match: re.Match[str]) -> date | None:
