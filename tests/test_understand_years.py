@@ -94,3 +94,12 @@ def test_a_plans_first_year_written_out_dates_a_report_but_not_one_that_looks_ah
     ahead = "12月20日，市委书记林某某主持召开会议。2026年是“十五五”开局之年，要早谋划。"
     assert _read(ahead).event_date is None
     assert _read("1月10日，市委书记林某某督导。2027年是“十五五”开局之年。").event_date is None
+
+
+def test_a_template_with_blanks_where_names_were_taken_out_has_no_event_date():
+    text = "今天，我们在此召开推进会，深入贯彻落实_书记重要讲话精神。要破除_机制障碍，推动工作落地。"
+    article = _read(text, read_on=date(2025, 7, 24))
+    assert article.event_date is None
+    assert article.warnings == ("template text (XX placeholders): no event date",)
+    coded = "3月2日，市委书记林某某调研，察看file_name和data_v2两套系统，强调抓好数据安全。"
+    assert "template text (XX placeholders): no event date" not in _read(coded).warnings

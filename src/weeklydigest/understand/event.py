@@ -15,7 +15,8 @@ from .years import CONGRESS_SPAN, after, in_year, is_congress, named_year, not_a
 
 TEMPLATE = "template text (XX placeholders): no event date"
 YEAR_UNKNOWN = "year not established"  # the warning on an article whose event has no year from the page
-_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX|××|ＸＸ|xx)(?![A-Za-z])")
+# `XX市`, `XX同志`, or a blank left where a name or word was taken out (`贯彻落实_总书记…`).
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX|××|ＸＸ|xx)(?![A-Za-z])|(?<=[\u4e00-\u9fff）)])_+(?=[\u4e00-\u9fff])")
 _BACKGROUND_AFTER = re.compile(r"^[^，。；]{0,4}(?:以来|起|开始|之前|前夕|期间|至今|截至)")
 _FUTURE_BEFORE = re.compile(r"(?:将于|将在|定于|计划于|预计|将|截至|截止|自|从|于)$")
 _TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间|晚|早)$")
@@ -28,7 +29,7 @@ _TURN = re.compile(r"(?:^|(?<=[。！？!?\n”」]))\s*([\u4e00-\u9fff]{1,8})[:
 
 
 def is_template(text: str) -> bool:
-    """Return whether `text` is a template with placeholders (`XX市`, `XX同志`), not a report."""
+    """Return whether `text` is a template with placeholders (`XX市`, `XX同志`, `_总书记`), not a report."""
     return len(_PLACEHOLDER.findall(text)) >= 2
 
 
