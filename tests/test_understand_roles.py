@@ -163,3 +163,16 @@ def test_a_post_someone_is_appointed_to_or_removed_from_is_not_an_activity(text)
     assert _article(text, title="人事任免").officials == ()
     _, acting = read_mentions("湛江市委书记出席会议并讲话。", home_city="湛江")
     assert [(o.title, o.role) for o in acting] == [("市委书记", "")]
+
+
+def test_cities_named_only_in_a_list_of_places_do_not_make_the_report_theirs():
+    text = ("7月25日，全国运动会组委会举行发布会，介绍筹办情况。比赛项目分布在广州、深圳、珠海、香港等十多个城市，"
+            "测试赛已完成过半。")
+    assert _article(text, title="全运会筹办情况发布会").city == ""
+    local = text + "深圳赛区的场馆改造已全部完成，深圳将承办开幕式。"
+    assert _article(local, title="全运会筹办情况发布会").city == "深圳"
+
+
+def test_a_list_of_one_citys_districts_still_makes_the_report_that_citys():
+    text = "3月2日，市委书记林某某到赤坎、霞山、麻章等区调研，强调要抓好项目建设。"
+    assert _article(text, title="市委书记调研项目建设").city == "湛江"

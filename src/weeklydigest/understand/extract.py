@@ -48,6 +48,8 @@ def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
 _OUTLET_CITY = re.compile("|".join(CITIES))
 _OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers whose name does not say the city
 _PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
+# A list of several cities' places (`广州、深圳、香港、澳门等19个城市`): where something happens, not the report's city.
+_PLACE_LIST = re.compile(r"(?:[\u4e00-\u9fff]{2,4}、){2,}[\u4e00-\u9fff]{2,4}等")
 # A round-up of several cities: "中山：…。湛江：…" (a city's name opening a sentence, then a colon).
 _ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
 _ROUNDUP_LEAD = re.compile(r"各地|多地|各市|多个城市")  # a lead about many places, then city-headed parts
@@ -61,7 +63,8 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     """Return the city the article is about: its outlet's, its title's, else the most named.
 
     A report that names 广东 more often than any city is the province's; a round-up of several
-    cities (`中山：…湛江：…`, or a lead about 各地 and a city-headed part) is no one city's.
+    cities (`中山：…湛江：…`, or a lead about 各地 and a city-headed part) is no one city's, and
+    cities named only in a list of places (`广州、深圳、香港等城市`) do not make it theirs.
     """
     outlet = _OUTLET_CITY.search(article.outlet)
     if outlet:
@@ -74,6 +77,8 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     headed = {m.group(1) for m in _ROUNDUP.finditer(article.text)}
     if len(headed) >= 2 or (headed and _ROUNDUP_LEAD.search(article.text.split("\n", 1)[0])):
         return ""
+    if len(counts) >= 2 and _PLACE_LIST.search(article.text):
+        counts = find_cities(_PLACE_LIST.sub(_one_citys_list, article.title + "\n" + article.text))
     top = counts.most_common(1)[0] if counts else ("", 0)
     named = len(_PROVINCE_NAMED.findall(article.text))
     if named >= PROVINCE_MENTIONS and named > top[1]:
@@ -135,6 +140,11 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
         undated=span if span and event is None else None,
         warnings=tuple(warnings),
     )
+
+
+def _one_citys_list(match: re.Match[str]) -> str:
+    """Return a list of places as it stands when it is one city's places, else nothing (several cities' list)."""
+    return match.group(0) if len(find_cities(match.group(0))) < 2 else ""
 
 
 def _item_city(officials: list[Official], text: str, home: str) -> str:
