@@ -182,3 +182,39 @@ def test_a_speechs_occasion_speaker_and_salutation_are_kept_and_the_page_head_is
     assert article.paragraphs == [occasion, "镇党委书记林志远", "同志们:", BODY, LAST]
     plain = "\n".join(["首页 > 工作动态", "镇党委书记林志远", "", BODY, "", LAST])
     assert clean(_doc(plain)).paragraphs == [BODY, LAST]
+
+
+def test_a_speechs_numbered_outline_before_its_first_sentence_is_kept():
+    outline = ["一、提高认识", "（一）发展的现实需要", "（二）乡村产业加快发展", "二、明确任务"]
+    page = "\n".join(["首页 > 领导讲话", "发表时间：2025/3/13 14:59", *outline, "", BODY, "", LAST])
+    article = clean(_doc(page))
+    assert article.paragraphs == [*outline, BODY, LAST]
+    assert "首页 > 领导讲话" in _removed(article)
+
+
+def test_the_lines_after_a_proofreader_credit_are_related_links():
+    links = ["2、某地新型芯片面世？这款产品算得快", "3、某球队为边锋报价超3000万欧，转会在即"]
+    page = "\n\n".join([LEAD, BODY, LAST, "某某网、某某号记者赵某某", "剪辑孙某某、李某某", "校对钱某某", *links])
+    article = clean(_doc(page))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert all(_removed(article)[link] == "related links" for link in links)
+    checked = "审核通过后，白沙镇将把茶叶加工厂纳入示范名单。"
+    assert clean(_doc("\n\n".join([LEAD, checked, LAST]))).paragraphs == [LEAD, checked, LAST]
+
+
+def test_a_long_headline_without_punctuation_does_not_start_the_report():
+    title = ("林志远到白沙镇调研乡村产业发展 强调要把特色产业做强做优 带动更多村民在家门口就业增收 "
+             "推动乡村全面振兴走在前列 以更高标准更严要求做好各项工作")
+    page = "\n".join(["新闻中心 分类>>", "【12345】" + title, "某某直播软件 返回列表", "", LEAD, "", BODY, "", LAST])
+    article = clean(_doc(page, title=title))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    lead = "3月12日，市委书记林志远到白沙镇调研乡村产业发展，察看茶叶加工厂和村集体合作社，强调要把特色产业做强做优。"
+    assert clean(_doc("\n".join([lead, BODY, LAST]), title=lead)).paragraphs[0] == lead
+
+
+def test_a_leaders_photo_caption_left_standing_alone_is_furniture():
+    caption = "白沙镇党委书记林志远致辞。"
+    article = clean(_doc("\n\n".join([LEAD, caption, "林志远在致辞中表示，要把特色产业做强做优。", LAST])))
+    assert caption not in article.paragraphs and _removed(article)[caption] == "image caption"
+    said = "会上，镇党委书记林志远讲话。"
+    assert said in clean(_doc("\n\n".join([LEAD, said, LAST]))).paragraphs

@@ -94,8 +94,8 @@ _SOURCE_TAIL = re.compile(
 # A byline in brackets closing a paragraph: `…圆满举办。（记者 XX）`.
 _BYLINE_TAIL = re.compile(rf"(?<=[。！？”])\s*[（(][^（）()]{{0,16}}?{_BYLINE_ROLE}[^（）()。！？]{{0,40}}[)）]\s*$")
 _BYLINE_LINE = re.compile(
-    rf"^[◎●■]?[（(]?\s*(?:[\u4e00-\u9fff&＆·+《》]{{0,16}}?{_BYLINE_ROLE}|(?:本文)?责编|执笔|统筹|策划|监制|出品|海报|设计"
-    r"|视频|制图)\s*[|｜:：/]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,;；/|｜]+[\u4e00-\u9fff·]{2,4}){0,6}"
+    rf"^[◎●■]?[（(]?\s*(?:[\u4e00-\u9fff&＆·+《》、]{{0,16}}?{_BYLINE_ROLE}|(?:本文)?责编|执笔|统筹|策划|监制|出品|海报|设计"
+    r"|视频|制图|剪辑)\s*[|｜:：/]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,;；/|｜]+[\u4e00-\u9fff·]{2,4}){0,6}"
     r"(?:\s*发自[\u4e00-\u9fff]{2,6})?\s*[)）]?$"
 )
 # An author line with its time stamp and no label colon: `作者 XX;XX 2025-06-13 10:07`.
@@ -110,14 +110,24 @@ _CREDIT = re.compile(
 )
 _CAPTION_START = re.compile(r"^(?:图为|图[:：]|图片[:：]|▲|△|↑|[（(]图|上图|下图|左图|右图)")
 _CAPTION_MAX = 160
+# A photo's caption left standing alone: a leader and what they do, no clause or date (`市委书记林某某致辞。`).
+_SPEAKER_CAPTION = re.compile(
+    r"^[\u4e00-\u9fff·、]{0,12}(?:书记|市长|省长|主任|主席|部长)[\u4e00-\u9fff·]{2,4}(?:同志)?"
+    r"(?:致辞|讲话|发言|作报告|作动员讲话|主持会议)。?$"
+)
 # The occasion line under a speech's or report's title: `——2025年1月5日在市委全会上的讲话`.
 _OCCASION = re.compile(rf"^\s*[—–]{{1,2}}\s*(?:{_DATE}\s*)?在[\u4e00-\u9fff“”《》\d]{{2,}}")
 _OCCASION_REACH = 4  # lines: the occasion, the speaker, the salutation, before the first sentence
+# A numbered heading of the text's outline (`一、…`, `（二）…`): the document's, never the page's.
+_OUTLINE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])\s*[\u4e00-\u9fff“_]"
+)
 _SUMMARY_LABEL = re.compile(r"\s*[【\[]?(?:摘要|导读|核心提示|内容提要|提要|简介)[】\]]?\s*[:：]?\s*")
 # Lines after which the report has ended (an editor line, an end mark, a link to the original).
 _END_MARK = re.compile(
     r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对|终审|原文链接|原标题|新闻结尾|（完）|\(完\)|完)\s*[:：】\]）)]|"
     r"^[（(]完[)）]$|^新闻结尾|^原文链接"
+    r"|^(?:责任编辑|责编|校对|审校|终审)\s*[\u4e00-\u9fff·]{2,3}(?:[\s、，,]+[\u4e00-\u9fff·]{2,3}){0,2}$"  # `校对 XX`
 )
 # Furniture glued after the last sentence of a paragraph.
 _TRAILER = re.compile(
@@ -230,7 +240,7 @@ def _metadata(text: str) -> str:
 def _caption(text: str) -> bool:
     if len(text) > _CAPTION_MAX:
         return False
-    if _CAPTION_START.match(text):
+    if _CAPTION_START.match(text) or (len(text) <= 32 and _SPEAKER_CAPTION.match(text)):
         return True
     credit = _credit_at_end(text)
     if credit is None:
@@ -281,7 +291,8 @@ def strip_furniture(
     headline = title_norm if not lead_title else ""
     norms = [_norm(p) for p in probes]
     body = [i for i, p in enumerate(probes) if not kinds[i] and is_sentence(p)
-            and not (headline and headline[:4] in norms[i] and _headline_line(norms[i], headline, p))]
+            and not (headline and headline[:4] in norms[i] and _headline_line(norms[i], headline, p))
+            and not (lead_title and not _SENTENCE_END.search(p) and _repeats_title(norms[i], title_norm, head=False))]
     # The page's head ends at the report's first sentence, its foot starts after the last line that reads as one.
     tail = [i for i, p in enumerate(probes) if not kinds[i] and _sentence_like(p)]
     first, last = (body[0], max(tail + body)) if body else (0, len(lines))  # no sentence at all: no head, no foot
@@ -317,7 +328,7 @@ def strip_furniture(
         if ended and len(seen) <= 80:
             cuts.add(line, "related links")
             continue
-        if (head or foot) and not _sentence_like(seen) and len(seen) <= 80:
+        if (head or foot) and not _sentence_like(seen) and len(seen) <= 80 and not _OUTLINE.match(seen):
             cuts.add(line, "page head" if head else "page foot")
             continue
         glued = _strip_glued(line, seen, cuts)
