@@ -19,6 +19,10 @@ from weeklydigest.config import Config, load_config
 from weeklydigest.model import Digest
 from weeklydigest.week import parse_week
 
+from .postgres import fresh_database, postgres_url, require_server
+
+__all__ = ["postgres_url"]  # a fixture for every test module
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-week"
 GOLD = ROOT / "examples" / "gold" / "sample-week.json"
@@ -38,6 +42,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
 # Made by tools, not by the program: caches that may appear at the top of the checkout.
 _TOOL_CACHES = {".pytest_cache", ".hypothesis", ".ruff_cache", "__pycache__", ".venv", ".coverage"}
 _WATCHED = ("output", "config", "examples", "templates")
+_SQLITE_SIDECARS = ("-shm", "-wal")
 
 
 def _checkout_state() -> dict[str, tuple[int, int]]:
@@ -45,6 +50,8 @@ def _checkout_state() -> dict[str, tuple[int, int]]:
     state = {f"/{p.name}": (0, 0) for p in ROOT.iterdir() if p.name not in _TOOL_CACHES}
     for folder in _WATCHED:
         for path in (ROOT / folder).rglob("*"):
+            if path.name.endswith(_SQLITE_SIDECARS):
+                continue  # SQLite's shared-memory and log files appear when a reader opens a store
             if "__pycache__" not in path.parts and not path.is_dir():
                 stat = path.stat()
                 state[str(path.relative_to(ROOT))] = (stat.st_size, stat.st_mtime_ns)
@@ -88,3 +95,12 @@ def sample_digest(config: Config) -> Digest:
 def sample_outputs(sample_digest: Digest, config: Config, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """All four outputs of the sample week, rendered once into a temporary folder."""
     return write_outputs(sample_digest, config, out=tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh store's location on each backend: an SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.sqlite")
+    else:
+        yield from fresh_database(require_server())
