@@ -10,7 +10,14 @@ import pytest
 from weeklydigest.model import SentenceRef
 from weeklydigest.render.html import render_html
 from weeklydigest.render.markdown import render_markdown
-from weeklydigest.render.marks import MAX_CLAUSE, boilerplate_patterns, first_mentions, key_clause, term_pattern
+from weeklydigest.render.marks import (
+    MAX_CLAUSE,
+    boilerplate_patterns,
+    first_mentions,
+    item_key_clause,
+    key_clause,
+    term_pattern,
+)
 
 from .editorial_week import build
 from .render_fixtures import parse_html
@@ -45,10 +52,46 @@ def test_a_key_word_used_as_a_noun_does_not_open_the_clause():
     assert _clause(sentence) == "要把握工作节奏，确保各项任务落地见效"
 
 
-def test_a_first_clause_too_long_gives_way_to_a_quoted_phrase():
+def test_a_first_clause_too_long_gives_way_to_the_clause_with_the_quoted_phrase():
     sentence = ("他要求，各区各部门要对照年初确定的目标任务和重点项目清单以及民生实事清单逐项盘点查漏补缺抓紧推进，"
                 "确保实现“全年红、开门红”。")
-    assert _clause(sentence) == "“全年红、开门红”"
+    assert _clause(sentence) == "确保实现“全年红、开门红”"
+
+
+def test_the_clause_carrying_the_weeks_phrase_is_the_key_phrase_not_the_first_object_clause():
+    sentence = "他强调，要认真抓好年底各项工作，以低空经济产业集群为牵引，推动企业加快发展。"
+    assert _clause(sentence) == "要认真抓好年底各项工作", "without the week's phrases the first clause leads"
+    ref = SentenceRef(text=sentence, source="a1", start=0, end=len(sentence), key=True)
+    assert key_clause(ref, terms=term_pattern(["低空经济产业集群"])).text == "以低空经济产业集群为牵引"
+    quoted = "他强调，要认真抓好年底各项工作，以“五链融合”为牵引，推动企业加快发展。"
+    assert _clause(quoted) == "以“五链融合”为牵引", "a quoted slogan is the key phrase too"
+
+
+def test_background_and_the_study_frame_give_way_to_what_is_asked():
+    assert _clause("他强调，赛事已进入后半程，越是在这个时候，越要防止思想松懈和疲劳厌战。") == "越要防止思想松懈和疲劳厌战"
+    assert _clause("他指出，江门是著名侨乡，海外侨胞众多，要发挥侨乡的独特优势。") == "要发挥侨乡的独特优势"
+    assert _clause("他强调，要认真学习领会全会精神，牢牢扭住高质量发展这个首要任务。") == "牢牢扭住高质量发展这个首要任务"
+    assert _clause("他强调，习近平总书记亲临视察，对全市寄予殷切期望。") is None, "background only: no highlight"
+
+
+def _item(*texts: str, key: int | None = None) -> list[SentenceRef]:
+    refs, at = [], 0
+    for n, text in enumerate(texts):
+        refs.append(SentenceRef(text=text, source="a1", start=at, end=at + len(text), key=n == key))
+        at += len(text)
+    return refs
+
+
+def test_an_item_whose_key_sentence_has_no_usable_clause_falls_back_to_its_other_sentences():
+    lead = "11月18日，市委书记某某到园区调研，勉励企业加大研发投入、抢占发展先机。"
+    background = "他强调，习近平总书记亲临视察，对全市寄予殷切期望。"
+    quoted = "会上发布了“湾区制造业高质量发展新高地”行动方案。"
+    found = item_key_clause(_item(lead, background, quoted, key=1), boilerplate=BOILERPLATE)
+    assert found.text == "“湾区制造业高质量发展新高地”", "the quoted phrase of another sentence"
+    found = item_key_clause(_item(lead, background, key=1), boilerplate=BOILERPLATE)
+    assert found.text == "企业加大研发投入、抢占发展先机", "else the clause after a key verb in another sentence"
+    assert 10 <= len(found.text) <= MAX_CLAUSE
+    assert item_key_clause(_item("11月18日，市委书记某某出席会议。", background, key=1)) is None
 
 
 def test_a_highlight_is_never_a_whole_long_sentence():
