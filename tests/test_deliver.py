@@ -418,3 +418,25 @@ def test_a_name_with_line_breaks_is_one_line_in_the_to_header(setup, servers):
     [message] = server.inbox.messages
     assert message["To"].addresses[0].display_name == "李雷 Bcc: x@evil.example"
     assert message["Bcc"] is None
+
+
+def test_the_subject_is_the_headline_an_editor_signed_never_the_machines_draft(setup, published):
+    from weeklydigest.deliver.message import build_message
+    from weeklydigest.deliver.send import load_published
+    from weeklydigest.model import ACCEPTED, EDITED, MACHINE, Draft
+
+    digest = load_published(setup.config, ISSUE)
+    subscriber = make_subscriber("li@example.org", name="李雷", config=setup.config)
+    pdf = (published / ISSUE / "digest.pdf").read_bytes()
+
+    def subject(status: str) -> tuple[str, str]:
+        signed = replace(digest, headline="五市同提“五链融合”", drafts={"headline": Draft(status=status)})
+        message = build_message(signed, subscriber, config=setup.config, pdf=pdf,
+                                unsubscribe="https://example.org/unsubscribe?token=x", when=_now())
+        return message["Subject"], message.get_body(("plain",)).get_content()
+
+    assert subject(MACHINE)[0] == f"{digest.title}（{ISSUE}）", "a machine proposal nobody signed stays out"
+    for status in (ACCEPTED, EDITED):
+        title, text = subject(status)
+        assert title == f"五市同提“五链融合”（{ISSUE}）"
+        assert text.splitlines()[:2] == [title, digest.title], "the column's title follows the headline"

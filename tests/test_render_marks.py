@@ -8,6 +8,7 @@ import statistics
 import pytest
 
 from weeklydigest.model import SentenceRef
+from weeklydigest.render.body import theme_groups
 from weeklydigest.render.html import render_html
 from weeklydigest.render.markdown import render_markdown
 from weeklydigest.render.marks import (
@@ -68,9 +69,11 @@ def test_the_clause_carrying_the_weeks_phrase_is_the_key_phrase_not_the_first_ob
 
 
 def test_background_and_the_study_frame_give_way_to_what_is_asked():
-    assert _clause("他强调，赛事已进入后半程，越是在这个时候，越要防止思想松懈和疲劳厌战。") == "越要防止思想松懈和疲劳厌战"
+    late = "他强调，赛事已进入后半程，越是在这个时候，越要防止思想松懈和疲劳厌战。"
+    assert _clause(late) == "越要防止思想松懈和疲劳厌战"
     assert _clause("他指出，江门是著名侨乡，海外侨胞众多，要发挥侨乡的独特优势。") == "要发挥侨乡的独特优势"
-    assert _clause("他强调，要认真学习领会全会精神，牢牢扭住高质量发展这个首要任务。") == "牢牢扭住高质量发展这个首要任务"
+    study = "他强调，要认真学习领会全会精神，牢牢扭住高质量发展这个首要任务。"
+    assert _clause(study) == "牢牢扭住高质量发展这个首要任务"
     assert _clause("他强调，习近平总书记亲临视察，对全市寄予殷切期望。") is None, "background only: no highlight"
 
 
@@ -195,3 +198,41 @@ def test_a_theme_sentence_opening_with_its_city_prints_the_city_once_in_bold():
     view = theme_view(theme, Marking(terms=term_pattern(["现代化产业体系"])), anchor="t1", first_note=1)
     printed = '<strong>汕头</strong>聚焦深化关键领域改革，加快建设<span class="term">现代化产业体系</span>……'
     assert str(view.paragraphs[0].html) == printed, "the city once, in bold; a cut sentence shows the cut mark"
+
+
+def _reds(node) -> list[str]:
+    return [t.text_content().strip("“”") for t in node.cssselect("span.term")]
+
+
+def test_an_item_reds_its_key_sentences_phrases_and_the_section_term_once_in_the_section(built):
+    from weeklydigest.render.body import MAX_ITEM_PHRASES
+
+    config, digest, _texts = built
+    page = parse_html(render_html(digest, config))
+    sections = {s.cssselect("h2")[0].text_content(): s for s in page.cssselect("main section.section:not(.theme)")}
+    industry, rural = sections["关键词：产业发展"], sections["关键词：城乡建设"]
+    assert sum(_reds(a).count("产业链") for a in industry.cssselect("article.item")) == 1, "the section's term, once"
+    assert sum(_reds(a).count("乡村振兴") for a in rural.cssselect("article.item")) == 1
+    assert not any("产业链" in _reds(a) for a in rural.cssselect("article.item")), "another section's term stays black"
+    items = [i for s in digest.sections for i in s.items]
+    for article, item in zip(page.cssselect("main section.section:not(.theme) article.item"), items, strict=True):
+        key = next(r.text for r in item.sentences if r.key)
+        phrases = [w for w in _reds(article) if w not in ("产业链", "乡村振兴")]
+        assert len(phrases) <= MAX_ITEM_PHRASES and all(w in key for w in phrases), (item.city, phrases)
+    everywhere = [t["term"].strip("“”") for t in digest.stats["emerging_terms"] if t["term"] == "高质量发展"]
+    assert everywhere, "the week's top phrase is in every report, outside the key lines"
+    assert not any("高质量发展" in _reds(a) for a in page.cssselect("article.item")), "not red where it does not matter"
+
+
+def test_a_themes_phrase_is_red_once_per_paragraph_and_its_cities_are_packed_by_region(built):
+    config, digest, _texts = built
+    page = parse_html(render_html(digest, config))
+    for theme, section in zip(digest.themes, page.cssselect("section.theme"), strict=True):
+        paragraphs = [p for p in section.cssselect("p") if p.cssselect("strong")]
+        assert [s.text for p in paragraphs for s in p.cssselect("strong")] == [
+            c for group in theme_groups(theme.cities) for c in group]
+        for paragraph in paragraphs:
+            assert _reds(paragraph) == [theme.phrase.strip("“”")]
+    meeting = next(t for t in digest.themes if t.phrase.endswith("务虚会"))
+    assert theme_groups(meeting.cities) == [["惠州"], ["韶关", "河源", "梅州"]], "珠三角, then 粤北"
+    assert theme_groups(("汕头", "潮州", "揭阳")) == [["汕头", "潮州", "揭阳"]], "three cities are one paragraph"

@@ -79,9 +79,9 @@ def test_a_title_clause_never_names_a_city_a_person_or_a_date():
         ("广州", "要坚持“五链融合”，让更多企业在广州落地"), ("深圳", "要坚持“五链融合”，郭某某到企业调研"),
         ("佛山", "要坚持“五链融合”，11月抓紧推进"))]
     title = theme_title("“五链融合”", sentences, names=["郭某某"])
-    assert title == "坚持“五链融合”", "the phrase's own clause, since every clause beside it names a city, a person or a date"
+    assert title == "坚持“五链融合”", "its own clause: every clause beside it names a city, a person or a date"
     bare_sentences = [replace(s, text="“五链融合”是关键", end=9) for s in sentences]
-    assert theme_title("“五链融合”", bare_sentences) == "“五链融合”：广州、深圳、佛山", "no clause to take: who shares it"
+    assert theme_title("“五链融合”", bare_sentences) == "“五链融合”：广州、深圳、佛山", "no clause: who shares it"
 
 
 def test_a_sentence_that_opens_with_he_names_the_speaker_from_the_articles_officials(built):
@@ -202,9 +202,10 @@ def test_a_theme_the_sections_hold_but_do_not_print_or_that_spans_sections_is_pr
     unprinted = Section(title="产业发展", keywords=("产业",),
                         items=tuple(_item(a.city, a, printed=False) for a in week))
     assert [t.cities for t in find_themes(week, PHRASE, sections=[unprinted])] == [("广州", "深圳", "佛山")]
-    split = [Section(title="产业发展", keywords=("产业",), items=tuple(_item(a.city, a, printed=True) for a in week[:2])),
+    split = [Section(title="产业发展", keywords=("产业",),
+                     items=tuple(_item(a.city, a, printed=True) for a in week[:2])),
              Section(title="城乡建设", keywords=("乡村",), items=(_item("佛山", week[2], printed=True),))]
-    assert len(find_themes(week, PHRASE, sections=split)) == 1, "two cities of three in a section is a cross-section angle"
+    assert len(find_themes(week, PHRASE, sections=split)) == 1, "two cities of three in one section: a new angle"
 
 
 def test_a_kind_of_meeting_whose_reports_are_one_sections_items_is_that_sections_event():
@@ -240,9 +241,9 @@ def test_a_lede_without_a_provincial_item_opens_with_what_the_week_was_about():
     assert all(s.text == "宣讲党的二十届四中全会精神" for s in draft.sentences)
 
 
-def test_the_provincial_line_is_cut_at_a_clause_end_and_marked_as_cut(built):
-    _config, digest, texts = built
-    long = "他强调，要以更大力度推进各项改革，加快建设现代化产业体系，持续优化营商环境，全面提升城市能级和核心竞争力，推动高质量发展。"
+def test_the_provincial_line_is_cut_at_a_clause_end_and_marked_as_cut():
+    long = ("他强调，要以更大力度推进各项改革，加快建设现代化产业体系，持续优化营商环境，"
+            "全面提升城市能级和核心竞争力，推动高质量发展。")
     article = replace(_article(PROVINCE, long), officials=(Official("黄坤明", "省委书记", PROVINCE),))
     item = replace(_item(PROVINCE, article, printed=True), officials=("黄坤明",))
     lede, draft = draft_lede([], [Section(title="改革", keywords=("改革",), items=(item,))], {article.id: article})

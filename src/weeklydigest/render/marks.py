@@ -154,7 +154,7 @@ def key_clause(
     found = candidates(ref, boilerplate=boilerplate, terms=terms)
     if not found:
         return None
-    _score_, begin, end = found[0]
+    begin, end = found[0][1:]
     return SentenceRef(text=ref.text[begin:end], source=ref.source, start=ref.start + begin, end=ref.start + end)
 
 
@@ -181,7 +181,7 @@ def item_key_clause(
                 best = (score, order, ref, begin, end)
     if best is None:
         return None
-    _score_, _order, ref, begin, end = best
+    ref, begin, end = best[2:]
     return SentenceRef(text=ref.text[begin:end], source=ref.source, start=ref.start + begin, end=ref.start + end)
 
 

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import rjieba
 
@@ -50,9 +51,11 @@ PRINTED = 0.5  # … with at least this share of its sentences printed there, re
 TITLE_CLAUSE = (6, 26)  # the length of the clause a title takes from a source
 _LEADING = re.compile(r"^(?:要|并|还|也|就)(?=[\u4e00-\u9fff]{2})")  # a title reads from the verb: 要坚持… → 坚持…
 _TITLE_CLAUSE = re.compile(r"[，；：,;:。！？]")
-_OPENS_ACTION = re.compile(r"^(?:要|推动|推进|加快|坚持|打造|完善|一体|做强|做优|培育|深化|强化|持续|全力|着力|聚焦|对标)")
+_OPENS_ACTION = re.compile(r"^(?:要|推动|推进|加快|坚持|打造|完善|一体|做强|做优|培育|深化|强化|持续|全力|着力|"
+                           r"聚焦|对标)")
 # What a title never carries: who speaks, dates, the leader's visit, the secretary's own acts.
-_NOT_IN_TITLE = re.compile(r"强调|指出|要求|表示|提出|主持|出席|讲话|调研|习近平|总书记|\d|[〇一二三四五六七八九十]{1,3}[月日]|^(?:他|她)|书记|市长|会议|全会|精神|阐释|意义")
+_NOT_IN_TITLE = re.compile(r"强调|指出|要求|表示|提出|主持|出席|讲话|调研|习近平|总书记|\d|"
+                           r"[〇一二三四五六七八九十]{1,3}[月日]|^(?:他|她)|书记|市长|会议|全会|精神|阐释|意义")
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,7 @@ def _action_title(phrase: str, sentences: Sequence[ThemeSentence], *, names: fro
     best: tuple[float, str] | None = None
     for index, sentence in enumerate(sentences):
         bounds = [0, *(m.end() for m in _TITLE_CLAUSE.finditer(sentence.text)), len(sentence.text) + 1]
-        clauses = [sentence.text[a:b - 1].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+        clauses = [sentence.text[a:b - 1].strip() for a, b in pairwise(bounds)]
         at = next((i for i, c in enumerate(clauses) if bare_phrase in c), None)
         if at is None:
             continue
