@@ -38,6 +38,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
 # Made by tools, not by the program: caches that may appear at the top of the checkout.
 _TOOL_CACHES = {".pytest_cache", ".hypothesis", ".ruff_cache", "__pycache__", ".venv", ".coverage"}
 _WATCHED = ("output", "config", "examples", "templates")
+_SQLITE_SIDECARS = ("-shm", "-wal")
 
 
 def _checkout_state() -> dict[str, tuple[int, int]]:
@@ -45,6 +46,8 @@ def _checkout_state() -> dict[str, tuple[int, int]]:
     state = {f"/{p.name}": (0, 0) for p in ROOT.iterdir() if p.name not in _TOOL_CACHES}
     for folder in _WATCHED:
         for path in (ROOT / folder).rglob("*"):
+            if path.name.endswith(_SQLITE_SIDECARS):
+                continue  # SQLite's shared-memory and log files appear when a reader opens a store
             if "__pycache__" not in path.parts and not path.is_dir():
                 stat = path.stat()
                 state[str(path.relative_to(ROOT))] = (stat.st_size, stat.st_mtime_ns)

@@ -358,6 +358,32 @@ def test_a_tampered_token_is_rejected(setup, web):
     assert (setup.status("a@example.org"), setup.status("b@example.org")) == (ACTIVE, ACTIVE)
 
 
+# A link as mailed before the tokens were signed with itsdangerous: HMAC-SHA256 of a purpose line and the
+# address, under SECRET. Such links are in readers' inboxes and must keep working.
+LEGACY_TOKEN = "YUBleGFtcGxlLm9yZw.hgHoeDP0T1MqJEFE2_4T4AudFymxIvixIU71M3qrycg"
+
+
+def test_unsubscribe_links_mailed_before_keep_working(setup, web):
+    setup.add("a@example.org", "b@example.org")
+    assert read_token(SECRET.encode(), LEGACY_TOKEN) == "a@example.org"
+    assert read_token(b"another-secret-entirely", LEGACY_TOKEN) is None
+    head, _, tail = LEGACY_TOKEN.partition(".")
+    assert read_token(SECRET.encode(), make_token(SECRET.encode(), "b@example.org").partition(".")[0] + "." + tail) \
+        is None
+    assert read_token(SECRET.encode(), head + "." + tail[:-1] + ("A" if tail[-1] != "A" else "B")) is None
+    status, _ = _fetch(web, data=urllib.parse.urlencode({"token": LEGACY_TOKEN}).encode())
+    assert status == 200
+    assert (setup.status("a@example.org"), setup.status("b@example.org")) == (UNSUBSCRIBED, ACTIVE)
+
+
+def test_a_token_signed_for_another_purpose_is_refused():
+    from itsdangerous import URLSafeSerializer
+
+    other = URLSafeSerializer(SECRET.encode(), salt="something-else").dumps("a@example.org")
+    assert read_token(SECRET.encode(), other) is None
+    assert read_token(SECRET.encode(), make_token(SECRET.encode(), "a@example.org")) == "a@example.org"
+
+
 def test_unsubscribe_function_reports_what_happened(setup):
     setup.add("a@example.org")
     token = make_token(SECRET.encode(), "a@example.org")

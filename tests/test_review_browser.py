@@ -1,20 +1,22 @@
-"""The review app in real headless Chromium: log in, edit, approve, publish; screenshots for people to look at."""
+"""The review app in real headless Chromium: log in, edit, approve, publish; screenshots for people to look at.
+
+The app runs as `weeklydigest review` in a copy of the checkout's layout. Screenshots go to
+$WEEKLYDIGEST_SCREENSHOTS (default: a new temporary folder).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from weeklydigest.review.app import create_app
-
 from .render_fixtures import pdf_pages_text, saved_digest
-from .review_env import ISSUE, PASSWORDS, SECRET, review_config, save_draft
+from .review_env import ISSUE, PASSWORDS, checkout_config, checkout_copy, review_server, save_draft
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -31,19 +33,11 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium n
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
-    from werkzeug.serving import make_server
-
-    config = review_config(tmp_path)
+    folder = checkout_copy(tmp_path)
+    config = checkout_config(folder)
     save_draft(config)
-    app = create_app(config, secret=SECRET)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", config
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with review_server(folder) as base:
+        yield base, config
 
 
 @pytest.fixture
@@ -106,6 +100,13 @@ def test_editors_edit_approve_and_publish_in_a_browser(server, browser) -> None:
     log_in(chief, base, "李主编")
     chief.goto(f"{base}/issues/{ISSUE}")
     shoot(chief, "review-phone.png")
+    # No lede yet: the chief is warned and must confirm.
+    assert "本期还没有导语" in chief.inner_text("#incomplete")
+    chief.locator("#incomplete").scroll_into_view_if_needed()
+    shoot(chief, "review-phone-publish-warning.png", full_page=False)
+    chief.click("#publish")
+    assert chief.locator("#status").inner_text().startswith("已审定")  # the browser asks for the tick first
+    chief.check("input[name=incomplete_ok]")
     chief.click("#publish")
     chief.wait_for_selector("#status:has-text('已发布')")
     shoot(chief, "review-phone-published.png", full_page=False)
@@ -124,6 +125,40 @@ def test_editors_edit_approve_and_publish_in_a_browser(server, browser) -> None:
     assert "编辑改写的概述" in pdf and "赛事之后看担当" in pdf and "编辑部的评论段落" in pdf
     dropped = next(i for i in saved_digest().sections[0].items if i.city == "广州").sentences[0].text
     assert dropped[:20] in machine_pdf_text(config) and dropped[:20] not in pdf
+
+
+def test_the_decision_filter_in_a_browser(server, browser) -> None:
+    base, config = server
+    digest = saved_digest()
+    villages = digest.sections[2]
+    close = replace(villages.items[4], score=3.5)  # a close call of the section scorer (the line is 2)
+    save_draft(config, replace(digest, sections=(*digest.sections[:2], replace(villages, items=(
+        *villages.items[:4], close, *villages.items[5:])))))
+    pages = {}
+    for width, height, name in ((1200, 900, "desktop"), (390, 844, "phone")):
+        page = pages[name] = browser.new_page(viewport={"width": width, "height": height})
+        log_in(page, base, "王编辑")
+        page.goto(f"{base}/issues/{ISSUE}")
+        page.click("nav.filters a[data-filter=decide]")
+        page.wait_for_selector("nav.filters a.current[data-filter=decide]")
+        cards = page.locator("article.item")
+        assert cards.count() == 1 and "归类把握不大" in cards.first.inner_text()
+        shoot(page, f"review-decide-{name}.png", full_page=False)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # An edit from the filtered view comes back to it; the edited view then lists the item.
+    page = pages["desktop"]
+    card = page.locator("article.item").first
+    card.locator("details.rewrite summary").click()
+    card.locator("textarea[name=text]").fill("编辑核对后的概述。")
+    card.locator("button[data-op=summary]").click()
+    page.wait_for_selector(".flash.ok")
+    assert "show=decide" in page.url and page.locator("article.item").count() == 0
+    page.click("nav.filters a[data-filter=edited]")
+    page.wait_for_selector("nav.filters a.current[data-filter=edited]")
+    assert "编辑核对后的概述" in page.locator("article.item").first.inner_text()
+    shoot(page, "review-edited-desktop.png")
+    pages["phone"].goto(f"{base}/issues/{ISSUE}?show=edited")
+    shoot(pages["phone"], "review-edited-phone.png")
 
 
 def test_screenshots_of_the_login_and_issue_list(server, browser) -> None:

@@ -166,5 +166,38 @@ def test_hash_password_prints_a_hash_that_verifies() -> None:
     result = subprocess.run([sys.executable, "-m", "weeklydigest", "hash-password", "--password-stdin"],
                             input="correct horse\n", capture_output=True, text=True, check=True)
     encoded = result.stdout.strip()
-    assert encoded.startswith("pbkdf2_sha256$600000$")
+    assert encoded.startswith("scrypt:32768:8:1$")  # werkzeug.security's default
     assert verify_password("correct horse", encoded) and not verify_password("wrong horse", encoded)
+    assert load_config_with_hash(encoded).review.users[0].password_hash == encoded
+
+
+# Made by earlier versions' `hash-password` (PBKDF2-SHA256, 600,000 iterations) for "correct horse battery".
+LEGACY_HASH = "pbkdf2_sha256$600000$AAECAwQFBgcICQoLDA0ODw$uwbIwLHdW_1OQPTil6LQ5k2n75S0uOwgmJAhyLQVNq0"
+
+
+def test_password_hashes_made_by_earlier_versions_still_verify() -> None:
+    from weeklydigest.review.auth import authenticate, verify_password
+
+    assert verify_password("correct horse battery", LEGACY_HASH)
+    assert not verify_password("correct horse batter", LEGACY_HASH)
+    assert not verify_password("correct horse battery", LEGACY_HASH.replace("$600000$", "$600001$"))
+    user = load_config_with_hash(LEGACY_HASH).review.users[0]
+    assert authenticate((user,), "王编辑", "correct horse battery") == user
+    assert authenticate((user,), "王编辑", "wrong") is None and authenticate((user,), "李四", "correct horse battery") \
+        is None
+
+
+@pytest.mark.parametrize("encoded", ["", "pbkdf2_sha256$x$y$z", "pbkdf2_sha256$0$AAAA$AAAA", "scrypt:1:1:1$a$b",
+                                     "md5$abc", "pbkdf2:sha256:1000$salt", "plain-text-password"])
+def test_a_malformed_hash_matches_no_password(encoded: str) -> None:
+    from weeklydigest.review.auth import verify_password
+
+    assert not verify_password("", encoded) and not verify_password("plain-text-password", encoded)
+
+
+def load_config_with_hash(encoded: str):
+    from weeklydigest.config import parse_config
+
+    data = {"sections": [{"title": "百千万工程", "keywords": ["百千万工程"]}],
+            "review": {"users": [{"name": "王编辑", "password_hash": encoded, "role": "editor"}]}}
+    return parse_config(data, path=Path("digest.yaml"))

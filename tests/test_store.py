@@ -91,7 +91,7 @@ def test_a_fresh_store_has_the_latest_schema_and_tables(tmp_path):
         assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
     tables = {name for (name,) in rows(tmp_path / "s.sqlite", "SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"articles", "versions", "http_cache", "sources", "review_edits", "review_events",
-                      "review_revisions", "section_examples", "subscribers", "deliveries"}
+                      "review_revisions", "section_examples", "subscribers", "deliveries", "review_sessions"}
     assert rows(tmp_path / "s.sqlite", "PRAGMA journal_mode") == [("wal",)]
 
 
@@ -145,3 +145,41 @@ def test_integrity_check_of_a_sound_store_is_ok(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         store.put(DOC, text="正文。", now=T0)
         assert store.integrity() == "ok"
+
+
+def test_threads_opening_a_new_store_at_once_all_get_it(tmp_path):
+    import threading
+
+    path = tmp_path / "s.sqlite"
+    errors: list[Exception] = []
+    start = threading.Barrier(6)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            Store(path).close()
+        except Exception as exc:  # the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+
+
+def test_a_read_only_store_is_neither_migrated_nor_written(tmp_path):
+    path = tmp_path / "store.sqlite"
+    with Store(path) as store:
+        latest = store.schema_version
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 1")  # as an older weeklydigest left it
+    before = path.read_bytes()
+    with Store(path, read_only=True) as store:
+        assert store.schema_version == 1
+        assert store.counts() == {"articles": 0, "versions": 0}
+    assert path.read_bytes() == before
+    assert latest > 1

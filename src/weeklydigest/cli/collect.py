@@ -70,7 +70,7 @@ def print_source_health(config: Config) -> None:
     if not config.store.exists():
         print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
         return
-    with Store(config.store) as store:
+    with Store(config.store, read_only=True) as store:
         health = {h.name: h for h in store.health()}
         counts = store.counts()
     table = Table("source", "kind", "last success", "last error", "seen", "new", "updated", "skipped", "stored",
@@ -135,7 +135,7 @@ def _status_json(config: Config, jobs: list[tuple[str, datetime | None]], runs: 
     """Return what `status` shows as one JSON object: next runs, last runs, the store and its sources' health."""
     store: dict[str, Any] = {"path": str(config.store), "exists": config.store.exists(), "sources": []}
     if config.store.exists():
-        with Store(config.store) as opened:
+        with Store(config.store, read_only=True) as opened:
             health = {h.name: h for h in opened.health()}
             store |= opened.counts()
         configured = [s.name for s in config.sources]

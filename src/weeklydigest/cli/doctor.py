@@ -128,7 +128,7 @@ def _check_build(report: _Report, config: Config) -> None:
         report(problem is None, f"{what} {shown} (folder can be written)", f"{problem}: choose another folder")
     if config.store.is_file():
         try:
-            with Store(config.store) as store:
+            with Store(config.store, read_only=True) as store:
                 check, counts = store.integrity(), store.counts()
             report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
                    "the store is damaged; move it aside and collect again")

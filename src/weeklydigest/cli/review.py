@@ -37,7 +37,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from ..review.app import serve
+    from ..review.server import serve
 
     serve(load(args), host=args.host, port=args.port)
     return 0

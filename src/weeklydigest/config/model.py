@@ -113,8 +113,14 @@ def _address(value: str) -> str | None:
     return None
 
 
+# What `weeklydigest hash-password` writes (werkzeug's scrypt:, or pbkdf2:) and what earlier versions wrote.
+PASSWORD_HASH_PREFIXES = ("scrypt:", "pbkdf2:", "pbkdf2_sha256$")
+
+
 def _password_hash(value: str) -> str | None:
-    return None if value.startswith("pbkdf2_sha256$") else "expected a hash made by 'weeklydigest hash-password'"
+    if value.startswith(PASSWORD_HASH_PREFIXES):
+        return None
+    return "expected a hash made by 'weeklydigest hash-password'"
 
 
 def _port(value: int) -> str | None:
@@ -356,13 +362,22 @@ class ReviewUser:
 
 @dataclass(frozen=True)
 class ReviewConfig:
-    """Who may use the review app, and the environment variable holding its cookie-signing key."""
+    """Who may use the review app, its cookie-signing key's environment variable, sessions and login throttling."""
 
     secret_key_env: str = key(Text(valid=_env, label="variable name"), "WEEKLYDIGEST_REVIEW_SECRET",
                               "the environment variable holding the cookie-signing key (16+ characters)")
     users: tuple[ReviewUser, ...] = key(
         ListOf(ReviewUser, what="users", entry="name, password_hash and role", unique=("name", "duplicate user")),
         (), "the review app's accounts")
+    cookie_secure: bool | None = key(Flag(), None, "send the login cookie over HTTPS only",
+                                     shown_default="on when `base_url` is https")
+    session_lifetime: float = key(DURATION, 12 * 3600.0, "how long a login lasts (logging out ends it at once)",
+                                  shown_default="`12h`")
+    login_attempts: int = key(Number(1, whole=True), 5,
+                              "wrong passwords per name, and per address, before the lock-out starts")
+    login_backoff: float = key(DURATION, 30.0, "the first lock-out, doubled for each further wrong password",
+                               shown_default="`30s`")
+    login_backoff_max: float = key(DURATION, 900.0, "the longest lock-out", shown_default="`15m`")
 
 
 @dataclass(frozen=True)

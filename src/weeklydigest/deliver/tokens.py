@@ -1,4 +1,8 @@
-"""Signed unsubscribe tokens: the address and an HMAC-SHA256 of it under a secret from the environment."""
+"""Signed unsubscribe tokens: the address signed with itsdangerous under a secret from the environment.
+
+Links mailed by earlier versions carry `<base64 address>.<base64 HMAC-SHA256 of a purpose line and the
+address>`; `read_token` still accepts them, so that no link already in a reader's inbox stops working.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ import hashlib
 import hmac
 import os
 
+from itsdangerous import BadData, URLSafeSerializer
+
 from ..config import Config
 from ..errors import DigestError
 
-_PURPOSE = b"weeklydigest-unsubscribe\n"  # a token signed for this purpose is good for nothing else
+_SALT = "weeklydigest-unsubscribe"  # a token signed for this purpose is good for nothing else
+_LEGACY_PURPOSE = b"weeklydigest-unsubscribe\n"
 
 
 def secret(config: Config) -> bytes:
@@ -26,14 +33,27 @@ def secret(config: Config) -> bytes:
 
 def make_token(key: bytes, address: str) -> str:
     """Return the token that unsubscribes `address`."""
-    payload = address.encode("utf-8")
-    return f"{_b64(payload)}.{_b64(_signature(key, payload))}"
+    return _serializer(key).dumps(address)
 
 
 def read_token(key: bytes, token: str) -> str | None:
     """Return the address a token was signed for, or None if it is malformed or its signature is wrong."""
-    head, dot, tail = token.strip().partition(".")
-    if not dot or not head or not tail:
+    token = token.strip()
+    try:
+        address = _serializer(key).loads(token)
+    except BadData:
+        return _read_legacy(key, token)
+    return address if isinstance(address, str) else None
+
+
+def _serializer(key: bytes) -> URLSafeSerializer:
+    return URLSafeSerializer(key, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256})
+
+
+def _read_legacy(key: bytes, token: str) -> str | None:
+    """Return the address of a token in the earlier form, or None."""
+    head, dot, tail = token.partition(".")
+    if not dot or not head or not tail or "." in tail:
         return None
     try:
         payload = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
@@ -41,14 +61,5 @@ def read_token(key: bytes, token: str) -> str | None:
         address = payload.decode("utf-8")
     except (binascii.Error, ValueError):
         return None
-    if not hmac.compare_digest(signature, _signature(key, payload)):
-        return None
-    return address
-
-
-def _signature(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, _PURPOSE + payload, hashlib.sha256).digest()
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    expected = hmac.new(key, _LEGACY_PURPOSE + payload, hashlib.sha256).digest()
+    return address if hmac.compare_digest(signature, expected) else None

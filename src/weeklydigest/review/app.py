@@ -1,7 +1,9 @@
 """The review web app: editors log in, edit the draft, preview it, approve it; the chief publishes it.
 
-Server-rendered pages (Flask, Jinja2 templates in templates/review/), sessions in signed cookies, a CSRF
-token in every form. Article text and editors' text are escaped by the templates, never trusted.
+Server-rendered pages (Flask, Jinja2 templates in templates/review/). The session cookie is signed by
+Flask and names a login the store keeps (review/guard.py), so logging out ends it; every form carries
+a Flask-WTF CSRF token; wrong passwords are throttled per name and per address. Article text and
+editors' text are escaped by the templates, never trusted.
 """
 
 from __future__ import annotations
@@ -12,21 +14,29 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
 
+from .. import clock
 from ..config import Config
 from ..deliver.web import make_app as make_unsubscribe_app
 from ..errors import DigestError
 from ..model import CITIES, PROVINCE
 from ..render.view import STATUS_LABELS, coverage, issue_label, template_folder
-from .auth import authenticate, new_token, same_token
-from .edits import item_ids, item_key
+from . import labels
+from .auth import authenticate
+from .forms import edit_from_form
+from .guard import LoginThrottle, Sessions, safe_next
+from .page import FILTERS, issue_page
+from .previews import Previews
 from .workflow import ISSUE_ID, Review
 
 logger = logging.getLogger(__name__)
 
-REMOVED_LABELS = {"spam": "垃圾广告", "hidden": "隐藏文字", "pinyin": "拼音注音", "boilerplate": "版面杂项"}
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'self'; base-uri 'none'")
+SCORE_HELP = ("栏目得分：本条目归入该栏目的依据（标题、首句、领导活动处、正文中的关键词，主题词贯穿全文的程度）"
+              "按权重相加的分数，不是概率；达到入选线 {min_score:g} 才入选，越高越有把握。")
 
 
 def secret_key(config: Config) -> str:
@@ -38,43 +48,75 @@ def secret_key(config: Config) -> str:
     return key
 
 
-def create_app(config: Config, *, secret: str) -> Flask:
+def cookie_secure(config: Config) -> bool:
+    """Return whether the session cookie is sent over HTTPS only: the config's word, else whether base_url is https."""
+    if config.review.cookie_secure is not None:
+        return config.review.cookie_secure
+    return bool(config.base_url and config.base_url.startswith("https://"))
+
+
+def create_app(config: Config, *, secret: str, warm_previews: bool = False,
+               throttle: LoginThrottle | None = None) -> Flask:
     """Return the review app for `config`'s output folder, store and users."""
     if not config.review.users:
         raise DigestError("no review users: add review.users to the config (see 'weeklydigest hash-password')")
-    folder = template_folder(config) / "review"
+    # Absolute: Flask would read a relative folder against the package, not the working folder.
+    folder = template_folder(config).resolve() / "review"
+    if not (folder / "login.html").is_file():
+        raise DigestError(f"no review templates in {folder}: point 'templates' at a copy of the project's templates/")
     app = Flask(__name__, template_folder=str(folder), static_folder=None)
     app.config.update(SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      MAX_CONTENT_LENGTH=1_000_000)
+                      SESSION_COOKIE_SECURE=cookie_secure(config), MAX_CONTENT_LENGTH=1_000_000,
+                      WTF_CSRF_TIME_LIMIT=None)  # the token lives as long as the login, which the store bounds
+    CSRFProtect(app)
     review = Review(config)
+    previews = Previews(config)
     users = {u.name: u for u in config.review.users}
+    settings = config.review
+    throttle = throttle or LoginThrottle(free=settings.login_attempts, backoff=settings.login_backoff,
+                                         longest=settings.login_backoff_max)
+    sessions = Sessions(config.store, lifetime=settings.session_lifetime, now=lambda: clock.now(config.tz))
+    app.extensions["weeklydigest.previews"] = previews
 
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Same-origin: source links leak nothing, and over HTTPS Flask-WTF checks the Referer of every form.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.before_request
     def guard() -> Any:
-        session.setdefault("csrf", new_token())
         if request.endpoint == "unsubscribe":
             return None  # subscribers follow a signed link from their e-mail: the token is the credential
-        if request.method == "POST" and not same_token(request.form.get("csrf_token"), session.get("csrf")):
-            abort(400, "the form is missing its security token; reload the page and try again")
-        if request.endpoint not in ("login", None) and session.get("user") not in users:
-            return redirect(url_for("login", next=request.path))
+        user = session.get("user")
+        if user is not None and (user not in users or sessions.user(session.get("sid")) != user):
+            session.clear()  # logged out, expired, or a user no longer in the config
+        if request.endpoint not in ("login", None) and "user" not in session:
+            return redirect(url_for("login", next=request.full_path.rstrip("?")))  # the filter comes back too
         return None
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
         user = users.get(session.get("user", ""))
-        return {"csrf_token": session.get("csrf", ""), "user": user, "status_labels": STATUS_LABELS,
-                "issue_label": issue_label, "removed_labels": REMOVED_LABELS}
+        token = generate_csrf()
+        field = Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
+        return {"csrf_token": token, "csrf_field": field, "user": user, "status_labels": STATUS_LABELS,
+                "issue_label": issue_label, "labels": labels, "timezone": config.timezone}
 
-    def issue_page(view: Any) -> Any:
+    @app.template_filter("local")
+    def local(text: str | None) -> str:
+        return labels.local_time(text, config.tz)
+
+    @app.template_filter("without")
+    def without(options: str, key: str) -> Markup:
+        """Return the <option>s with the one of `key` (the card's own item) disabled."""
+        mark = f'<option value="{escape(key)}">'
+        return Markup(str(options).replace(mark, mark[:-1] + " disabled>", 1))
+
+    def issue_view(view: Any) -> Any:
         @wraps(view)
         def wrapper(issue: str, *args: Any, **kwargs: Any) -> Any:
             if not ISSUE_ID.fullmatch(issue):
@@ -82,11 +124,26 @@ def create_app(config: Config, *, secret: str) -> Flask:
             try:
                 return view(issue, *args, **kwargs)
             except DigestError as exc:
-                flash(str(exc), "error")
+                message = labels.message(str(exc))
                 if request.method == "GET":
-                    return render_template("error.html", message=str(exc)), 404
-                return redirect(url_for("issue", issue=issue))
+                    return render_template("error.html", message=message), 404
+                flash(message, "error")
+                return redirect(back(issue))
         return wrapper
+
+    def back(issue: str, anchor: str = "") -> str:
+        """Return the issue page with the filter the form came from."""
+        show = request.form.get("show", "")
+        url = url_for("issue", issue=issue, show=show) if show in FILTERS else url_for("issue", issue=issue)
+        return url + (f"#i-{anchor}" if anchor.isalnum() else "")
+
+    def changed(issue: str) -> None:
+        if warm_previews:
+            previews.warm(issue, lambda: review.state(issue).edited)
+
+    if warm_previews:
+        for newest in review.issues()[:1]:  # the issue the editors are most likely to open first
+            changed(newest)
 
     unsubscribe_app = make_unsubscribe_app(config, path="/unsubscribe")
 
@@ -95,22 +152,40 @@ def create_app(config: Config, *, secret: str) -> Flask:
         # The delivery package's own WSGI page answers; Flask hands it the request as it came.
         return unsubscribe_app
 
+    app.extensions["csrf"].exempt(unsubscribe)
+
+    def locked(wait: int) -> Any:
+        page = render_template("login.html", error=f"尝试次数过多，请 {_minutes(wait)}后再试。")
+        return page, 429, {"Retry-After": str(wait)}
+
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
-        error = ""
-        if request.method == "POST":
-            user = authenticate(config.review.users, request.form.get("name", ""), request.form.get("password", ""))
-            if user is not None:
-                session.clear()
-                session["user"] = user.name
-                session["csrf"] = new_token()
-                target = request.args.get("next", "")
-                return redirect(target if _local(target) else url_for("home"))
-            error = "用户名或密码不正确"
-        return render_template("login.html", error=error), 401 if error else 200
+        if request.method == "GET":
+            return render_template("login.html", error="")
+        name = request.form.get("name", "")
+        address = request.remote_addr or "-"
+        wait = throttle.retry_after(user=name, address=address)
+        if wait:
+            logger.warning("review login of %r from %s refused: locked for %d more seconds", name, address, wait)
+            return locked(wait)
+        user = authenticate(config.review.users, name, request.form.get("password", ""))
+        if user is None:
+            wait = throttle.failed(user=name, address=address)
+            if wait:
+                logger.warning("review login of %r from %s: wrong password; locked for %d seconds",
+                               name, address, wait)
+                return locked(wait)
+            return render_template("login.html", error="用户名或密码不正确"), 401
+        throttle.succeeded(user=name, address=address)
+        session.clear()
+        session["user"] = user.name
+        session["sid"] = sessions.start(user.name)
+        logger.info("review login of %r from %s", user.name, address)
+        return redirect(safe_next(request.args.get("next")) or url_for("home"))
 
     @app.post("/logout")
     def logout() -> Any:
+        sessions.end(session.get("sid"))
         session.clear()
         return redirect(url_for("login"))
 
@@ -121,7 +196,7 @@ def create_app(config: Config, *, secret: str) -> Flask:
             try:
                 state = review.state(issue)
             except DigestError as exc:
-                rows.append({"issue": issue, "error": str(exc)})
+                rows.append({"issue": issue, "error": labels.message(str(exc))})
                 continue
             rows.append({"issue": issue, "status": state.status, "revision": state.revision,
                          "items": state.edited.stats.get("items", 0), "edits": len(state.edits),
@@ -129,124 +204,83 @@ def create_app(config: Config, *, secret: str) -> Flask:
         return render_template("index.html", issues=rows)
 
     @app.get("/issues/<issue>")
-    @issue_page
+    @issue_view
     def issue(issue: str) -> Any:
         state = review.state(issue)
-        sections = [s.title for s in state.edited.sections]
-        items = [(s.title, i) for s in state.edited.sections for i in s.items]
-        return render_template("issue.html", state=state, digest=state.edited, sections=sections, items=items,
-                               cities=(PROVINCE, *CITIES), item_key=item_key, item_ids=item_ids,
-                               coverage=coverage(state.edited),
+        page = issue_page(state, show=request.args.get("show", ""), min_score=config.min_score)
+        return render_template("issue.html", state=state, digest=state.edited, page=page, filters=FILTERS,
+                               sections=[s.title for s in state.edited.sections],
+                               items=[(s.title, i) for s in state.edited.sections for i in s.items],
+                               cities=(PROVINCE, *CITIES), score_help=SCORE_HELP.format(min_score=config.min_score),
+                               edit_url=url_for("edit", issue=issue), coverage=coverage(state.edited),
                                can_publish=users[session["user"]].role == "chief")
 
     @app.post("/issues/<issue>/edit")
-    @issue_page
+    @issue_view
     def edit(issue: str) -> Any:
         by = session["user"]
-        review.edit(issue, _edit_from_form(review, issue, request.form, by=by), by=by)
+        review.edit(issue, edit_from_form(review, issue, request.form, by=by), by=by)
+        changed(issue)
         flash("已保存修改", "ok")
-        anchor = request.form.get("article", "")
-        return redirect(url_for("issue", issue=issue) + (f"#i-{anchor}" if anchor.isalnum() else ""))
+        return redirect(back(issue, request.form.get("article", "")))
 
     @app.post("/issues/<issue>/undo/<int:edit_id>")
-    @issue_page
+    @issue_view
     def undo(issue: str, edit_id: int) -> Any:
         review.undo(issue, edit_id, by=session["user"])
+        changed(issue)
         flash("已撤销修改", "ok")
-        return redirect(url_for("issue", issue=issue))
+        return redirect(back(issue))
 
     @app.post("/issues/<issue>/approve")
-    @issue_page
+    @issue_view
     def approve(issue: str) -> Any:
         review.approve(issue, by=session["user"])
+        changed(issue)
         flash("已审定", "ok")
-        return redirect(url_for("issue", issue=issue))
+        return redirect(back(issue))
 
     @app.post("/issues/<issue>/publish")
-    @issue_page
+    @issue_view
     def publish(issue: str) -> Any:
         if users[session["user"]].role != "chief":
-            abort(403, "only the chief editor may publish")
+            abort(403, "只有主编可以发布")
         correction = request.form.get("correction")
-        review.publish(issue, by=session["user"], correction=correction if correction is not None else None)
+        missing = issue_page(review.state(issue), show="all", min_score=config.min_score).incomplete
+        if missing and correction is None and request.form.get("incomplete_ok") != "1":
+            flash(f"本期还没有{'和'.join(missing)}：写好后再发布，或勾选“仍然发布”。", "error")
+            return redirect(back(issue))
+        review.publish(issue, by=session["user"], correction=correction)
         flash("已发布" if correction is None else "已发布更正", "ok")
-        return redirect(url_for("issue", issue=issue))
+        return redirect(back(issue))
 
     @app.get("/issues/<issue>/preview.html")
-    @issue_page
+    @issue_view
     def preview_html(issue: str) -> Any:
-        from ..render.html import render_html
-
-        page = render_html(review.state(issue).edited, config)
-        return Response(page, mimetype="text/html")
+        return Response(previews.read(review.state(issue).edited, "html"), mimetype="text/html")
 
     @app.get("/issues/<issue>/preview.pdf")
-    @issue_page
+    @issue_view
     def preview_pdf(issue: str) -> Any:
-        from ..render.pdf import render_pdf
-
-        pdf = render_pdf(review.state(issue).edited, config)
-        return Response(pdf, mimetype="application/pdf",
+        return Response(previews.read(review.state(issue).edited, "pdf"), mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{issue}-preview.pdf"'})
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error: CSRFError) -> Any:
+        return render_template("error.html", message="表单的安全令牌缺失或已失效：请刷新页面后重试。"), 400
 
     @app.errorhandler(400)
     @app.errorhandler(403)
     @app.errorhandler(404)
     def refused(error: Any) -> Any:
-        return render_template("error.html", message=getattr(error, "description", str(error))), error.code
+        messages = {400: "请求无效。", 403: "没有权限。", 404: "没有这个页面。"}
+        message = getattr(error, "description", "")
+        if not message or message == type(error).description:
+            message = messages[error.code]
+        return render_template("error.html", message=message), error.code
 
     return app
 
 
-def _local(target: str) -> bool:
-    """Return whether a redirect target stays on this site (no //host or /\\host, which browsers follow off it)."""
-    return target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target
-
-
-def _edit_from_form(review: Review, issue: str, form: Any, *, by: str) -> dict[str, Any]:
-    """Return the edit a review form asks for; the up buttons become the full new order."""
-    op = form.get("op", "")
-    text = form.get("text", "")
-    if op == "up":
-        state = review.state(issue)
-        article = form.get("article", "")
-        section = next((s for s in state.edited.sections if any(article in item_ids(i) for i in s.items)), None)
-        if section is None:
-            raise DigestError(f"{issue}: no item with article {article}")
-        order = [item_key(i) for i in section.items]
-        at = next(n for n, i in enumerate(section.items) if article in item_ids(i))
-        if at > 0:
-            order[at - 1], order[at] = order[at], order[at - 1]
-        return {"op": "order", "section": section.title, "articles": order}
-    if op == "section_up":
-        titles = [s.title for s in review.state(issue).edited.sections]
-        title = form.get("section", "")
-        if title not in titles:
-            raise DigestError(f"{issue}: no section {title}")
-        at = titles.index(title)
-        if at > 0:
-            titles[at - 1], titles[at] = titles[at], titles[at - 1]
-        return {"op": "order_sections", "sections": titles}
-    fields = {name: form.get(name, "") for name in ("article", "section", "into", "city", "title", "phrase", "field")
-              if form.get(name) is not None}
-    edit: dict[str, Any] = {"op": op, **fields}
-    if op in ("summary", "add", "commentary", "lede", "headline"):
-        edit["text"] = text.replace("\r\n", "\n")
-    if op in ("summary", "add", "lede", "headline", "accept", "theme_accept", "theme_rename", "theme_drop"):
-        edit["by"] = by
-    return edit
-
-
-def serve(config: Config, *, host: str, port: int) -> None:
-    """Run the review app until interrupted."""
-    from werkzeug.serving import make_server
-
-    app = create_app(config, secret=secret_key(config))
-    server = make_server(host, port, app, threaded=True)
-    print(f"review app on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
-
+def _minutes(seconds: int) -> str:
+    return f"{seconds} 秒" if seconds < 120 else f"{round(seconds / 60)} 分钟"

@@ -72,6 +72,7 @@ class Review:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self._drafts: dict[Path, tuple[tuple[int, int, int], Digest]] = {}  # parsed drafts by file version
 
     def _folder(self, issue: str) -> Path:
         return self.config.output / check_issue(issue)
@@ -91,15 +92,22 @@ class Review:
             return digest_from_json(json.loads(revisions[-1][1]))
         path = self._folder(issue) / "digest.json"
         try:
+            stat = path.stat()
+            version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            cached = self._drafts.get(path)
+            if cached is not None and cached[0] == version:
+                return cached[1]  # build writes a new file (rename), so a rebuild changes the version
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise DigestError(f"{issue}: no draft yet; run 'weeklydigest build --week {issue}' first") from None
         except (OSError, ValueError) as exc:
             raise DigestError(f"{path}: cannot read the draft: {exc}") from None
         try:
-            return replace(digest_from_json(data), status=DRAFT)
+            draft = replace(digest_from_json(data), status=DRAFT)
         except (KeyError, TypeError, ValueError) as exc:
             raise DigestError(f"{path}: not a digest.json: {exc}") from None
+        self._drafts[path] = (version, draft)
+        return draft
 
     def state(self, issue: str) -> IssueReview:
         """Return the issue as the editors see it: the machine's draft with every edit applied."""

@@ -258,6 +258,18 @@ def _follow_ids(db: sqlite3.Connection, ids: dict[str, str]) -> None:
         db.execute("DELETE FROM section_examples WHERE article = ?", (old,))
 
 
+def _schema_5(db: sqlite3.Connection) -> None:
+    """Review app logins: a row per signed-in browser, so that logging out ends the session on the server."""
+    _run_script(db, """
+        CREATE TABLE review_sessions (
+            id      TEXT PRIMARY KEY,         -- SHA-256 of the session id the cookie carries
+            user    TEXT NOT NULL,
+            created TEXT NOT NULL             -- UTC, ISO 8601
+        );
+        CREATE INDEX review_sessions_created ON review_sessions (created);
+    """)
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run SQL statements inside the caller's transaction (`executescript` would commit it first)."""
     for statement in script.split(";"):
@@ -266,7 +278,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3, _schema_4)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_schema_1, _schema_2, _schema_3, _schema_4, _schema_5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -322,19 +334,29 @@ def _moment(text: str | None) -> datetime | None:
 class Store:
     """The article store at `path`; use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open the store at `path`, creating and migrating it; `read_only` opens an existing one as it is."""
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit mode: transactions are opened explicitly by `_transaction`.
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            if read_only:
+                # Checks (doctor, status) never write: no migration, no journal change.
+                self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                           timeout=30)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Autocommit mode: transactions are opened explicitly by `_transaction`.
+                self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"store {path}: cannot open: {exc}") from None
         try:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across process crashes
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across process crashes
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+            elif self.schema_version > SCHEMA_VERSION:
+                raise StoreError(f"store {path}: written by a newer weeklydigest (schema {self.schema_version}, "
+                                 f"this one knows up to {SCHEMA_VERSION})")
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"store {path}: {exc}{damaged_hint(exc)}") from None
@@ -374,6 +396,8 @@ class Store:
                              f"this one knows up to {SCHEMA_VERSION})")
         for step in range(version, SCHEMA_VERSION):
             with self._transaction() as db:
+                if self.schema_version > step:
+                    continue  # another process or thread opening the store at the same time did this step
                 MIGRATIONS[step](db)
                 db.execute(f"PRAGMA user_version = {step + 1}")
             logger.info("store %s: schema %d -> %d", self.path, step, step + 1)
@@ -523,6 +547,25 @@ class Store:
             return self._db.execute("SELECT text, section FROM section_examples ORDER BY at").fetchall()
         return self._db.execute("SELECT text, section FROM section_examples WHERE issue < ? ORDER BY at",
                                 (before,)).fetchall()
+
+    # --- review app sessions --------------------------------------------------------------------
+
+    def add_session(self, key: str, *, user: str, now: datetime) -> None:
+        """Record a login under the hash of its session id."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO review_sessions (id, user, created) VALUES (?, ?, ?)",
+                       (key, user, _iso(now)))
+
+    def session_user(self, key: str, *, since: datetime) -> str | None:
+        """Return the user of a login made at or after `since`, or None if it ended or never was."""
+        row = self._db.execute("SELECT user FROM review_sessions WHERE id = ? AND created >= ?",
+                               (key, _iso(since))).fetchone()
+        return row[0] if row else None
+
+    def end_session(self, key: str, *, expired_before: datetime) -> None:
+        """Forget one login, and every login older than `expired_before`."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM review_sessions WHERE id = ? OR created < ?", (key, _iso(expired_before)))
 
     # --- HTTP validators ------------------------------------------------------------------------
 
