@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from weeklydigest.model import SentenceRef
+from weeklydigest.model import Item, SentenceRef
 from weeklydigest.render.body import theme_groups
 from weeklydigest.render.html import render_html
 from weeklydigest.render.markdown import render_markdown
@@ -236,3 +236,39 @@ def test_a_themes_phrase_is_red_once_per_paragraph_and_its_cities_are_packed_by_
     meeting = next(t for t in digest.themes if t.phrase.endswith("务虚会"))
     assert theme_groups(meeting.cities) == [["惠州"], ["韶关", "河源", "梅州"]], "珠三角, then 粤北"
     assert theme_groups(("汕头", "潮州", "揭阳")) == [["汕头", "潮州", "揭阳"]], "three cities are one paragraph"
+
+
+def _phrased_item(*texts: str, key: int) -> Item:
+    refs, at = [], 0
+    for index, text in enumerate(texts):
+        refs.append(SentenceRef(text=text, source="a1", start=at, end=at + len(text), key=index == key))
+        at += len(text)
+    return Item(city="江门", officials=(), dates=(), summary="", sentences=tuple(refs), sources=(), why=())
+
+
+def test_an_item_whose_key_line_names_no_phrase_reds_the_first_phrase_it_names_once():
+    from weeklydigest.render.body import Marking, key_terms
+
+    marking = Marking(terms=term_pattern(["“侨都赋能”", "低空经济产业集群", "海上风电"]),
+                      sections={"产业发展": ("产业链",)})
+    lead = "市委书记到开平市调研“侨都赋能”工程和低空经济产业集群建设。"
+    item = _phrased_item(lead, "他要求，要把每一个项目抓实抓细。", key=1)
+    pattern = key_terms(item, marking, highlight=None, section_terms=("产业链",), section_marked={"产业链"})
+    assert pattern is not None
+    assert [m[0] for m in pattern.finditer(item.sentences[0].text)] == ["“侨都赋能”"], "the first phrase only"
+    asked = "他要求，要推动低空经济产业集群和海上风电协同发展。"
+    keyed = _phrased_item("市委书记到开平市调研“侨都赋能”工程。", asked, key=1)
+    pattern = key_terms(keyed, marking, highlight=None, section_terms=("产业链",), section_marked={"产业链"})
+    found = {m[0] for s in keyed.sentences for m in pattern.finditer(s.text)}
+    assert found == {"低空经济产业集群", "海上风电"}, "the key line's phrases, not the fallback"
+
+
+def test_the_item_that_shows_the_sections_term_takes_no_fallback_phrase():
+    from weeklydigest.render.body import Marking, key_terms
+
+    marking = Marking(terms=term_pattern(["“侨都赋能”"]), sections={"产业发展": ("产业链",)})
+    item = _phrased_item("市委书记调研“侨都赋能”工程和产业链建设。", "他要求，要把每一个项目抓实抓细。", key=1)
+    pattern = key_terms(item, marking, highlight=None, section_terms=("产业链",), section_marked=set())
+    assert [m[0] for m in pattern.finditer(item.sentences[0].text)] == ["产业链"]
+    bare_item = _phrased_item("市委书记调研园区建设。", "他要求，要把每一个项目抓实抓细。", key=1)
+    assert key_terms(bare_item, marking, highlight=None, section_terms=("产业链",), section_marked={"产业链"}) is None

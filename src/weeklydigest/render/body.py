@@ -122,32 +122,43 @@ def key_terms(item: Item, marking: Marking, *, highlight: SentenceRef | None, se
     """Return the pattern of the item's key terms: what is red in it, each where it first appears.
 
     The week's phrases its key sentence carries (the sentence of the highlight, else the one marked key),
-    at most MAX_ITEM_PHRASES in text order, outside set phrases; and the section's own term while no
-    earlier item of the section has shown it in red. Every other configured term stays black.
+    at most MAX_ITEM_PHRASES in text order, outside set phrases, else the first week's phrase the item
+    names; and the section's own term while no earlier item of the section has shown it in red (that
+    item takes no fallback phrase). Every other configured term stays black.
     """
     own = {bare(t) for t in section_terms}
     key = next((r for r in item.sentences if highlight is not None and _within(highlight, r)), None)
     key = key or next((r for r in item.sentences if r.key), None)
-    chosen: list[str] = []
-    if key is not None and marking.terms is not None:
-        skip = spans_of(key.text, marking.set_phrases)
-        for match in marking.terms.finditer(key.text):
-            word = bare(match[0])
-            if word in own or word in chosen or any(a < match.end() and match.start() < b for a, b in skip):
-                continue
-            chosen.append(word)
-            if len(chosen) == MAX_ITEM_PHRASES:
-                break
-    if not section_marked and own:
+    text = "".join(display(r) for r in item.sentences) if not item.edited_by else item.summary
+    chosen = _phrases(key.text, marking, own=own, limit=MAX_ITEM_PHRASES) if key is not None else []
+    own_first = not section_marked and own
+    if not chosen and not own_first:
+        chosen = _phrases(text, marking, own=own, limit=1)  # no phrase in the key line: the item's first one
+    if own_first:
         # The section's own term, once in the section: whichever of its terms (aliases) the item names first.
         pattern = term_pattern(own)
-        text = "".join(display(r) for r in item.sentences) if not item.edited_by else item.summary
         skip = spans_of(text, marking.set_phrases)
         first = next((m for m in pattern.finditer(text) if not any(a < m.end() and m.start() < b for a, b in skip)),
                      None) if pattern is not None else None
         if first is not None:
             chosen.append(bare(first[0]))
     return term_pattern(chosen)
+
+
+def _phrases(text: str, marking: Marking, *, own: Collection[str], limit: int) -> list[str]:
+    """Return up to `limit` of the week's phrases in `text`, in text order, outside set phrases and `own`."""
+    if marking.terms is None:
+        return []
+    skip = spans_of(text, marking.set_phrases)
+    chosen: list[str] = []
+    for match in marking.terms.finditer(text):
+        word = bare(match[0])
+        if word in own or word in chosen or any(a < match.end() and match.start() < b for a, b in skip):
+            continue
+        chosen.append(word)
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
 def item_paragraphs(
