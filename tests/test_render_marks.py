@@ -272,3 +272,14 @@ def test_the_item_that_shows_the_sections_term_takes_no_fallback_phrase():
     assert [m[0] for m in pattern.finditer(item.sentences[0].text)] == ["产业链"]
     bare_item = _phrased_item("市委书记调研园区建设。", "他要求，要把每一个项目抓实抓细。", key=1)
     assert key_terms(bare_item, marking, highlight=None, section_terms=("产业链",), section_marked={"产业链"}) is None
+
+
+def test_a_key_term_inside_a_longer_phrase_of_the_week_is_not_red_there():
+    from weeklydigest.render.body import Marking, item_paragraphs
+
+    marking = Marking(terms=term_pattern(["高质量发展", "“百县千镇万村高质量发展工程”"]))
+    lead = "市委书记到蕉岭县调研“百县千镇万村高质量发展工程”推进情况。"
+    item = _phrased_item(lead, "他要求，要在高质量发展上迎头赶上。", key=1)
+    printed = str(item_paragraphs(item, marking, first_note=1)[0].html)
+    assert re.findall(r'<span class="term">(.*?)</span>', printed) == ["高质量发展"], "red once, where it stands alone"
+    assert "“百县千镇万村高质量发展工程”" in printed, "not inside the programme's full name"

@@ -84,6 +84,7 @@ class Marking:
 
     terms: re.Pattern[str] | None
     set_phrases: Sequence[re.Pattern[str]] = ()
+    week: re.Pattern[str] | None = None  # all the week's phrases, when `terms` holds only an item's key terms
     boilerplate: Sequence[re.Pattern[str]] = ()
     sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -109,9 +110,15 @@ def _clean(fragment: str) -> Markup:
 
 
 def _marked(text: str, marking: Marking, *, marked: set[str], key: tuple[int, int] | None = None) -> str:
-    """Return `text` as safe HTML: first mentions of terms red, the `key` span highlighted."""
-    marks: list[Mark] = first_mentions(text, marking.terms, marked=marked, skip=spans_of(text, marking.set_phrases),
-                                       keep_within=key)
+    """Return `text` as safe HTML: first mentions of terms red, the `key` span highlighted.
+
+    A term inside a longer phrase of the week that is not itself a key term (`高质量发展` in
+    `“百县千镇万村高质量发展工程”`) is not red there: a mark never splits a phrase.
+    """
+    skip = spans_of(text, marking.set_phrases)
+    if marking.week is not None and marking.terms is not None:
+        skip += [m.span() for m in marking.week.finditer(text) if not marking.terms.fullmatch(m[0])]
+    marks: list[Mark] = first_mentions(text, marking.terms, marked=marked, skip=skip, keep_within=key)
     if key is not None:
         marks.append(Mark(key[0], key[1], "key"))
     return markup(text, marks)
@@ -177,7 +184,7 @@ def item_paragraphs(
     marked: set[str] = set()  # a term is red where it first appears in the item, not every time
     highlight = highlight_of(item, marking)
     local = replace(marking, terms=key_terms(item, marking, highlight=highlight, section_terms=section_terms,
-                                             section_marked=shown))
+                                             section_marked=shown), week=marking.terms)
     if item.edited_by:
         # The editor's own summary replaces the source sentences; every source keeps its note.
         fragment = _marked(item.summary, local, marked=marked)
