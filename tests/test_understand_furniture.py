@@ -114,6 +114,24 @@ def test_a_title_that_is_the_lead_sentence_is_not_dropped_from_the_text():
     assert clean(_doc(body, title=LEAD)).paragraphs == [LEAD, BODY]
 
 
+def test_a_title_cut_from_the_lead_mid_word_leaves_the_lead_whole():
+    title = LEAD[:LEAD.index("业发展")]  # pages that title a report by its first characters
+    assert title.endswith("乡村产")
+    body = f"{LEAD}\n\n{BODY}"
+    article = clean(_doc(body, title=title))
+    assert article.paragraphs == [LEAD, BODY]
+
+
+def test_a_title_that_is_the_dated_lead_sentence_without_its_full_stop_stays_in_the_text():
+    body = f"{LEAD}\n\n{BODY}"
+    assert clean(_doc(body, title=LEAD[:LEAD.index("，察看")])).paragraphs == [LEAD, BODY]
+
+
+def test_a_headline_glued_to_the_lead_is_still_taken_out():
+    body = f"{TITLE}{LEAD}\n\n{BODY}"
+    assert clean(_doc(body)).paragraphs == [LEAD, BODY]
+
+
 def test_a_short_subhead_inside_the_report_is_kept():
     body = "\n\n".join([LEAD, "产业兴旺富乡亲", BODY, LAST])
     assert clean(_doc(body)).paragraphs == [LEAD, "产业兴旺富乡亲", BODY, LAST]

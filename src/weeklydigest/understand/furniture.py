@@ -32,6 +32,9 @@ DATELINE, PUBLICATION, DATE_WIDGET = "dateline", "publication line", "date widge
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LEAD_GOES_ON = re.compile(r"[\u3400-\u9fff，,。！？；、]")
+# A title that opens as a report's lead does (`11月13日上午，…`) is its first sentence, not a headline.
+_DATED_LEAD = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[上中下午晚夜间]{0,3}[，,]")
 _CJK_8, _CJK_10, _CJK_50 = (re.compile(rf"(?:[^\u3400-\u9fff]*[\u3400-\u9fff]){{{n}}}") for n in (8, 10, 50))
 _DATE = r"(?:\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}-\d{1,2}\b)"
 _TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?)"
@@ -250,7 +253,7 @@ def _title_parts(title: str) -> tuple[str, bool]:
     # A title that is a whole lead sentence (the page had no headline) is report text when repeated.
     stripped = title.strip()
     lead_like = (bool(_SENTENCE_END.search(stripped[:-1])) or stripped.endswith(("。", "！", "？"))
-                 or len(re.findall("[，,]", title)) >= 2 or len(norm) > 60)
+                 or len(re.findall("[，,]", title)) >= 2 or len(norm) > 60 or bool(_DATED_LEAD.match(stripped)))
     return norm, lead_like
 
 
@@ -286,9 +289,9 @@ def strip_furniture(
                 _repeats_title(norm, headline, head=head) or _headline_line(norm, headline, seen)))):
             cuts.add(line, "headline repeated")
             continue
-        if headline and norm.startswith(headline) and len(norm) > len(headline):
+        if (headline and norm.startswith(headline) and len(norm) > len(headline)
+                and not _truncated_lead(seen, at := _offset_after(seen, headline), title)):
             # The headline glued to what follows it on the page (a publication line, a dateline, the lead).
-            at = _offset_after(seen, headline)
             cuts.add(line[:at], "headline repeated")
             line, seen = line[at:].strip(), seen[at:].strip()
             kinds[index], norm = line_furniture(seen), _norm(seen)
@@ -349,6 +352,15 @@ def _headline_line(norm: str, headline: str, line: str) -> bool:
     end = _offset_after(line, norm[:at + len(headline)])
     before, after = line[:start], line[end:].strip("。！？!? ")
     return not any(_sentence_like(piece) for piece in (before, after) if piece)
+
+
+def _truncated_lead(line: str, at: int, title: str) -> bool:
+    """Return whether the title is the line's first clauses cut off mid-sentence (a page titled by its lead).
+
+    Such a title has a clause comma and the line goes on in the same word or clause where the title
+    stops, so taking the title out would cut the lead sentence in two.
+    """
+    return bool(re.search("[，,]", title)) and at < len(line) and bool(_LEAD_GOES_ON.match(line[at]))
 
 
 def _offset_after(line: str, norm_prefix: str) -> int:
