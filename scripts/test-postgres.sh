@@ -7,7 +7,8 @@
 #
 # As root the cluster belongs to the `postgres` user (initdb refuses to run as root); otherwise to
 # the caller. The server listens on 127.0.0.1 only, on a free port, with trust authentication for
-# local connections: it holds test data only and lives as long as the run.
+# local connections (except for the role weeklydigest_password, which must give its password): it
+# holds test data only and lives as long as the run.
 set -euo pipefail
 
 cmd=${1:-}
@@ -46,6 +47,10 @@ start)
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  # One role must give a password (the tests of PGPASSWORD and ~/.pgpass); every other role is trusted.
+  hba="$dir/data/pg_hba.conf"
+  { echo "host all weeklydigest_password 127.0.0.1/32 scram-sha-256"; cat "$hba"; } >"$hba.new"
+  cat "$hba.new" >"$hba" && rm -f "$hba.new"
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }

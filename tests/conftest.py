@@ -19,6 +19,10 @@ from weeklydigest.config import Config, load_config
 from weeklydigest.model import Digest
 from weeklydigest.week import parse_week
 
+from .postgres import fresh_database, postgres_url, require_server
+
+__all__ = ["postgres_url"]  # a fixture for every test module
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample-week"
 GOLD = ROOT / "examples" / "gold" / "sample-week.json"
@@ -91,3 +95,12 @@ def sample_digest(config: Config) -> Digest:
 def sample_outputs(sample_digest: Digest, config: Config, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """All four outputs of the sample week, rendered once into a temporary folder."""
     return write_outputs(sample_digest, config, out=tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh store's location on each backend: an SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.sqlite")
+    else:
+        yield from fresh_database(require_server())

@@ -171,15 +171,52 @@ def test_readme_key_table_is_the_one_generated_from_the_model():
         assert f"| `{key}` |" in readme
 
 
-def test_a_database_url_as_store_is_a_config_error_and_makes_no_folder(tmp_path):
-    path = _write(tmp_path, "store: postgresql://digest@db.example.org:5432/digest\n"
-                            "sections:\n  - {title: a, keywords: [a]}\n")
+@pytest.mark.parametrize(("store", "problem"), [
+    ("postgresql://digest:secret@db.example.org:5432/digest",
+     "a password does not belong in the store URL: remove it and give it in the environment variable PGPASSWORD or "
+     "in ~/.pgpass"),
+    ("postgresql://digest@db.example.org:5432/digest?password=secret",
+     "a password does not belong in the store URL: remove it and give it in the environment variable PGPASSWORD or "
+     "in ~/.pgpass"),
+    ("mysql://digest@db.example.org/digest",
+     "unsupported database URL 'mysql://digest@db.example.org/digest': expected the path of an SQLite file or "
+     "postgresql://user@host:port/database"),
+    ("postgresql://digest@db.example.org:5432/",
+     "the store URL 'postgresql://digest@db.example.org:5432/' names no database: expected "
+     "postgresql://user@host:port/database"),
+    ("postgresql://digest@db.example.org:port/digest",
+     "the port of the store URL 'postgresql://digest@db.example.org:port/digest' is not a number"),
+])
+def test_a_store_url_that_cannot_be_used_is_a_config_error_and_makes_no_folder(tmp_path, store, problem):
+    path = _write(tmp_path, f"store: {store}\nsections:\n  - {{title: a, keywords: [a]}}\n")
     result = run_cli("status", "--config", str(path), cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == (
-        "error: Config value 'store' (line 1): a database URL is not supported yet, got "
-        "'postgresql://digest@db.example.org:5432/digest': give the path of an SQLite file, e.g. output/store.sqlite\n")
+    assert result.stderr == f"error: Config value 'store' (line 1): {problem}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.yaml"]
+
+
+def test_a_postgresql_store_url_is_a_store_not_a_folder(tmp_path):
+    path = _write(tmp_path, "store: postgresql://digest@127.0.0.1:1/digest\nedition: 广州版\n"
+                            "sections:\n  - {title: a, keywords: [a]}\n")
+    config = load_config(path)
+    assert (config.store.is_database, str(config.store), config.edition) == (
+        True, "postgresql://digest@127.0.0.1:1/digest", "广州版")
+    result = run_cli("status", "--config", str(path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        'error: store postgresql://digest@127.0.0.1:1/digest: connection failed: connection to server at '
+        '"127.0.0.1", port 1 failed: Connection refused: is the PostgreSQL server running, and the host and port '
+        'right?']
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.yaml"]
+
+
+@pytest.mark.parametrize("edition", ["a/b", "x" * 65, "版\t次"])
+def test_an_edition_name_that_cannot_name_an_edition_is_a_config_error(tmp_path, edition):
+    path = _write(tmp_path, f"edition: {json.dumps(edition)}\nsections:\n  - {{title: a, keywords: [a]}}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [f"Config value 'edition' (line 1): expected an edition name of 1 to 64 "
+                                     f"characters without '/' or control characters, got {edition!r}"]
 
 
 @pytest.mark.parametrize("text", ["title: \"周报\\r\\nBcc: x@example.org\"\n", "author: \"编辑部\\nX-Mailer: x\"\n"])

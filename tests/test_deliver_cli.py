@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from weeklydigest.errors import ConfigError
 from weeklydigest.store import MIGRATIONS, Store
 
 from .conftest import ROOT
+from .legacy_stores import legacy_store
 from .smtp_server import Inbox, SmtpServer
 
 SECTIONS_YAML = (ROOT / "config" / "digest.yaml").read_text(encoding="utf-8").split("\nsections:", 1)[1]
@@ -164,11 +164,8 @@ def test_delivery_config_problems_name_their_key(tmp_path):
 
 def test_a_store_of_the_first_schema_gains_the_delivery_tables_and_keeps_its_articles(tmp_path):
     path = tmp_path / "store.sqlite"
-    db = sqlite3.connect(path)
-    MIGRATIONS[0](db)
+    db = legacy_store(path, version=1)
     db.execute("INSERT INTO articles VALUES ('k', 's', 'x', 'x', NULL, NULL, 1)")
-    db.execute("PRAGMA user_version = 1")
-    db.commit()
     db.close()
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS)

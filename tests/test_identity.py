@@ -13,13 +13,13 @@ import yaml
 
 from weeklydigest.cli import main
 from weeklydigest.collect.folder import read_file
-from weeklydigest.store import MIGRATIONS, Store
-from weeklydigest.store.sqlite import text_hash
+from weeklydigest.store import MIGRATIONS, Store, text_hash
 from weeklydigest.understand.clean import clean
 
 from .conftest import SAMPLE
 from .content import REPORTS
 from .hostile import write_good
+from .legacy_stores import legacy_store
 
 
 def checkout(root: Path) -> Path:
@@ -69,9 +69,7 @@ def _old_store(path: Path, rows: list[tuple[str, str, str, str, str]], *, titles
 
     `rows` are (key, origin, url, text, seen) of one article version each, all of source 周.
     """
-    db = sqlite3.connect(path)
-    for step in MIGRATIONS[:3]:
-        step(db)
+    db = legacy_store(path, version=3)
     for key, origin, url, text, seen in rows:
         title = (titles or {}).get(key, "标题")
         version = 1 + db.execute("SELECT count(*) FROM versions WHERE key = ?", (key,)).fetchone()[0]

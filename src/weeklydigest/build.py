@@ -33,7 +33,7 @@ from .render import render_all
 from .render.archive import write_archive
 from .render.marks import boilerplate_patterns, item_key_clause, term_pattern
 from .render.view import PHRASES_SHOWN
-from .store import Store
+from .store import open_store
 from .understand.clean import BOILERPLATE, SPAM, clean, remove_sibling_spam
 from .understand.dedupe import dedupe
 from .understand.event import YEAR_UNKNOWN
@@ -118,7 +118,7 @@ def build_issue(
         documents = [replace(d, first_seen=d.first_seen or seen_now) for d in documents]
         learned = None
     else:
-        with Store(config.store) as store:
+        with open_store(config) as store:
             # Collect: every source into the store; unreadable inputs become `skipped`.
             collection = collect_into(store, config.sources, tz=config.tz, http=config.http, progress=progress,
                                       limits=config.limits)
@@ -332,7 +332,7 @@ def with_removed(item: Item, articles: dict[str, Article]) -> Item:
     return replace(item, removed=notes) if notes else item
 
 
-def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: Path | None) -> None:
+def refuse_empty(digest: Digest, *, sources: tuple[SourceConfig, ...], store: object | None) -> None:
     """Raise EmptyWeek, naming the week and the sources looked at, when no article reports an event of it."""
     if digest.stats.get("in_week", 0):
         return

@@ -1,14 +1,18 @@
-"""One build of an issue at a time, across processes: an advisory lock file per issue (filelock)."""
+"""One build of an issue at a time, across processes: an advisory lock file per issue (filelock), or the
+database's advisory lock when the store is PostgreSQL (so that hosts sharing the store see it too)."""
 
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from filelock import FileLock, Timeout
 
 from .errors import LOCKED, DigestError, Locked
+from .store import DEFAULT_EDITION, StoreLocation, shared_lock
 
 LOCKED_EXIT = LOCKED  # EX_TEMPFAIL: try again later
 
@@ -62,3 +66,15 @@ class IssueLock:
                 held.truncate(0)
             self._lock.release()
             self._lock = None
+
+
+def issue_lock(folder: Path, issue: str, *, store: StoreLocation | Path | None = None,
+               edition: str = DEFAULT_EDITION) -> AbstractContextManager[Any]:
+    """Return the lock of one issue's build: the database's when the store is PostgreSQL (every host sees it),
+    else `<folder>/.locks/<issue>.lock`."""
+    if store is not None:
+        shared = shared_lock(store, f"build {edition} {issue}", busy=lambda holder: IssueLocked(
+            f"{issue} is being built by another process ({holder}); not building it twice"))
+        if shared is not None:
+            return shared
+    return IssueLock(folder, issue)

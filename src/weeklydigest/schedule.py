@@ -1,16 +1,19 @@
-"""The daemon: APScheduler 3 wiring only. Jobs run the CLI in a child process and are logged."""
+"""The daemon: APScheduler 3 wiring only. Jobs run the CLI in a child process and are logged.
+
+The jobs are kept in the store's own database when it is PostgreSQL (a table per edition), else
+in `schedule.sqlite` beside the SQLite store.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from . import clock
 from .config import Config, load_config
 from .errors import EMPTY_WEEK
 from .lock import LOCKED_EXIT
+from .store import DEFAULT_EDITION, StoreLocation
 from .store.runlog import finish_run, start_run
 from .week import IssueWeek, last_complete_week
 
@@ -33,8 +37,27 @@ _children_lock = threading.Lock()
 
 
 def jobs_database(config: Config) -> Path:
-    """Return the job store's SQLite file, next to the article store."""
-    return config.store.with_name("schedule.sqlite")
+    """Return the job store's SQLite file, next to the article store (for an SQLite store)."""
+    return StoreLocation.of(config.store).path.with_name("schedule.sqlite")
+
+
+def jobs_table(config: Config) -> str:
+    """Return the table of the edition's jobs: each edition's daemon keeps its own."""
+    if config.edition == DEFAULT_EDITION:
+        return "apscheduler_jobs"
+    return f"apscheduler_jobs_{hashlib.sha1(config.edition.encode('utf-8')).hexdigest()[:12]}"
+
+
+def jobs_engine(config: Config) -> Any:
+    """Return an engine on the job store: the store's own database for PostgreSQL, else `schedule.sqlite`."""
+    from sqlalchemy import create_engine
+
+    location = StoreLocation.of(config.store)
+    if location.is_database:
+        return create_engine(location.url(), pool_size=2)
+    path = jobs_database(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(f"sqlite:///{path.resolve()}")
 
 
 def draft_status(config: Config, week: IssueWeek) -> dict[str, Any] | None:
@@ -98,29 +121,33 @@ def build_job(config_path: str, trigger: str = "schedule") -> None:
     config = load_config(Path(config_path))
     started = clock.now(config.tz)
     week = last_complete_week(started, tz=config.tz, week_starts=config.week_starts)
-    run = start_run(config.store, kind="build", trigger=trigger, issue=week.issue, started=started)
+    run = start_run(config.store, kind="build", trigger=trigger, issue=week.issue, started=started,
+                    edition=config.edition)
     reason = needs_draft(config, week)
     if reason:
         logger.info("build %s skipped: %s", week.issue, reason)
-        finish_run(config.store, run, ended=clock.now(config.tz), outcome="skipped", error=reason)
+        finish_run(config.store, run, ended=clock.now(config.tz), outcome="skipped", error=reason,
+                   edition=config.edition)
         return
     result = _run_child(["build", "--config", config_path, "--week", week.issue, "--no-run-log"])
     outcome, error = _outcome(result)
     status = draft_status(config, week) if outcome == "ok" else None
     counts = {k: v for k, v in (status or {}).get("stats", {}).items() if isinstance(v, int)}
-    finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, counts=counts, error=error)
+    finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, counts=counts, error=error,
+               edition=config.edition)
     logger.info("build %s: %s%s", week.issue, outcome, f" ({error})" if error else "")
 
 
 def collect_job(config_path: str, trigger: str = "schedule") -> None:
     """Collect every configured source into the store."""
     config = load_config(Path(config_path))
-    run = start_run(config.store, kind="collect", trigger=trigger, issue=None, started=clock.now(config.tz))
+    run = start_run(config.store, kind="collect", trigger=trigger, issue=None, started=clock.now(config.tz),
+                    edition=config.edition)
     result = _run_child(["collect", "--config", config_path])
     outcome, error = _outcome(result)
     summary = (result.stdout.strip().splitlines() or [""])[-1]
     finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome,
-               counts={"summary": summary} if summary else None, error=error)
+               counts={"summary": summary} if summary else None, error=error, edition=config.edition)
 
 
 def _same_trigger(a: Any, b: Any) -> bool:
@@ -160,14 +187,23 @@ def sync_jobs(scheduler: Any, config: Config, config_path: str) -> None:
 
 def next_fire_times(config: Config) -> list[tuple[str, datetime | None]]:
     """Return the stored jobs and their next fire times (None: paused), soonest first."""
-    db = jobs_database(config)
-    if not db.exists():
+    from sqlalchemy import column, inspect, select, table
+    from sqlalchemy.exc import SQLAlchemyError
+
+    location = StoreLocation.of(config.store)
+    if not location.is_database and not jobs_database(config).exists():
         return []
+    engine = jobs_engine(config)
+    name = jobs_table(config)
     try:
-        with closing(sqlite3.connect(db, timeout=10)) as connection:
-            rows = connection.execute("SELECT id, next_run_time FROM apscheduler_jobs").fetchall()
-    except sqlite3.Error:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(name):
+                return []
+            rows = conn.execute(select(column("id"), column("next_run_time")).select_from(table(name))).all()
+    except SQLAlchemyError:
         return []
+    finally:
+        engine.dispose()
     jobs = [(job_id, datetime.fromtimestamp(ts, config.tz) if ts is not None else None) for job_id, ts in rows]
     return sorted(jobs, key=lambda j: (j[1] is None, j[1] or datetime.max.replace(tzinfo=config.tz)))
 
@@ -192,11 +228,9 @@ def run_daemon(config_path: Path) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    jobs_db = jobs_database(config)
-    jobs_db.parent.mkdir(parents=True, exist_ok=True)
     sweep_partial_files(config)
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs_db.resolve()}")},
+        jobstores={"default": SQLAlchemyJobStore(engine=jobs_engine(config), tablename=jobs_table(config))},
         executors={"builds": ThreadPoolExecutor(1), "collects": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": int(config.schedule.misfire_grace_time)},

@@ -11,7 +11,7 @@ import traceback
 
 from .. import __version__
 from ..errors import BROKEN_PIPE, FAILURE, INTERRUPTED, ConfigError, DigestError
-from . import build, collect, common, deliver, doctor, review
+from . import build, collect, common, deliver, doctor, review, store
 
 logger = logging.getLogger("weeklydigest")
 
@@ -69,6 +69,6 @@ def _parser() -> argparse.ArgumentParser:
     noise.add_argument("-q", "--quiet", action="store_true",
                        help="print errors only (for cron: mail comes only when something needs a person)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (build, collect, doctor, review, deliver):
+    for group in (build, collect, doctor, review, deliver, store):
         group.add_commands(commands)
     return parser

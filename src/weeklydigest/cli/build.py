@@ -14,10 +14,10 @@ from ..collect.guard import describe, one_line
 from ..config import SourceConfig
 from ..errors import DigestError, EmptyWeek, UsageError
 from ..evaluate import MEASURES
-from ..lock import IssueLock
+from ..lock import issue_lock
 from ..model import DateSpan
 from ..render import FORMATS
-from ..store import Store
+from ..store import StoreLocation, open_store
 from ..store.runlog import finish_run, start_run
 from ..understand.clean import clean
 from ..understand.extract import extract
@@ -87,13 +87,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         option = "--out" if args.out else f"output in {args.config}"
         raise UsageError(f"{option} {out} is a file, not a folder: name a folder for the issues")
     sources = _folder_sources(args.source)
-    with IssueLock(out, week.issue):
+    with issue_lock(out, week.issue, store=config.store, edition=config.edition):
         _refuse_published(out / week.issue / "digest.json", week.issue)
         # A one-off build of --source folders neither reads nor writes the store, its run log included.
         log = not args.no_run_log and sources is None
         if log:
             run = start_run(config.store, kind="build", trigger="manual", issue=week.issue,
-                            started=clock.now(config.tz))
+                            started=clock.now(config.tz), edition=config.edition)
         try:
             with _progress_display() as progress:
                 digest = build_issue(config, week=week, sources=sources, progress=progress)
@@ -104,11 +104,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             if log:
                 outcome = ("abandoned" if isinstance(exc, KeyboardInterrupt) else
                            "skipped" if isinstance(exc, EmptyWeek) else "failed")
-                finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome)
+                finish_run(config.store, run, ended=clock.now(config.tz), outcome=outcome, error=str(exc) or outcome,
+                           edition=config.edition)
             raise
         if log:
             counts = {k: v for k, v in digest.stats.items() if isinstance(v, int)}
-            finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts)
+            finish_run(config.store, run, ended=clock.now(config.tz), outcome="ok", counts=counts,
+                       edition=config.edition)
     print_skipped(digest.skipped)
     stats = digest.stats
     print(f"{digest.issue} ({digest.period.start} – {digest.period.end}): "
@@ -213,11 +215,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise DigestError(f"gold file {args.gold}: no 'source' folder; give --source")
     sources = tuple(SourceConfig(name=p.name, kind="folder", path=p) for p in folders)
     learned = None
-    if config.store.exists():
+    if StoreLocation.of(config.store).exists():
         from ..understand.learn import learn
 
         # The editors' section corrections of earlier weeks, as a build of this week would use them.
-        with Store(config.store) as store:
+        with open_store(config) as store:
             learned = learn(store.examples(before=week.issue))
     evaluation = evaluate_build(config, gold, week=week, sources=sources, learned=learned)
     without = evaluate_build(config, gold, week=week, sources=sources) if learned else None

@@ -18,8 +18,9 @@ from rich.table import Table
 from ..collect.guard import one_line
 from ..config import Config
 from ..errors import DigestError
-from ..store import Store
+from ..store import check_store, open_store
 from .common import _folder_sources, _progress_display, add_config_options, failed_sources, load, print_skipped
+from .store import editions_json, print_editions
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,10 +35,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     add_config_options(schedule)
     schedule.set_defaults(handler=cmd_schedule)
 
-    status = commands.add_parser("status", help="show next scheduled runs, the last runs and source health")
+    status = commands.add_parser("status", help="show next scheduled runs, the last runs, source health and the "
+                                   "store's editions")
     add_config_options(status)
     status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
-    status.add_argument("--json", action="store_true", help="print one JSON object (next_runs, runs, store)")
+    status.add_argument("--json", action="store_true", help="print one JSON object (next_runs, runs, store, editions)")
     status.set_defaults(handler=cmd_status)
 
 
@@ -48,7 +50,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     sources = _folder_sources(args.source) or config.sources
     if not sources:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
-    with Store(config.store) as store, _progress_display() as progress:
+    with open_store(config) as store, _progress_display() as progress:
         collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress,
                                   limits=config.limits)
         counts = store.counts()
@@ -67,10 +69,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def print_source_health(config: Config) -> None:
     """Print a table of each source's health, under the store's size."""
-    if not config.store.exists():
+    opened = check_store(config)
+    if opened is None:
         print(f"store {config.store} does not exist yet: run 'weeklydigest collect' first")
         return
-    with Store(config.store, read_only=True) as store:
+    with opened as store:
         health = {h.name: h for h in store.health()}
         counts = store.counts()
     table = Table("source", "kind", "last success", "last error", "seen", "new", "updated", "skipped", "stored",
@@ -109,7 +112,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     config = load(args)
     jobs = next_fire_times(config)
-    runs = last_runs(config.store, limit=args.runs)
+    runs = last_runs(config.store, limit=args.runs, edition=config.edition)
     if args.json:
         print(json.dumps(_status_json(config, jobs, runs), ensure_ascii=False, indent=2))
         return 0
@@ -128,14 +131,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not runs:
         print("  (none yet)")
     print_source_health(config)
+    print_editions(config)
     return 0
 
 
 def _status_json(config: Config, jobs: list[tuple[str, datetime | None]], runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Return what `status` shows as one JSON object: next runs, last runs, the store and its sources' health."""
-    store: dict[str, Any] = {"path": str(config.store), "exists": config.store.exists(), "sources": []}
-    if config.store.exists():
-        with Store(config.store, read_only=True) as opened:
+    checked = check_store(config)
+    store: dict[str, Any] = {"path": str(config.store), "exists": checked is not None, "sources": []}
+    if checked is not None:
+        with checked as opened:
             health = {h.name: h for h in opened.health()}
             store |= opened.counts()
         configured = [s.name for s in config.sources]
@@ -151,4 +156,5 @@ def _status_json(config: Config, jobs: list[tuple[str, datetime | None]], runs: 
                       for job_id, when in jobs],
         "runs": runs,
         "store": store,
+        "editions": editions_json(config),
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import clock
 from ..errors import DigestError
 from ..model import SUBSCRIBER_STATUSES
-from ..store import Store
+from ..store import open_store
 from ..week import parse_week
 from .common import add_config_options, load
 
@@ -44,7 +44,7 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
 
     config = load(args)
     now = clock.now(config.tz)
-    with Store(config.store) as store:
+    with open_store(config) as store:
         if args.action == "add":
             subscriber = make_subscriber(args.address, name=args.name, sections=args.sections, config=config)
             if not store.add_subscriber(subscriber, now=now):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import ConfigError
-from ..store import Store, StoreError
+from ..store import Store, StoreError, StoreLocation
 from .common import add_config_options, load
 
 
@@ -122,13 +122,19 @@ def _check_build(report: _Report, config: Config) -> None:
         if source.kind == "folder" and source.path is not None:
             report(source.path.is_dir(), f"source {source.name}: folder {source.path}",
                    "folder not found: fix 'path' or create it")
-    for what, path in (("store", config.store.parent), ("output", config.output)):
+    location = StoreLocation.of(config.store)
+    folders = [("output", config.output)] if location.is_database else [("store", location.path.parent),
+                                                                           ("output", config.output)]
+    for what, path in folders:
         problem = _cannot_create(path)
         shown = config.store if what == "store" else config.output
         report(problem is None, f"{what} {shown} (folder can be written)", f"{problem}: choose another folder")
-    if config.store.is_file():
+    if location.is_database or location.path.is_file():
         try:
-            with Store(config.store, read_only=True) as store:
+            with Store(location, edition=config.edition, read_only=True) as store:
+                if store.schema_version == 0:
+                    report(True, f"store {config.store}: empty (the first collect makes its tables)")
+                    return
                 check, counts = store.integrity(), store.counts()
             report(check == "ok", f"store {config.store}: {counts['articles']} articles, integrity {check}",
                    "the store is damaged; move it aside and collect again")

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..model import FITTED_WEIGHTS, SectionRule, SectionWeights
+from ..store.location import DEFAULT_EDITION, StoreLocation, edition_problem, url_problem
 from .spec import (
     INVALID,
     Checker,
@@ -93,10 +94,7 @@ def _timezone(value: str) -> str | None:
 
 
 def _store(value: str) -> str | None:
-    if _DB_URL.match(value):
-        return (f"a database URL is not supported yet, got {value!r}: give the path of an SQLite file, "
-                "e.g. output/store.sqlite")
-    return None
+    return url_problem(value) if _DB_URL.match(value) else None
 
 
 def _week(value: str) -> str | None:
@@ -437,8 +435,14 @@ class Config:
     timezone: str = key(Text(valid=_timezone, label="time zone"), "Asia/Shanghai",
                         "the desk's time zone: weeks, schedule and times are read in it")
     week_starts: str = key(Text(choices=WEEKDAYS, lower=True), "monday", "the issue covers 7 days from this weekday")
-    store: Path = key(Text(valid=_store, label="path"), Path("output/store.sqlite"), "the article store (SQLite file)",
-                      convert=Path)
+    store: StoreLocation = key(Text(valid=_store, label="path or URL"), StoreLocation("output/store.sqlite"),
+                               "the article store: an SQLite file, or postgresql://user@host:port/db (the password "
+                               "in PGPASSWORD or ~/.pgpass, never here)", convert=StoreLocation,
+                               shown_default="`output/store.sqlite`",
+                               example="postgresql://digest@db.example.org:5432/weeklydigest")
+    edition: str = key(Text(valid=edition_problem, label="name"), DEFAULT_EDITION,
+                       "this config's edition of the store: editions share the collected articles; each has its own "
+                       "issues, review state, subscribers and runs", example="广州版")
     output: Path = key(Text(label="path"), Path("output"), "where <issue>/digest.* are written", convert=Path)
     templates: Path = key(Text(label="path"), Path("templates"),
                           "digest.html.j2, digest.md.j2, index.html.j2, digest.css, screen.css", convert=Path)

@@ -22,17 +22,19 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from .. import clock
 from ..config import Config, SmtpSettings
 from ..errors import DigestError
 from ..lock import IssueLock, IssueLocked
 from ..model import ACTIVE, BOUNCING, Delivery, Digest, Subscriber, digest_from_json
-from ..store import Store
+from ..store import Store, open_store, shared_lock
 from .message import build_message, message_bytes, message_id, pdf_part, select_sections, unsubscribe_link
 from .tokens import make_token, secret
 
@@ -123,6 +125,14 @@ class SendLock(IssueLock):
         except IssueLocked:
             raise IssueLocked(f"{self.sending} is being sent by another process; not sending it twice") from None
         return self
+
+
+def send_lock(config: Config, issue: str, *, out: Path) -> AbstractContextManager[Any]:
+    """Return the lock of sending one issue: the database's for a PostgreSQL store (every host sees it), else
+    `<out>/.locks/<issue>.send.lock`."""
+    shared = shared_lock(config.store, f"send {config.edition} {issue}", busy=lambda holder: IssueLocked(
+        f"{issue} is being sent by another process ({holder}); not sending it twice"))
+    return shared if shared is not None else SendLock(out, issue)
 
 
 class Permanent(Exception):
@@ -264,7 +274,7 @@ def send_issue(
     limit = RateLimit(delivery.rate_per_minute, monotonic=monotonic, sleep=sleep)
     sender = parseaddr(delivery.sender)[1]
     report = SendReport(issue=issue)
-    with SendLock(out, issue), Store(config.store) as store:
+    with send_lock(config, issue, out=out), open_store(config) as store:
         subscribers = store.subscribers(status=ACTIVE)
         log = store.deliveries(issue)
         report.subscribers = len(subscribers)

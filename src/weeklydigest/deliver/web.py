@@ -17,7 +17,7 @@ from .. import clock
 from ..config import Config
 from ..errors import DigestError
 from ..model import UNSUBSCRIBED
-from ..store import Store
+from ..store import open_store
 from .tokens import read_token, secret
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def unsubscribe(config: Config, token: str) -> tuple[bool, str]:
     address = check_token(config, token)
     if address is None:
         return False, "退订链接无效或已被改动。Invalid or tampered unsubscribe link."
-    with Store(config.store) as store:
+    with open_store(config) as store:
         subscriber = store.subscriber(address)
         if subscriber is None:
             return False, f"{address} 不在订阅名单中。{address} is not subscribed."

@@ -75,7 +75,8 @@ def create_app(config: Config, *, secret: str, warm_previews: bool = False,
     settings = config.review
     throttle = throttle or LoginThrottle(free=settings.login_attempts, backoff=settings.login_backoff,
                                          longest=settings.login_backoff_max)
-    sessions = Sessions(config.store, lifetime=settings.session_lifetime, now=lambda: clock.now(config.tz))
+    sessions = Sessions(config.store, lifetime=settings.session_lifetime, now=lambda: clock.now(config.tz),
+                        edition=config.edition)
     app.extensions["weeklydigest.previews"] = previews
 
     @app.after_request

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..store import Store
+from ..store import DEFAULT_EDITION, Store
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +107,15 @@ def _keys(user: str, address: str) -> tuple[tuple[str, str], ...]:
 class Sessions:
     """Logins as rows in the store: the cookie carries a random id, the store its SHA-256."""
 
-    def __init__(self, store: Path, *, lifetime: float, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: Path, *, lifetime: float, now: Callable[[], datetime],
+                 edition: str = DEFAULT_EDITION) -> None:
         self.store, self.lifetime, self._now = store, timedelta(seconds=lifetime), now
+        self.edition = edition  # a login to one edition's app is no login to another's
 
     def start(self, user: str) -> str:
         """Record a new login of `user`; return the id for the cookie."""
         sid = secrets.token_urlsafe(32)
-        with Store(self.store) as store:
+        with Store(self.store, edition=self.edition) as store:
             store.add_session(_digest(sid), user=user, now=self._now())
         return sid
 
@@ -121,12 +123,12 @@ class Sessions:
         """Return the user of a live login, or None."""
         if not sid:
             return None
-        with Store(self.store) as store:
+        with Store(self.store, edition=self.edition) as store:
             return store.session_user(_digest(sid), since=self._now() - self.lifetime)
 
     def end(self, sid: str | None) -> None:
         """End a login (and forget expired ones)."""
-        with Store(self.store) as store:
+        with Store(self.store, edition=self.edition) as store:
             store.end_session(_digest(sid or ""), expired_before=self._now() - self.lifetime)
 
 

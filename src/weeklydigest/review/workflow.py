@@ -17,9 +17,9 @@ from typing import Any
 from .. import clock
 from ..config import Config
 from ..errors import DigestError
-from ..lock import IssueLock
+from ..lock import issue_lock
 from ..model import Digest, Item, digest_from_json
-from ..store import Store
+from ..store import Store, open_store
 from .edits import EditError, Orphan, apply_edits, check_edit, diff, item_ids
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class Review:
 
     def state(self, issue: str) -> IssueReview:
         """Return the issue as the editors see it: the machine's draft with every edit applied."""
-        with Store(self.config.store) as store:
+        with open_store(self.config) as store:
             machine = self.machine(issue, store)
             history = tuple(Event(*row) for row in store.events(issue))
             records = tuple(EditRecord(*row) for row in store.edits(issue))
@@ -131,7 +131,7 @@ class Review:
             raise DigestError(f"{issue}: {exc}") from None
         state = self.state(issue)
         now = clock.now(self.config.tz)
-        with Store(self.config.store) as store:
+        with open_store(self.config) as store:
             edit_id = store.add_edit(issue, edit, by=by, now=now)
             if state.status == APPROVED:
                 store.add_event(issue, DRAFT, revision=state.revision, by=by, now=now)
@@ -149,7 +149,7 @@ class Review:
     def undo(self, issue: str, edit_id: int, *, by: str) -> None:
         """Forget one edit of a draft."""
         state = self.state(issue)
-        with Store(self.config.store) as store:
+        with open_store(self.config) as store:
             if not store.remove_edit(issue, edit_id):
                 raise DigestError(f"{issue}: no edit {edit_id}")
             if state.status == APPROVED:
@@ -162,7 +162,7 @@ class Review:
             raise DigestError(f"{issue} is already published; publish a correction with --correction")
         if state.status == APPROVED:
             raise DigestError(f"{issue} is already approved")
-        with Store(self.config.store) as store:
+        with open_store(self.config) as store:
             store.add_event(issue, APPROVED, revision=state.revision, by=by, now=clock.now(self.config.tz))
 
     def publish(self, issue: str, *, by: str, correction: str | None = None) -> dict[str, Path]:
@@ -182,7 +182,7 @@ class Review:
         final = replace(state.edited, status=PUBLISHED, revision=revision, correction=correction or "")
         now = clock.now(self.config.tz)
         folder = self._folder(issue)
-        with IssueLock(self.config.output, issue):
+        with issue_lock(self.config.output, issue, store=self.config.store, edition=self.config.edition):
             if correction is not None:
                 # The revision it corrects stays readable next to it.
                 keep = folder / f"r{state.revision}"
@@ -192,7 +192,7 @@ class Review:
             from ..build import write_outputs
 
             written = write_outputs(final, self.config, out=self.config.output)
-            with Store(self.config.store) as store:
+            with open_store(self.config) as store:
                 store.save_revision(issue, revision, draft=json.dumps(state.machine.to_json(), ensure_ascii=False),
                                     published=json.dumps(final.to_json(), ensure_ascii=False),
                                     correction=final.correction, by=by, now=now)

@@ -1,75 +1,77 @@
-"""The run log: every collect and build run, with its outcome, kept in the store database."""
+"""The run log: every collect and build run of an edition, with its outcome, kept in the store."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
-from .sqlite import damaged_hint
+from sqlalchemy import insert, select, update
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,        -- collect | build
-    trigger TEXT NOT NULL,     -- schedule | catch-up | manual
-    issue TEXT,
-    started TEXT NOT NULL,
-    ended TEXT,
-    outcome TEXT,              -- running | ok | skipped | failed | abandoned
-    counts TEXT,               -- JSON
-    error TEXT
-)
-"""
+from .core import StoreBase
+from .location import DEFAULT_EDITION, StoreLocation
+from .schema import runs
 
 
-def _connect(db: Path) -> sqlite3.Connection:
-    try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(db, timeout=30)
-    except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"store {db}: cannot open: {exc}") from None
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute(_SCHEMA)
-    except sqlite3.DatabaseError as exc:
-        connection.close()
-        raise StoreError(f"store {db}: {exc}{damaged_hint(exc)}") from None
-    return connection
+class RunLog(StoreBase):
+    def start_run(self, *, kind: str, trigger: str, issue: str | None, started: datetime) -> int:
+        """Record that a run began; return its id."""
+        with self._write() as db:
+            row = db.execute(insert(runs).values(edition=self.edition, kind=kind, trigger=trigger, issue=issue,
+                                                 started=started.isoformat(timespec="seconds"), outcome="running")
+                             .returning(runs.c.id)).one()
+            return int(row.id)
+
+    def finish_run(self, run_id: int, *, ended: datetime, outcome: str, counts: dict[str, Any] | None = None,
+                   error: str | None = None) -> None:
+        """Record how a run ended."""
+        with self._write() as db:
+            db.execute(update(runs).where(runs.c.id == run_id).values(
+                ended=ended.isoformat(timespec="seconds"), outcome=outcome,
+                counts=json.dumps(counts, ensure_ascii=False) if counts else None, error=error))
+
+    def last_runs(self, *, limit: int = 10) -> list[dict[str, Any]]:
+        """Return the edition's most recent runs, newest first."""
+        with self._read() as db:
+            rows = db.execute(select(runs).where(runs.c.edition == self.edition).order_by(runs.c.id.desc())
+                              .limit(limit)).mappings().all()
+        return [dict(row) | {"counts": json.loads(row["counts"]) if row["counts"] else {}} for row in rows]
 
 
-def start_run(db: Path, *, kind: str, trigger: str, issue: str | None, started: datetime) -> int:
-    """Record that a run began; return its id."""
-    with closing(_connect(db)) as connection, connection:
-        cursor = connection.execute(
-            "INSERT INTO runs (kind, trigger, issue, started, outcome) VALUES (?, ?, ?, ?, 'running')",
-            (kind, trigger, issue, started.isoformat(timespec="seconds")),
-        )
-        return int(cursor.lastrowid or 0)
+def _open(store: StoreLocation | Path | str, edition: str) -> Any:
+    from . import Store
+
+    return Store(store, edition=edition)
+
+
+def start_run(store: StoreLocation | Path | str, *, kind: str, trigger: str, issue: str | None, started: datetime,
+              edition: str = DEFAULT_EDITION) -> int:
+    """Record in the store that a run began; return its id."""
+    with _open(store, edition) as opened:
+        return int(opened.start_run(kind=kind, trigger=trigger, issue=issue, started=started))
 
 
 def finish_run(
-    db: Path, run_id: int, *, ended: datetime, outcome: str, counts: dict[str, Any] | None = None,
-    error: str | None = None,
+    store: StoreLocation | Path | str, run_id: int, *, ended: datetime, outcome: str,
+    counts: dict[str, Any] | None = None, error: str | None = None, edition: str = DEFAULT_EDITION,
 ) -> None:
-    """Record how a run ended."""
-    with closing(_connect(db)) as connection, connection:
-        connection.execute(
-            "UPDATE runs SET ended = ?, outcome = ?, counts = ?, error = ? WHERE id = ?",
-            (ended.isoformat(timespec="seconds"), outcome,
-             json.dumps(counts, ensure_ascii=False) if counts else None, error, run_id),
-        )
+    """Record in the store how a run ended."""
+    with _open(store, edition) as opened:
+        opened.finish_run(run_id, ended=ended, outcome=outcome, counts=counts, error=error)
 
 
-def last_runs(db: Path, *, limit: int = 10) -> list[dict[str, Any]]:
-    """Return the most recent runs, newest first."""
-    if not db.exists():
+def last_runs(store: StoreLocation | Path | str, *, limit: int = 10,
+              edition: str = DEFAULT_EDITION) -> list[dict[str, Any]]:
+    """Return the edition's most recent runs, newest first (none when the store does not exist yet).
+
+    The store is only read: it is opened read-only, and one of an earlier release has no runs to show.
+    """
+    if not StoreLocation.of(store).exists():
         return []
-    with closing(_connect(db)) as connection:
-        connection.row_factory = sqlite3.Row
-        rows = connection.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    return [dict(row) | {"counts": json.loads(row["counts"]) if row["counts"] else {}} for row in rows]
+    from . import Store
+
+    with Store(store, edition=edition, read_only=True) as opened:
+        if not opened.is_current:
+            return []
+        return list(opened.last_runs(limit=limit))
