@@ -3,7 +3,8 @@
     .venv/bin/python bench/understand.py [--articles 10000]
 
 Builds city news reports from templates (plain text, Markdown and HTML; some Traditional mirrors
-with pasted spam, pinyin annotations and hidden text), then times each stage on one core.
+with pasted spam, pinyin annotations and hidden text), then times each stage on one core: wall time
+and CPU time (`time.process_time`), and articles per CPU-second, which a loaded machine does not skew.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +29,7 @@ from weeklydigest.understand.clean import clean  # noqa: E402
 from weeklydigest.understand.extract import extract  # noqa: E402
 from weeklydigest.understand.sections import score_sections  # noqa: E402
 
+T = TypeVar("T")
 TZ = ZoneInfo("Asia/Shanghai")
 LEADERS = [("广州", "郭永航", "天河区"), ("深圳", "孟凡利", "龙岗区"), ("韶关", "陈少荣", "乳源瑶族自治县"),
            ("梅州", "马正勇", "蕉岭县"), ("湛江", "余钢", "雷州市"), ("云浮", "卢荣春", "新兴县"),
@@ -74,6 +78,14 @@ def make_documents(count: int, *, seed: int = 7) -> list[RawDocument]:
     return documents
 
 
+def _timed(stage: str, work: Callable[[], T], stages: list[tuple[str, float, float]]) -> T:
+    """Run `work`, recording its wall and CPU seconds under `stage`."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    stages.append((stage, time.perf_counter() - wall, time.process_time() - cpu))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -84,22 +96,21 @@ def main() -> None:
     chars = sum(len(d.body) for d in documents)
     clean(documents[0], spam=rules)  # warm the converters and the segmenter
 
-    started = time.perf_counter()
-    articles = [clean(d, spam=rules) for d in documents]
-    cleaned = time.perf_counter()
-    articles = [extract(a, fallback=date(2025, 11, 23), roster=roster) for a in articles]
-    extracted = time.perf_counter()
-    for article in articles:
-        score_sections(article, config.sections, set_phrases=config.set_phrases, set_patterns=config.set_patterns)
-    classified = time.perf_counter()
+    stages: list[tuple[str, float, float]] = []  # (stage, wall seconds, CPU seconds)
+    articles = _timed("clean", lambda: [clean(d, spam=rules) for d in documents], stages)
+    articles = _timed("extract", lambda: [extract(a, fallback=date(2025, 11, 23), roster=roster) for a in articles],
+                      stages)
+    _timed("classify", lambda: [score_sections(a, config.sections, set_phrases=config.set_phrases,
+                                               set_patterns=config.set_patterns) for a in articles], stages)
 
-    total = classified - started
-    print(f"{len(documents)} articles, {chars / 1e6:.1f} M characters")
-    for stage, seconds in (("clean", cleaned - started), ("extract", extracted - cleaned),
-                           ("classify", classified - extracted)):
-        print(f"  {stage:<9} {seconds:6.2f} s  {len(documents) / seconds:8.0f} articles/s")
-    print(f"  {'total':<9} {total:6.2f} s  {len(documents) / total:8.0f} articles/s"
-          f"  ({chars / total / 1e6:.2f} M characters/s)")
+    count = len(documents)
+    wall_total, cpu_total = sum(s[1] for s in stages), sum(s[2] for s in stages)
+    print(f"{count} articles, {chars / 1e6:.1f} M characters; one core; wall time swings with the machine's load,"
+          " CPU time does not")
+    print(f"  {'stage':<9} {'wall s':>7} {'articles/s':>11} {'CPU s':>7} {'articles/CPU-s':>15}")
+    for stage, wall, cpu in (*stages, ("total", wall_total, cpu_total)):
+        print(f"  {stage:<9} {wall:7.2f} {count / wall:11.0f} {cpu:7.2f} {count / cpu:15.0f}")
+    print(f"  {chars / cpu_total / 1e6:.2f} M characters per CPU-second")
     removed = sum(len(a.removed) for a in articles)
     print(f"  removed {removed} pieces; {sum(1 for a in articles if a.city)} articles with a city")
 

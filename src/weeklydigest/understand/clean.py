@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import re
 import zlib
 from collections.abc import Callable
@@ -42,8 +43,14 @@ _CHROME_HINT = re.compile(r"\b(?:nav|menu|share|footer|header|breadcrumb|sidebar
 _SENTENCE_STOP = re.compile(r"[。！？!?]|$")
 _SENTENCE_SPAN = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _KEYWORD_SPLIT = re.compile(r"[\s,，|｜/、_]+")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CJK_CHARS = re.compile("[\u4e00-\u9fff]")
+_HAN = re.compile("[\u3400-\u9fff]")
+# The space first, the character before it looked back at: the scan then skips to spaces.
+_CJK_SPACE = re.compile(" (?<=[\u3000-\u9fff\uff00-\uffef] )(?=[\u3000-\u9fff\uff00-\uffef])")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_CLAUSE_MARK = re.compile("[，,、]")
+_WHITESPACE = re.compile(r"\s+")
+_TAG_START = re.compile(r"</?[a-zA-Z]")
 _MD_MARK = re.compile(r"(\*\*|__|\*|~~|`)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)+")
 _MD_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -65,11 +72,12 @@ def to_simplified(text: str) -> str:
 def is_traditional(text: str) -> bool:
     """Return whether `text` is written in Traditional characters (more than a stray one or two)."""
     converted = to_simplified(text)
+    if converted == text:
+        return False
     if len(converted) != len(text):
         return True
-    changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
-    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    return changed >= 3 and changed >= 0.01 * cjk
+    changed = sum(map(operator.ne, text, converted))
+    return changed >= 3 and changed >= 0.01 * len(_CJK_CHARS.findall(text))
 
 
 @dataclass
@@ -284,11 +292,11 @@ def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert
 
 def _join_cjk(line: str) -> str:
     """Return the line without spaces between CJK characters: they are layout, not text."""
-    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", line)
+    return _CJK_SPACE.sub("", line) if " " in line else line
 
 
 def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
-    for block in re.split(r"\n\s*\n", body):
+    for block in _BLANK_LINE.split(body):
         lines = []
         for line in block.split("\n"):
             line = line.strip()
@@ -298,16 +306,81 @@ def _markdown_paragraphs(body: str, pieces: _Pieces) -> None:
         if not lines:
             continue
         joined = "\n".join(lines)
-        if "<" in joined and re.search(r"</?[a-zA-Z][^>]*>", joined):
+        if "<" in joined and _has_tag(joined):
             _html_paragraphs(joined, pieces)
             continue
         # A scraped page keeps one thing per line (a menu, a date, a caption); only a line broken inside
         # a sentence is joined to the next.
         texts = _unwrap(lines) if _is_cjk_block(lines) else [" ".join(lines)]
         for text in texts:
-            text = _MD_IMAGE.sub("", text)
-            text = _MD_LINK.sub(r"\1", text)
+            text = strip_links(strip_links(text, images=True), images=False)
             pieces.paragraphs.append(_MD_MARK.sub("", text))
+
+
+class _Finder:
+    """Find the first `char` at or after an offset, asking the text again only past the last answer."""
+
+    def __init__(self, text: str, char: str) -> None:
+        self._text, self._char = text, char
+        self._asked, self._found = len(text) + 1, -1
+
+    def at_or_after(self, offset: int) -> int:
+        # The last answer holds for any later offset up to it: nothing lies between.
+        if not (self._asked <= offset and (self._found == -1 or self._found >= offset)):
+            self._asked, self._found = offset, self._text.find(self._char, offset)
+        return self._found
+
+
+def strip_links(text: str, *, images: bool) -> str:
+    """Return `text` without Markdown images (`![alt](src)`), or with links (`[text](url)`) replaced by their text.
+
+    Leftmost first, each `[` closed by the first `]` after it and a `(` right after that by the first `)`:
+    the matches of the patterns this replaces, found in linear time. The next `]` and `)` are looked up
+    once for a whole run of `[` (a regex scans to the end of the line from every unmatched `[`).
+    """
+    opening = "![" if images else "["
+    if opening not in text:
+        return text
+    closes, parens = _Finder(text, "]"), _Finder(text, ")")
+    parts: list[str] = []
+    last = start = 0
+    while (at := text.find(opening, start)) >= 0:
+        bracket = at + len(opening) - 1
+        close = closes.at_or_after(bracket + 1)
+        if close < 0:
+            break  # no `]` is left for any later `[`
+        paren = parens.at_or_after(close + 2) if text.startswith("(", close + 1) else -1
+        if paren < 0:
+            start = at + 1
+            continue
+        parts += [text[last:at], "" if images else text[bracket + 1:close]]
+        last = start = paren + 1
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _has_tag(text: str) -> bool:
+    """Return whether `text` holds an HTML tag: `<` and a letter (or `</` and one), then a `>` (linear)."""
+    start = _TAG_START.search(text)
+    return bool(start) and text.find(">", start.end()) >= 0
+
+
+def _strip_tags(text: str) -> str:
+    """Return `text` without anything from a `<` to the first `>` after it that is not right after it (linear)."""
+    closes = _Finder(text, ">")
+    parts: list[str] = []
+    last = start = 0
+    while (at := text.find("<", start)) >= 0:
+        close = closes.at_or_after(at + 1)
+        if close < 0:
+            break
+        if close == at + 1:
+            start = at + 1
+            continue
+        parts.append(text[last:at])
+        last = start = close + 1
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _unwrap(lines: list[str]) -> list[str]:
@@ -315,8 +388,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     result: list[str] = []
     for line in lines:
         previous = result[-1] if result else ""
-        if (len(previous) >= _WRAPPED and re.search("[，,、]", previous) and not previous.endswith(_LINE_ENDS)
-                and re.match(r"[\u3400-\u9fff]", line)):
+        if (len(previous) >= _WRAPPED and _CLAUSE_MARK.search(previous) and not previous.endswith(_LINE_ENDS)
+                and _HAN.match(line)):
             result[-1] = previous + line
         else:
             result.append(line)
@@ -324,14 +397,14 @@ def _unwrap(lines: list[str]) -> list[str]:
 
 
 def _is_cjk_block(lines: list[str]) -> bool:
-    return any(re.search(r"[\u3400-\u9fff]", line) for line in lines)
+    return any(_HAN.search(line) for line in lines)
 
 
 def _html_paragraphs(document: str, pieces: _Pieces) -> None:
     try:
         tree = lxml_html.fromstring(document)
     except (ValueError, etree.ParserError):
-        pieces.paragraphs.append(re.sub(r"<[^>]+>", "", document))
+        pieces.paragraphs.append(_strip_tags(document))
         return
     for element in list(tree.iter(*_DROP_TAGS)):
         _remove(element)
@@ -422,7 +495,7 @@ def _main_container(tree: etree._Element) -> etree._Element:
 
 
 def _text(element: etree._Element) -> str:
-    return re.sub(r"\s+", "", element.text_content())
+    return _WHITESPACE.sub("", element.text_content())
 
 
 def _text_outside(main: etree._Element) -> str:

@@ -19,7 +19,10 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _TIME_OF_DAY = r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间|晚|早)?"
 _RANGE_SEP = r"(?:至|到|—|－|–|-|~|～|和|及|、)"
+# Each pattern below opens with a lookahead on the characters its matches start with: it says nothing
+# new, but lets the scan skip every other position at once (several times faster on a whole text).
 _DATE = re.compile(
+    r"(?=[\d〇零一二三四五六七八九十])"
     rf"(?:(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM}(?:[、，,]{_NUM})*)[日号]"
     rf"{_TIME_OF_DAY}"
     rf"(?:(?P<sep>{_RANGE_SEP})(?:(?P<m2>{_NUM})月)?(?P<d2>{_NUM})[日号]?{_TIME_OF_DAY})?"
@@ -28,6 +31,7 @@ _DATE = re.compile(
 # Chinese-numeral bare days need two characters (十三日), so that 一日三餐 is not a date.
 _BARE_NUM = r"(?:\d{1,2}|[二三]?十[一二三四五六七八九]?)"
 _BARE_DAY = re.compile(
+    r"(?=[\d二三十])"
     rf"(?<![月\d年第初每])(?P<d>{_BARE_NUM}(?:[、，,]{_BARE_NUM})*)"
     rf"(?:[日号]{_TIME_OF_DAY})?(?:(?P<sep>{_RANGE_SEP})(?P<d2>{_BARE_NUM}))?[日号](?![电讯报])"
 )
@@ -37,10 +41,11 @@ _RELATIVE = {"日前": 0, "近日": 0, "今天": 0, "今日": 0, "今晨": 0, "�
              "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "昨午": -1, "昨晨": -1, "昨早": -1,
              "前天": -2, "前日": -2}
 _RELATIVE_RE = re.compile(
+    "(?=[" + "".join(sorted(set("上本这下周星礼当同") | {word[0] for word in _RELATIVE})) + "])(?:"
     r"(?<![每一两三四几])(?P<week>上|本|这|下)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])"
     r"|(?P<lastweek>上周|上星期)(?![一二三四五六日天])"
     r"|(?P<same>当天|当日|同日|同一天)"
-    r"|" + "|".join(_RELATIVE)
+    r"|" + "|".join(_RELATIVE) + ")"
 )
 VAGUE = ("日前", "近日")  # relative words that give only an approximate day
 _LIST_SEP = re.compile(r"[、，,]")

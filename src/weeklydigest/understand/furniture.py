@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Removed
 
@@ -73,6 +74,8 @@ _LABELLED = re.compile(
     rf"[【\[（(]?\s*{_LABEL}\s*[:：|｜]\s*{_VALUE}[】\]）)]?(?=\s*[【\[（(]?\s*{_LABEL}\s*[:：|｜]|$)"
 )
 _LABEL_HINT = re.compile(r"[:：|｜]|\d")
+_LABEL_SEPARATOR = re.compile("[:：|｜]")
+_CONTROLS = re.compile(r"[【】\[\]（）()]|打印|字体|字體|关闭|[大中小]")
 _PUBLICATION_LABEL = re.compile(r"发布|发表|发稿|更新|时间|日期")
 _PUBLISHED = re.compile(r"(?:发布|更新)(?:时间|日期)")
 # A label or an outlet's name right before a date and time: `转载2025-01-02 08:00`, `某某日报2025-01-02 08:00:00`.
@@ -122,7 +125,7 @@ _OLD_LINES = re.compile(
 )
 _TRACKING = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]\s*[0-9a-fA-F-]{8,}$")
 _PUNCT = re.compile(r"[\s\W_]+")
-_PUNCT_CHAR = re.compile(r"[\s\W_]")
+_WHITESPACE = re.compile(r"\s+")
 _WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # full-width letters and digits
 
 
@@ -137,7 +140,7 @@ class _Cuts:
     removed: list[Removed] = field(default_factory=list)
 
     def add(self, text: str, detail: str) -> None:
-        text = re.sub(r"\s+", " ", text).strip()
+        text = _WHITESPACE.sub(" ", text).strip()
         if text:
             self.removed.append(Removed(text=text[:200], reason=BOILERPLATE, detail=detail))
 
@@ -158,14 +161,15 @@ def line_furniture(line: str) -> str:
         return "image file name"
     sentence = bool(_SENTENCE_END.search(text))
     length = len(text)
-    if length <= 120 and _BREADCRUMB.search(text) and not sentence:
+    if length <= 120 and ("位置" in text or "首页" in text) and _BREADCRUMB.search(text) and not sentence:
         return "breadcrumb"
     if _chain(text) and not sentence:
         return "breadcrumb" if re.search(r">|»|›|＞|→", text) else "site navigation"
     metadata = _metadata(text)
     if metadata:
         return metadata
-    if length <= 80 and _DATE_WIDGET.search(text) and (not sentence or text.startswith("今天")):
+    if (length <= 80 and _widget_date_words(text) and _DATE_WIDGET.search(text)
+            and (not sentence or text.startswith("今天"))):
         return DATE_WIDGET
     if length <= 120 and not sentence and _EPAPER.search(text):
         return "epaper navigation"
@@ -176,6 +180,11 @@ def line_furniture(line: str) -> str:
     if length <= _WIDGET_LINE_MAX and not sentence and _widget_line(text):
         return "page controls"
     return ""
+
+
+def _widget_date_words(text: str) -> bool:
+    """Return whether the line has a word every date widget has (今, 星期 or 周, 农历, 年): a cheap test first."""
+    return "今" in text or "周" in text or "星期" in text or "农历" in text or "年" in text
 
 
 def _chain(text: str) -> bool:
@@ -204,10 +213,9 @@ def _metadata(text: str) -> str:
     """Return `publication line` or `source line` when label:value pairs (or a bare stamp) fill the line."""
     if len(text) > 160 or not _LABEL_HINT.search(text):
         return ""
-    pairs = list(_LABELLED.finditer(text))
-    rest = _LABELLED.sub("", text)
-    rest = re.sub(r"[【】\[\]（）()]|打印|字体|字體|关闭|[大中小]", "", rest).strip(" :：|｜-—·")
-    if pairs and not _CJK.search(rest) and not re.search(r"\w{4,}", rest):
+    # A label is followed by its separator: a line without one has no pairs (and is asked no more).
+    pairs = list(_LABELLED.finditer(text)) if _LABEL_SEPARATOR.search(text) else []
+    if pairs and not _CJK.search(rest := _rest(text, pairs)) and not re.search(r"\w{4,}", rest):
         timed = any(_PUBLICATION_LABEL.match(m.group(0).lstrip("【[（( ")) for m in pairs)
         if _HAS_DATE.search(text) or (timed and re.search(r"\d", text)) or _PUBLISHED.search(text):
             return PUBLICATION
@@ -215,6 +223,16 @@ def _metadata(text: str) -> str:
     if _BARE_STAMP.match(text) and not _SENTENCE_END.search(text):
         return PUBLICATION
     return ""
+
+
+def _rest(text: str, pairs: list[re.Match[str]]) -> str:
+    """Return the line without its label:value pairs and the controls printed beside them."""
+    parts, last = [], 0
+    for pair in pairs:
+        parts.append(text[last:pair.start()])
+        last = pair.end()
+    parts.append(text[last:])
+    return _CONTROLS.sub("", "".join(parts)).strip(" :：|｜-—·")
 
 
 def _caption(text: str) -> bool:
@@ -284,7 +302,7 @@ def strip_furniture(
         norm = norms[index]
         if not norm:
             continue
-        sentence = bool(_SENTENCE_END.search(seen) and re.search("[，,]", seen))  # a lead may hold the headline
+        sentence = bool(_SENTENCE_END.search(seen) and ("，" in seen or "," in seen))  # a lead may hold the headline
         if headline and (norm == headline or (not sentence and (
                 _repeats_title(norm, headline, head=head) or _headline_line(norm, headline, seen)))):
             cuts.add(line, "headline repeated")
@@ -364,14 +382,15 @@ def _truncated_lead(line: str, at: int, title: str) -> bool:
 
 
 def _offset_after(line: str, norm_prefix: str) -> int:
-    """Return the offset in `line` just after the characters forming `norm_prefix`."""
-    count, want = 0, len(norm_prefix)
-    for i, char in enumerate(line):
-        if not _PUNCT_CHAR.match(char):
-            count += 1
-            if count >= want:
-                return i + 1
-    return len(line)
+    """Return the offset in `line` just after the characters forming `norm_prefix` (its first one, if empty)."""
+    found = _counted(max(1, len(norm_prefix))).match(line)
+    return found.end() if found else len(line)
+
+
+@lru_cache(maxsize=256)
+def _counted(count: int) -> re.Pattern[str]:
+    """Return a pattern matching up to and including the `count`th character that is not punctuation or space."""
+    return re.compile(rf"(?:[\s\W_]*+[^\s\W_]){{{count}}}")
 
 
 def _strip_glued(line: str, seen: str, cuts: _Cuts) -> tuple[str, str]:

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import add
 
 import rjieba
 
@@ -58,17 +61,18 @@ class Verdict:
 
 def pairs(text: str) -> list[str]:
     """Return the character pairs of `text` that can carry its topic (no function characters, not punctuation)."""
-    found: list[str] = []
-    for run in _RUN.findall(text):
-        found += [run[i:i + 2] for i in range(len(run) - 1)]
-    return found
+    return list(_pairs_of_runs(text))
+
+
+def _pairs_of_runs(text: str) -> Iterator[str]:
+    return chain.from_iterable(map(add, run, run[1:]) for run in _RUN.findall(text))
 
 
 def report_pairs(texts: list[str]) -> Counter[str]:
     """Return how often each character pair occurs in the report (title and paragraphs)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(pairs(text))
+        counts.update(_pairs_of_runs(text))
     return counts
 
 

@@ -27,8 +27,9 @@ FLAG = "\ue000"  # a private-use mark for the place of an unrecovered garble; ne
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _TONED_RE = re.compile(f"[{TONED}{TONED.upper()}]")  # lower and capital
 _SYLLABLE = rf"[a-zü{TONED}]{{1,6}}[1-5]?"
-# An annotation after a character or word: 书(shū)记, 会议(huì yì), 书(shu1), 会(huì ).
-ANNOTATION = re.compile(rf"(?<=[\u3400-\u9fff])[（(]\s*{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,5}}\s*[)）]")
+# An annotation after a character or word: 书(shū)记, 会议(huì yì), 书(shu1), 会(huì ). The bracket comes first
+# in the pattern, the character before it is looked back at: the scan then skips to brackets.
+ANNOTATION = re.compile(rf"[（(](?<=[\u3400-\u9fff][（(])\s*{_SYLLABLE}(?:\s+{_SYLLABLE}){{0,5}}\s*[)）]")
 _TONE_MARKED = re.compile(rf"[{TONED}]|[a-zü][1-5]\b")
 # A lost character: `?` + a syllable + `)`, then perhaps a garbage byte pair and the next annotation.
 _GARBLE = re.compile(

@@ -44,7 +44,8 @@ class Cut:
 
 def seo_line(line: str) -> str:
     """Return why a whole line is an SEO header or promotion, or ""."""
-    found = {m.group(0).lower() for m in _SEO.finditer(line)} if _SEO_HINT.search(line) else set()
+    # In the line's order, so that a header is named by its first word on every run (a set's order varies).
+    found = dict.fromkeys(m.group(0).lower() for m in _SEO.finditer(line)) if _SEO_HINT.search(line) else {}
     if len(found) >= 3:
         return f"SEO promotion ({'、'.join(sorted(found)[:3])})"
     if found and not _SENTENCE_END.search(line) and len(line) <= 160:
@@ -229,6 +230,7 @@ def reworded(paragraph: str) -> list[tuple[int, int, str]]:
 
 # --- brand names pasted again and again ---------------------------------------------------------
 
+_LATIN_LETTER = re.compile("[A-Za-z]")
 _BRAND = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,12})([\u4e00-\u9fff]{0,6})")
 
 
@@ -244,6 +246,8 @@ def repeated_brands(paragraphs: list[str], *, known: frozenset[str]) -> list[lis
     """Return, per paragraph, a Latin brand with a made-up name (`AG超玩会`) pasted in two or more places."""
     names: dict[str, list[str]] = {}
     for paragraph in paragraphs:
+        if not _LATIN_LETTER.search(paragraph):
+            continue  # a cheap scan first: the brand pattern is tried at every character
         for match in _BRAND.finditer(paragraph):
             latin, after = match.groups()
             if latin.upper() not in known and after:

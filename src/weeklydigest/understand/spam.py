@@ -17,12 +17,16 @@ A small configurable blocklist adds words that are always spam.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
+from operator import itemgetter
 
+import ahocorasick
 import rjieba
 
 from ..config import DEFAULT_SPAM_WORDS
@@ -115,16 +119,20 @@ def find_spam(paragraphs: list[str], *, title: str, rules: SpamRules) -> list[li
                 seam = (paragraph[candidate.start - 1:candidate.start], paragraph[candidate.end:candidate.end + 1])
                 ends.setdefault(candidate.product, set()).add(seam)
     repeated = {word for word, seams in ends.items() if len(seams) >= 2 and _names_a_thing(word)}
-    for paragraph, candidates in zip(paragraphs, found, strict=True):
-        candidates += _repeated_products(paragraph, repeated, candidates)
+    if repeated:
+        products = _Products(repeated)
+        for paragraph, candidates in zip(paragraphs, found, strict=True):
+            candidates += _repeated_products(paragraph, products, candidates)
     # Words of the report: those used outside every candidate span, and the title's.
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for word in content_words(title):
-        counts[word] = counts.get(word, 0) + 2
+        counts[word] += 2
     for tokens, candidates in zip(tokenized, found, strict=True):
-        for word, start, end in tokens:
-            if _is_content(word) and not (candidates and any(c.start < end and start < c.end for c in candidates)):
-                counts[word] = counts.get(word, 0) + 1
+        if not candidates:
+            counts.update(filter(_is_content, map(itemgetter(0), tokens)))
+            continue
+        suspect = _Spans(candidates)
+        counts.update(word for word, start, end in tokens if _is_content(word) and not suspect.overlaps(start, end))
     # Headline fragments and made-up brands pasted all over a page need no further evidence.
     for cuts in (title_stuffing(paragraphs, title, tokens=tokenized), repeated_brands(paragraphs, known=ACRONYMS)):
         for candidates, paragraph_cuts in zip(found, cuts, strict=True):
@@ -160,7 +168,7 @@ def _merge(first: list[Spam], more: Iterable[Spam]) -> list[Spam]:
     return kept
 
 
-def _foreign(piece: str, counts: dict[str, int], rules: SpamRules) -> bool:
+def _foreign(piece: str, counts: Counter[str], rules: SpamRules) -> bool:
     """Return whether no word of `piece` is used by the report outside the suspect spans."""
     if _REGISTER_RE.search(piece) or (rules.context_pattern() and rules.context_pattern().search(piece)):
         return False
@@ -180,13 +188,21 @@ class _Candidate:
 
 def _heal(text: str, start: int, end: int, at: dict[int, tuple[str, int, int]]) -> bool:
     """Return whether taking out text[start:end] joins its two neighbours into a word it had broken."""
+    return _may_heal(text, start, end) and _orphans(start, end, at)
+
+
+def _may_heal(text: str, start: int, end: int) -> bool:
+    """Return whether the two neighbours of text[start:end] form a word (the segmentation is not asked yet)."""
     if start < 1 or end >= len(text):
         return False
     left, right = text[start - 1], text[end]
     if not (_is_cjk(left) and _is_cjk(right)) or left in FUNCTION_CHARS or right in FUNCTION_CHARS:
         return False
-    if not is_word(left + right):
-        return False
+    return is_word(left + right)
+
+
+def _orphans(start: int, end: int, at: dict[int, tuple[str, int, int]]) -> bool:
+    """Return whether the segmentation breaks both seams of [start, end) and its neighbours are no words' edges."""
     # Both seams must be broken: no longer dictionary word runs across them (a two-character one may be
     # the segmenter's guess at the broken text, like 特德 in 特德系车).
     for seam in (start, end):
@@ -225,7 +241,15 @@ def _inline_candidates(
 ) -> list[_Candidate]:
     """Return spans that may have been pasted inside words."""
     found: list[_Candidate] = []
-    at = _token_map(paragraph, tokens)
+    known: dict[int, tuple[str, int, int]] | None = None
+
+    def token_at() -> dict[int, tuple[str, int, int]]:
+        # Built only for a paragraph that needs it: most have no span to test.
+        nonlocal known
+        if known is None:
+            known = _token_map(paragraph, tokens)
+        return known
+
     # Latin brand tokens inside Chinese text, with the product words that follow them.
     for match in _LATIN.finditer(paragraph):
         start, end = match.span()
@@ -236,6 +260,7 @@ def _inline_candidates(
         after = paragraph[end] if end < len(paragraph) else ""
         if not (_is_cjk(before) and _is_cjk(after)):
             continue
+        at = token_at()
         product_end = end
         while product_end in at and at[product_end][1] == product_end:
             token = at[product_end]
@@ -254,22 +279,30 @@ def _inline_candidates(
                                     _last_word(paragraph, *span, at), strong=True))
     # Orphan characters that form a word again once the span between them is taken out. The span
     # ends with a dictionary word (the product) and the character after it starts no word of its own.
-    stops = [m.start() for m in _NOT_PASTEABLE.finditer(paragraph)]
-    for index, (word, word_start, end) in enumerate(tokens[:-1]):
-        if len(word) < 2 or end < 2 or not is_word(word):
+    for (word, word_start, end), (following, _, _) in pairwise(tokens):
+        if len(word) < 2 or end < 2:
             continue
         right = paragraph[end]
-        following = tokens[index + 1][0]
-        if not _is_cjk(right) or right in FUNCTION_CHARS or (len(following) >= 2 and is_word(following)):
+        if not "\u4e00" <= right <= "\u9fff" or right in FUNCTION_CHARS or (len(following) >= 2 and is_word(following)):
             continue
-        before = bisect_left(stops, end)
-        limit = max(1, end - MAX_SPAN, stops[before - 1] + 1 if before else 0)
-        options = [(start, end) for start in range(word_start, limit - 1, -1) if _heal(paragraph, start, end, at)]
+        if not is_word(word):
+            continue
+        # A span starts after the last punctuation or function character before `end`, at most MAX_SPAN back.
+        stop = -1
+        for mark in _NOT_PASTEABLE.finditer(paragraph, max(0, end - MAX_SPAN), end):
+            stop = mark.start()
+        limit = max(1, end - MAX_SPAN, stop + 1)
+        # `_may_heal` for each start from `word_start` back to `limit`: the right neighbour passed above.
+        before_starts = paragraph[limit - 1:word_start][::-1]
+        options = [(word_start - i, end) for i, left in enumerate(before_starts)
+                   if "\u4e00" <= left <= "\u9fff" and left not in FUNCTION_CHARS and is_word(left + right)
+                   and _orphans(word_start - i, end, token_at())]
         if options:
-            start, end = _best_heal(paragraph, options, at)
+            start, end = _best_heal(paragraph, options, token_at())
             found.append(_Candidate(start, end, f"pasted inside the word {paragraph[start - 1]}{right}", word))
     if block:
         for match in block.finditer(paragraph):
+            at = token_at()
             span = _widen_to_heal(paragraph, *match.span(), at) or match.span()
             found.append(_Candidate(*span, f"blocklisted word {match.group(0)}",
                                     _last_word(paragraph, *span, at), strong=True))
@@ -302,28 +335,79 @@ def _best_heal(
     def quality(span: tuple[int, int]) -> tuple[int, int]:
         start, end = span
         inside = sum(1 for seam in (start, end) if (t := at.get(seam - 1)) is not None and t[2] > seam)
-        healed = paragraph[start - 1] + paragraph[end]
-        elsewhere = paragraph.count(healed) > 0
+        elsewhere = paragraph[start - 1] + paragraph[end] in _pairs(paragraph)
         return inside + elsewhere, -(end - start)
 
     return max(options, key=quality)
 
 
-def _repeated_products(paragraph: str, products: set[str], taken: list[_Candidate]) -> list[_Candidate]:
+class _Spans:
+    """Candidate spans, asked whether any of them covers an offset or overlaps a range (in log time)."""
+
+    def __init__(self, spans: list[_Candidate]) -> None:
+        ordered = sorted((c.start, c.end) for c in spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach: list[int] = []  # the furthest end among the spans up to each one
+        for _, end in ordered:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Return whether a span starting before `end` ends after `start`."""
+        before = bisect_left(self._starts, end)
+        return before > 0 and self._reach[before - 1] > start
+
+    def covers(self, offset: int) -> bool:
+        """Return whether a span starting at or before `offset` ends after it."""
+        before = bisect_right(self._starts, offset)
+        return before > 0 and self._reach[before - 1] > offset
+
+
+class _Products:
+    """Product words, found all at once in a paragraph."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    def find(self, paragraph: str) -> dict[str, list[tuple[int, int]]]:
+        """Return each word's places in the paragraph, left to right, none overlapping the one before it."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for last, word in self._automaton.iter(paragraph):
+            places = found.setdefault(word, [])
+            start = last + 1 - len(word)
+            if not places or start >= places[-1][1]:
+                places.append((start, last + 1))
+        return found
+
+
+@lru_cache(maxsize=8)
+def _pairs(paragraph: str) -> frozenset[str]:
+    """Return the pairs of adjacent characters in the paragraph (asked for every candidate span of it)."""
+    return frozenset(map(str.__add__, paragraph, paragraph[1:]))
+
+
+def _repeated_products(paragraph: str, products: _Products, taken: list[_Candidate]) -> list[_Candidate]:
     """Return other places where a product word found pasted elsewhere was pasted too."""
     found = []
     at: dict[int, tuple[str, int, int]] | None = None
-    for word in products:
-        for match in re.finditer(re.escape(word), paragraph):
-            if any(c.start <= match.start() < c.end for c in taken):
+    places = products.find(paragraph)
+    if not places:
+        return found
+    suspect = _Spans(taken)
+    for word in products.words:
+        for span in places.get(word, ()):
+            if suspect.covers(span[0]):
                 continue
             at = at if at is not None else _token_map(paragraph)
-            healed = _widen_to_heal(paragraph, *match.span(), at)
+            healed = _widen_to_heal(paragraph, *span, at)
             if healed:
                 found.append(_Candidate(*healed, f"product word {word} pasted again", word))
                 continue
             # A clause made of nothing but the product phrase.
-            start, end = match.span()
+            start, end = span
             while start > 0 and _pasteable(paragraph[start - 1]):
                 start -= 1
             while end < len(paragraph) and _pasteable(paragraph[end]):
@@ -372,39 +456,88 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
     Only sentences that match a sibling sentence closely are compared, so an outlet's own extra
     sentences are never taken for insertions; a whole extra sentence counts only when it is also
     foreign to the report (no shared words, none of the vocabulary of reporting).
-    """
-    from difflib import SequenceMatcher
 
-    sibling_sentences = [m.group(0) for m in _SENTENCE.finditer(sibling.replace("\n", "。"))]
-    grams: dict[str, list[int]] = {}
-    for index, sentence in enumerate(sibling_sentences):
-        for i in range(len(sentence) - 3):
-            grams.setdefault(sentence[i:i + 4], []).append(index)
+    Linear in the texts: each distinct sentence is judged once (a sentence repeated is judged alike),
+    and a four-character gram found in more than `COMMON_GRAM` distinct sibling sentences casts no vote.
+    """
+    closest = _SiblingSentences(sibling)
+    counts = report_pairs([text])
+    judged: dict[str, list[tuple[int, int, str]]] = {}
     spans: list[Spam] = []
     offset = 0
-    counts = report_pairs([text])
     for paragraph in text.split("\n"):
         for match in _SENTENCE.finditer(paragraph):
             sentence = match.group(0)
-            votes: dict[int, int] = {}
-            for i in range(len(sentence) - 3):
-                for index in grams.get(sentence[i:i + 4], ()):
-                    votes[index] = votes.get(index, 0) + 1
-            if not votes or max(votes.values()) < 3:
-                if foreign(sentence, counts):
-                    start = offset + match.start()
-                    spans.append(Spam(start, start + len(sentence), "sentence missing from the sibling copy, "
-                                                                      "foreign to the report"))
-                continue
-            best = max(votes, key=lambda k: votes[k])
-            other = sibling_sentences[best]
-            matcher = SequenceMatcher(None, sentence, other, autojunk=False)
-            if matcher.ratio() < 0.75:
-                continue
-            for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
-                piece = sentence[i1:i2]
-                if tag == "delete" and 2 <= i2 - i1 <= 40 and _pasteable(piece):
-                    start = offset + match.start() + i1
-                    spans.append(Spam(start, start + (i2 - i1), "not in the sibling copy of this report"))
+            found = judged.get(sentence)
+            if found is None:
+                found = judged[sentence] = _missing_from_sibling(sentence, closest, counts)
+            start = offset + match.start()
+            spans += [Spam(start + i, start + j, why) for i, j, why in found]
         offset += len(paragraph) + 1
     return spans
+
+
+COMMON_GRAM = 64  # a gram in more distinct sibling sentences than this is a set phrase: it casts no vote
+ALIGN_PAIRS = 50  # pairs of equal characters per character that two sentences may have and still be aligned
+
+
+def _alignable(sentence: str, other: str) -> bool:
+    """Return whether aligning two sentences costs time linear in them (a step per pair of equal characters).
+
+    Report sentences have a few pairs per character; only a long run of a few characters repeated has more.
+    """
+    budget = ALIGN_PAIRS * (len(sentence) + len(other))
+    if len(sentence) * len(other) <= budget:
+        return True
+    mine, theirs = Counter(sentence), Counter(other)
+    return sum(n * theirs[c] for c, n in mine.items()) <= budget
+
+
+class _SiblingSentences:
+    """The distinct sentences of a sibling copy, indexed by their four-character grams."""
+
+    def __init__(self, sibling: str) -> None:
+        # Identical sentences get the same votes and the first of them wins a tie: one copy is enough.
+        self.sentences = list(dict.fromkeys(m.group(0) for m in _SENTENCE.finditer(sibling.replace("\n", "。"))))
+        # For each gram, the sentences holding it (in order) and how often each holds it.
+        grams: dict[str, dict[int, int]] = {}
+        for index, sentence in enumerate(self.sentences):
+            for gram in _grams(sentence):
+                holders = grams.setdefault(gram, {})
+                holders[index] = holders.get(index, 0) + 1
+        self.grams = {gram: holders for gram, holders in grams.items() if len(holders) <= COMMON_GRAM}
+
+    def closest(self, sentence: str) -> str | None:
+        """Return the sibling sentence sharing most grams with `sentence`, or None when none shares three."""
+        # A vote for each pair of equal grams, counted per distinct gram; sentences enter `votes` in the order
+        # their first shared gram comes, which decides a tie.
+        votes: dict[int, int] = {}
+        for gram, count in Counter(_grams(sentence)).items():
+            for index, held in self.grams.get(gram, {}).items():
+                votes[index] = votes.get(index, 0) + count * held
+        if not votes or max(votes.values()) < 3:
+            return None
+        return self.sentences[max(votes, key=lambda k: votes[k])]
+
+
+def _grams(sentence: str) -> list[str]:
+    return [sentence[i:i + 4] for i in range(len(sentence) - 3)]
+
+
+def _missing_from_sibling(
+    sentence: str, sibling: _SiblingSentences, counts: Counter[str],
+) -> list[tuple[int, int, str]]:
+    """Return (start, end, why) of the pieces of `sentence` its closest sibling sentence lacks."""
+    other = sibling.closest(sentence)
+    if other is None:
+        if foreign(sentence, counts):
+            return [(0, len(sentence), "sentence missing from the sibling copy, foreign to the report")]
+        return []
+    if not _alignable(sentence, other):
+        return []
+    matcher = SequenceMatcher(None, sentence, other, autojunk=False)
+    # Both quick ratios bound the ratio from above and cost far less.
+    if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75 or matcher.ratio() < 0.75:
+        return []
+    return [(i1, i2, "not in the sibling copy of this report") for tag, i1, i2, _j1, _j2 in matcher.get_opcodes()
+            if tag == "delete" and 2 <= i2 - i1 <= 40 and _pasteable(sentence[i1:i2])]
