@@ -155,3 +155,84 @@ def test_a_long_line_without_any_punctuation_is_text_and_does_not_break_the_read
     run_on = ("白沙镇茶园连片铺开山间云雾缭绕村道两旁新建的民宿错落有致"
               "游客沿着步道缓缓上山体验采茶制茶的乐趣直到傍晚才下山返程")
     assert clean(_doc(run_on)).paragraphs == [run_on]
+
+
+def test_a_bracketed_byline_closing_the_last_paragraph_is_furniture():
+    article = clean(_doc("\n\n".join([LEAD, BODY, LAST + "（记者 赵某某 通讯员 钱某某）"])))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert _removed(article)["（记者赵某某通讯员钱某某）"] == "byline"
+    quoted = "林志远说：“这件事要问问记者朋友们（记者站）的意见。”"
+    assert clean(_doc("\n\n".join([LEAD, quoted, LAST]))).paragraphs == [LEAD, quoted, LAST]
+
+
+def test_a_short_outlet_dateline_and_a_byline_before_the_date_are_furniture():
+    article = clean(_doc("\n\n".join(["某都讯 记者赵某某 " + LEAD, BODY, LAST])))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert _removed(article)["某都讯"] == DATELINE
+    news = "喜讯传来，白沙镇入选全省典型镇名单，村民们奔走相告。"
+    assert clean(_doc("\n\n".join([LEAD, news, LAST]))).paragraphs == [LEAD, news, LAST]
+
+
+def test_magazine_bylines_editor_lines_and_author_stamps_are_furniture():
+    page = "\n\n".join([
+        "作者 赵某某;钱某某 2025-03-13 10:07", LEAD, "◎《某某》杂志记者/孙某某  发自白沙", "◎本文责编/李某某",
+        BODY, "扫一扫,分享给好友或朋友圈", LAST,
+    ])
+    article = clean(_doc(page))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    removed = _removed(article)
+    assert removed["作者赵某某;钱某某 2025-03-13 10:07"] == PUBLICATION
+    assert removed["◎本文责编/李某某"] == "byline"
+
+
+def test_a_credit_of_the_paper_a_text_was_taken_from_is_furniture():
+    article = clean(_doc("\n\n".join([LEAD, BODY, LAST + "（摘自某某日报）"])))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    told = "林志远说，这些经验摘自村民的口述（见附件）。"
+    assert told in clean(_doc("\n\n".join([LEAD, told, LAST]))).paragraphs
+
+
+def test_a_speechs_occasion_speaker_and_salutation_are_kept_and_the_page_head_is_not():
+    occasion = "——2025年3月12日在白沙镇乡村振兴推进会上"
+    page = "\n".join(["首页 > 领导讲话", "在推进会上的讲话", occasion, "镇党委书记林志远", "同志们:", "",
+                      BODY, "", LAST])
+    article = clean(_doc(page, title="在推进会上的讲话"))
+    assert article.paragraphs == [occasion, "镇党委书记林志远", "同志们:", BODY, LAST]
+    plain = "\n".join(["首页 > 工作动态", "镇党委书记林志远", "", BODY, "", LAST])
+    assert clean(_doc(plain)).paragraphs == [BODY, LAST]
+
+
+def test_a_speechs_numbered_outline_before_its_first_sentence_is_kept():
+    outline = ["一、提高认识", "（一）发展的现实需要", "（二）乡村产业加快发展", "二、明确任务"]
+    page = "\n".join(["首页 > 领导讲话", "发表时间：2025/3/13 14:59", *outline, "", BODY, "", LAST])
+    article = clean(_doc(page))
+    assert article.paragraphs == [*outline, BODY, LAST]
+    assert "首页 > 领导讲话" in _removed(article)
+
+
+def test_the_lines_after_a_proofreader_credit_are_related_links():
+    links = ["2、某地新型芯片面世？这款产品算得快", "3、某球队为边锋报价超3000万欧，转会在即"]
+    page = "\n\n".join([LEAD, BODY, LAST, "某某网、某某号记者赵某某", "剪辑孙某某、李某某", "校对钱某某", *links])
+    article = clean(_doc(page))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert all(_removed(article)[link] == "related links" for link in links)
+    checked = "审核通过后，白沙镇将把茶叶加工厂纳入示范名单。"
+    assert clean(_doc("\n\n".join([LEAD, checked, LAST]))).paragraphs == [LEAD, checked, LAST]
+
+
+def test_a_long_headline_without_punctuation_does_not_start_the_report():
+    title = ("林志远到白沙镇调研乡村产业发展 强调要把特色产业做强做优 带动更多村民在家门口就业增收 "
+             "推动乡村全面振兴走在前列 以更高标准更严要求做好各项工作")
+    page = "\n".join(["新闻中心 分类>>", "【12345】" + title, "某某直播软件 返回列表", "", LEAD, "", BODY, "", LAST])
+    article = clean(_doc(page, title=title))
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    lead = "3月12日，市委书记林志远到白沙镇调研乡村产业发展，察看茶叶加工厂和村集体合作社，强调要把特色产业做强做优。"
+    assert clean(_doc("\n".join([lead, BODY, LAST]), title=lead)).paragraphs[0] == lead
+
+
+def test_a_leaders_photo_caption_left_standing_alone_is_furniture():
+    caption = "白沙镇党委书记林志远致辞。"
+    article = clean(_doc("\n\n".join([LEAD, caption, "林志远在致辞中表示，要把特色产业做强做优。", LAST])))
+    assert caption not in article.paragraphs and _removed(article)[caption] == "image caption"
+    said = "会上，镇党委书记林志远讲话。"
+    assert said in clean(_doc("\n\n".join([LEAD, said, LAST]))).paragraphs

@@ -143,3 +143,8 @@ def test_roster_problems_name_the_entry_and_what_was_expected(tmp_path):
 
 def test_missing_roster_file_is_an_empty_roster(tmp_path):
     assert load_roster(tmp_path / "none.yaml") == Roster()
+
+
+def test_a_candidate_post_in_a_chain_does_not_swallow_the_name():
+    assert ("陈少荣", "市委书记", "韶关") in _read("市委书记、市人大常委会主任候选人陈少荣出席会议")
+    assert ("陈少荣", "市委书记", "韶关") in _read("市委书记、市政协主席人选陈少荣出席会议")

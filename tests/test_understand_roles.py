@@ -9,7 +9,7 @@ import pytest
 
 from weeklydigest.model import Article
 from weeklydigest.understand.extract import extract
-from weeklydigest.understand.officials import find_officials
+from weeklydigest.understand.officials import find_officials, read_mentions
 from weeklydigest.understand.roster import Post, Roster
 
 PUBLISHED = datetime(2025, 11, 21, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -141,3 +141,38 @@ def test_a_title_chain_with_a_commas_does_not_take_a_former_governors_name_from_
                      Post("广东", "省长", "孟某某", start=date(2025, 10, 11))))
     article = _article("11月20日，省委副书记、省长，深圳市委书记孟某某出席会议。", roster=roster)
     assert _names(article) == ["孟某某"]
+
+
+def test_a_city_title_without_a_place_is_not_guangdongs_in_a_text_that_names_no_guangdong_place():
+    text = "3月2日，市委书记张某某到经开区调研，强调要抓好项目建设。"
+    article = _article(text, title="市委书记张某某调研经开区")
+    assert article.officials == () and article.city == ""
+    assert [(o.name, o.role) for o in article.mentioned] == [("张某某", "no Guangdong city")]
+    placed = _article("3月2日，湛江市委书记张某某到经开区调研。", title="湛江市委书记调研经开区")
+    assert _names(placed) == ["张某某"] and placed.city == "湛江"
+
+
+@pytest.mark.parametrize("text", [
+    "经中央批准，林某某担任湛江市委书记。",
+    "会议宣布，林某某同志任湛江市委书记。",
+    "省委决定，免去林某某同志的湛江市委书记职务。",
+])
+def test_a_post_someone_is_appointed_to_or_removed_from_is_not_an_activity(text):
+    found, nameless = read_mentions(text, home_city="湛江")
+    assert found == [] and [(o.title, o.role) for o in nameless] == [("市委书记", "appointed or removed")]
+    assert _article(text, title="人事任免").officials == ()
+    _, acting = read_mentions("湛江市委书记出席会议并讲话。", home_city="湛江")
+    assert [(o.title, o.role) for o in acting] == [("市委书记", "")]
+
+
+def test_cities_named_only_in_a_list_of_places_do_not_make_the_report_theirs():
+    text = ("7月25日，全国运动会组委会举行发布会，介绍筹办情况。比赛项目分布在广州、深圳、珠海、香港等十多个城市，"
+            "测试赛已完成过半。")
+    assert _article(text, title="全运会筹办情况发布会").city == ""
+    local = text + "深圳赛区的场馆改造已全部完成，深圳将承办开幕式。"
+    assert _article(local, title="全运会筹办情况发布会").city == "深圳"
+
+
+def test_a_list_of_one_citys_districts_still_makes_the_report_that_citys():
+    text = "3月2日，市委书记林某某到赤坎、霞山、麻章等区调研，强调要抓好项目建设。"
+    assert _article(text, title="市委书记调研项目建设").city == "湛江"

@@ -132,3 +132,13 @@ def test_dedupe_keeps_the_original_over_a_reworded_mirror():
     (kept,), merged = dedupe([mirror, original])
     assert merged == 1
     assert kept.id == original.id
+
+
+def test_a_header_of_long_unrelated_search_terms_is_spam_and_a_list_the_report_uses_is_not():
+    header = "某某精品专区一区二区在线,在线综合某某自拍专区,某某一区二区在线观看,某某五月激情在线"
+    article = clean(_doc("\n".join([header, LEAD, BODY, LAST])), spam=NO_BLOCKLIST)
+    assert article.paragraphs == [LEAD, BODY, LAST]
+    assert _spam(article) == [(header, "keyword-stuffed line unrelated to the text")]
+    topics = "特色产业做强做优,村集体合作社,茶叶加工厂,家门口就业增收"
+    kept = clean(_doc("\n\n".join([LEAD, topics, BODY, LAST])), spam=NO_BLOCKLIST)
+    assert topics in kept.paragraphs

@@ -67,3 +67,39 @@ def test_a_template_with_placeholders_has_no_event_date():
     article = _read("今天是2025年9月2日，我们在此召开推进会。办好盛会是赋予XX省和XX市的光荣使命。")
     assert article.event_date is None and article.undated is None
     assert article.warnings == ("template text (XX placeholders): no event date",)
+
+
+def test_a_report_that_calls_this_year_a_plans_first_year_is_of_that_year():
+    text = "今年是“十五五”开局之年。1月8日，市委书记林某某到高新区调研，强调要抓好开局。"
+    assert _read(text).event_date == date(2026, 1, 8)
+    assert _read("1月8日，市委书记林某某调研，谋划“十五五”时期发展。").event_date is None
+
+
+def test_a_congress_dates_a_report_only_in_the_half_year_after_it():
+    assert _read("12月2日，市委书记林某某调研，深入学习贯彻党的二十大精神。").event_date == date(2022, 12, 2)
+    # Cited for the whole term: 9月3日 could be any later year.
+    assert _read("9月3日，市委书记林某某调研，深入学习贯彻党的二十大精神。").event_date is None
+
+
+def test_a_report_on_the_eve_of_a_meeting_is_of_that_meeting_year_before_it():
+    text = "10月10日，在喜迎党的二十大胜利召开之际，市委书记林某某到社区走访。"
+    assert _read(text).event_date == date(2022, 10, 10)
+    later = "11月5日，在喜迎党的二十大胜利召开之际，市委书记林某某到社区走访。"
+    assert _read(later).event_date is None
+
+
+def test_a_plans_first_year_written_out_dates_a_report_but_not_one_that_looks_ahead_at_years_end():
+    text = "1月10日，市委书记林某某到镇里督导。2026年是“十五五”开局之年，要起好步。"
+    assert _read(text).event_date == date(2026, 1, 10)
+    ahead = "12月20日，市委书记林某某主持召开会议。2026年是“十五五”开局之年，要早谋划。"
+    assert _read(ahead).event_date is None
+    assert _read("1月10日，市委书记林某某督导。2027年是“十五五”开局之年。").event_date is None
+
+
+def test_a_template_with_blanks_where_names_were_taken_out_has_no_event_date():
+    text = "今天，我们在此召开推进会，深入贯彻落实_书记重要讲话精神。要破除_机制障碍，推动工作落地。"
+    article = _read(text, read_on=date(2025, 7, 24))
+    assert article.event_date is None
+    assert article.warnings == ("template text (XX placeholders): no event date",)
+    coded = "3月2日，市委书记林某某调研，察看file_name和data_v2两套系统，强调抓好数据安全。"
+    assert "template text (XX placeholders): no event date" not in _read(coded).warnings

@@ -11,11 +11,12 @@ from datetime import date, timedelta
 
 from ..model import DateSpan
 from .dates import VAGUE
-from .years import after, in_year, named_year, not_before
+from .years import CONGRESS_SPAN, after, in_year, is_congress, named_year, not_after, not_before, plan_year
 
 TEMPLATE = "template text (XX placeholders): no event date"
 YEAR_UNKNOWN = "year not established"  # the warning on an article whose event has no year from the page
-_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX|××|ＸＸ|xx)(?![A-Za-z])")
+# `XX市`, `XX同志`, or a blank left where a name or word was taken out (`贯彻落实_总书记…`).
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX|××|ＸＸ|xx)(?![A-Za-z])|(?<=[\u4e00-\u9fff）)])_+(?=[\u4e00-\u9fff])")
 _BACKGROUND_AFTER = re.compile(r"^[^，。；]{0,4}(?:以来|起|开始|之前|前夕|期间|至今|截至)")
 _FUTURE_BEFORE = re.compile(r"(?:将于|将在|定于|计划于|预计|将|截至|截止|自|从|于)$")
 _TIME_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|晚间|傍晚|早上|凌晨|夜间|晚|早)$")
@@ -28,7 +29,7 @@ _TURN = re.compile(r"(?:^|(?<=[。！？!?\n”」]))\s*([\u4e00-\u9fff]{1,8})[:
 
 
 def is_template(text: str) -> bool:
-    """Return whether `text` is a template with placeholders (`XX市`, `XX同志`), not a report."""
+    """Return whether `text` is a template with placeholders (`XX市`, `XX同志`, `_总书记`), not a report."""
     return len(_PLACEHOLDER.findall(text)) >= 2
 
 
@@ -80,19 +81,27 @@ def establish_year(span: DateSpan, text: str, *, latest: date) -> DateSpan | Non
     """Return the event span with its year established from the page, or None when it cannot be.
 
     A span read against a publication date of known year already has it. Otherwise: a year the
-    event's own name carries in its sentence, else the first such day after the latest meeting
-    the text cites as past (`学习贯彻…全会精神`). Never the year of the day of reading.
+    event's own name carries in its sentence, the year the text calls this year of a five-year
+    plan, else the first such day after the latest meeting the text cites as past
+    (`学习贯彻…全会精神`; a congress only within its half year), else the year of a meeting the
+    report is made on the eve of. Never the year of the day of reading.
     """
     if span.year_known:
         return span
     sentence = _sentence_at(text, span.offset)
-    year = named_year(sentence, latest=latest.year)
-    if year:
+    year = named_year(sentence, latest=latest.year) or plan_year(text, month=span.start.month)
+    if year and year <= latest.year:
         return in_year(span, year)
     bound = not_before(text)
     if bound:
         moved = after(span, bound[0])
-        if moved and moved.start <= latest:
+        near = not is_congress(bound[1]) or (moved is not None and (moved.start - bound[0]).days <= CONGRESS_SPAN)
+        if moved and near and moved.start <= latest:
+            return moved
+    eve = not_after(text)
+    if eve:
+        moved = in_year(span, eve[0].year)
+        if moved and moved.start <= eve[0] and moved.start <= latest:
             return moved
     return None
 

@@ -17,7 +17,7 @@ from .event import TEMPLATE, YEAR_UNKNOWN, choose_event, establish_year, is_temp
 from .officials import ACTOR_TITLES, complete_from_roster, find_officials, read_mentions
 from .places import find_cities, load_gazetteer
 from .publication import URL, Publication, find_publication
-from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED
+from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED, UNPLACED
 from .roster import Roster
 
 __all__ = ["extract", "find_cities", "find_dates", "find_officials", "load_gazetteer", "split_sentences"]
@@ -48,6 +48,8 @@ def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
 _OUTLET_CITY = re.compile("|".join(CITIES))
 _OUTLETS = {"西江日报": "肇庆", "珠江时报": "佛山"}  # city papers whose name does not say the city
 _PROVINCE_NAMED = re.compile(r"(?<!视察)广东")
+# A list of several cities' places (`广州、深圳、香港、澳门等19个城市`): where something happens, not the report's city.
+_PLACE_LIST = re.compile(r"(?:[\u4e00-\u9fff]{2,4}、){2,}[\u4e00-\u9fff]{2,4}等")
 # A round-up of several cities: "中山：…。湛江：…" (a city's name opening a sentence, then a colon).
 _ROUNDUP = re.compile(r"(?:^|(?<=[。！？!?\n”]))\s*(" + "|".join(CITIES) + r")(?:市)?[:：]", re.M)
 _ROUNDUP_LEAD = re.compile(r"各地|多地|各市|多个城市")  # a lead about many places, then city-headed parts
@@ -61,7 +63,8 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     """Return the city the article is about: its outlet's, its title's, else the most named.
 
     A report that names 广东 more often than any city is the province's; a round-up of several
-    cities (`中山：…湛江：…`, or a lead about 各地 and a city-headed part) is no one city's.
+    cities (`中山：…湛江：…`, or a lead about 各地 and a city-headed part) is no one city's, and
+    cities named only in a list of places (`广州、深圳、香港等城市`) do not make it theirs.
     """
     outlet = _OUTLET_CITY.search(article.outlet)
     if outlet:
@@ -74,6 +77,8 @@ def home_city(article: Article, counts: Counter[str]) -> str:
     headed = {m.group(1) for m in _ROUNDUP.finditer(article.text)}
     if len(headed) >= 2 or (headed and _ROUNDUP_LEAD.search(article.text.split("\n", 1)[0])):
         return ""
+    if len(counts) >= 2 and _PLACE_LIST.search(article.text):
+        counts = find_cities(_PLACE_LIST.sub(_one_citys_list, article.title + "\n" + article.text))
     top = counts.most_common(1)[0] if counts else ("", 0)
     named = len(_PROVINCE_NAMED.findall(article.text))
     if named >= PROVINCE_MENTIONS and named > top[1]:
@@ -97,7 +102,8 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
     dates = find_dates(article.text, published=anchor.day if anchor else None, fallback=fallback,
                        year_known=anchor.year_known if anchor else True)
     head = article.title + "\n"
-    found, nameless = read_mentions(head + article.text, home_city=home, roster=roster)
+    found, nameless = read_mentions(head + article.text, home_city=home, roster=roster,
+                                    in_guangdong=bool(home or counts) or "广东" in head + article.text)
     found = [replace(o, offset=max(-1, o.offset - len(head))) for o in found]
     nameless = [replace(o, offset=max(-1, o.offset - len(head))) for o in nameless]
     warnings: list[str] = []
@@ -136,6 +142,11 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
     )
 
 
+def _one_citys_list(match: re.Match[str]) -> str:
+    """Return a list of places as it stands when it is one city's places, else nothing (several cities' list)."""
+    return match.group(0) if len(find_cities(match.group(0))) < 2 else ""
+
+
 def _item_city(officials: list[Official], text: str, home: str) -> str:
     """Return the item's city: the first acting leader's, else the home city.
 
@@ -143,7 +154,7 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
     meeting is the chair's (a city's meeting the provincial secretary attends is the city's). A
     city's delegation that another city's secretary receives (`会见`) is the host's visit. A
     leader who only accompanies another does not make the event theirs; a report whose only
-    leaders are of another province has no Guangdong city.
+    leaders are of another province (or of no Guangdong city) has no Guangdong city.
     """
     leaders = [o for o in officials if o.title in ACTOR_TITLES and o.city]
     actors = [o for o in leaders if o.role == ACTS]
@@ -162,7 +173,7 @@ def _item_city(officials: list[Official], text: str, home: str) -> str:
         return first.city
     if any(o.role == ACCOMPANIES for o in leaders):
         return next(o.city for o in leaders if o.role == ACCOMPANIES)
-    if any(o.role == OTHER_PROVINCE and o.name for o in officials):
+    if any(o.role in (OTHER_PROVINCE, UNPLACED) and o.name for o in officials):
         return ""
     return home
 

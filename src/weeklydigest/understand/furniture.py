@@ -45,7 +45,7 @@ _HAS_DATE = re.compile(_DATE)
 _WIDGET = re.compile(
     r"打印|字体|字號|字号|字體|背景颜色|背景色|关闭窗口|关闭本页|【关闭】|默认\s*超大|放大|缩小|大\s*中\s*小|\[大\]"
     r"|无障碍|长者|关爱版|适老|读屏|语音播报|繁体|简体|繁體|简|English|搜索|登录|注册|设为首页|加入收藏|收藏本[页站]"
-    r"|网站地图|网站导航|网站支持|IPv6|客户端|APP|扫一扫|扫码|二维码|分享到|分享至|微信|微博|QQ空间|公众号|抖音"
+    r"|网站地图|网站导航|网站支持|IPv6|客户端|APP|扫一扫|扫码|二维码|分享到|分享至|分享给|朋友圈|微信|微博|QQ空间|公众号|抖音"
     r"|上一篇|下一篇|上一条|下一条|返回顶部|返回首页|返回列表|点击进入|阅读原文|点赞|在看|浏览次数|浏览量|阅读量|点击数|访问量"
     r"|热搜|热点|热门|推荐阅读|相关阅读|相关新闻|相关链接|相关文章|延伸阅读|更多|专题|栏目|频道|首页|主页|导航|扩展\s*收缩",
     re.I,
@@ -54,7 +54,7 @@ _WIDGET_LINE_MAX = 60  # characters: widget lines are short; a sentence that nam
 _SEPARATOR = re.compile(r"\s*(?:>{1,2}|»|›|→|＞{1,2}|\|{1,2}|｜|\s-\s|·|•|/)\s*")
 _SEPARATOR_HINT = re.compile(r"[>»›→＞|｜·•/]|\s-\s")
 _BREADCRUMB = re.compile(r"(?:您|你)?(?:当前|现在|所在)的?(?:位置|位置是)|首页\s*(?:>|»|›|＞|→)")
-_BULLET = re.compile(r"^[•·●○◆◇■□▪▶►~\-—–_=*\s]+")
+_BULLET = re.compile(r"^[•·●○◎◆◇■□▪▶►~\-—–_=*\s]+")
 # A line of today's date (a widget of the page, not the publication date).
 _DATE_WIDGET = re.compile(
     rf"(?:今天是|今日|今天)\s*[:：]?\s*{_DATE}|{_DATE}\s*(?:星期|周)[一二三四五六日天]|农历|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年"
@@ -84,6 +84,7 @@ _BARE_STAMP = re.compile(rf"^[^\s。，,]{{0,12}}?\s*{_DATE}\s*{_TIME}?(?:\s*[A-
 _OUTLET = r"[\u4e00-\u9fffA-Za-z0-9·+＋&\s]{0,24}?(?:报|网|台|社|端|号|刊|新闻|融媒|客户端|传媒|\+|＋)"
 _DATELINE = re.compile(
     rf"\s*[【\[]?(?:本报|本网|本台|本刊|{_OUTLET}(?:[\u4e00-\u9fff]{{2,4}})?\s*(?:{_DATE})?)\s*(?:讯|电)[】\]]?"
+    r"|\s*[\u4e00-\u9fff]{2,4}讯(?=\s+|记者|通讯员)"  # a short outlet name: `某都讯 记者…`
 )
 _BYLINE_ROLE = (r"(?:首席记者|融媒记者|特约记者|见习记者|实习记者|记者|通讯员|实习生|特约通讯员|编辑|报道员|摄影|撰文"
                 r"|文/图|文图)")
@@ -91,12 +92,21 @@ _ROLE_HINT = re.compile(r"记者|通讯员|实习生|编辑|报道员|摄影|撰
 _BYLINE_BRACKET = re.compile(rf"\s*[（(][^（）()]{{0,24}}?{_BYLINE_ROLE}[^（）()]{{0,60}}[)）]")
 _NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,4}"
 _BYLINE_REPORTS = re.compile(rf"\s*[\u4e00-\u9fff]{{0,16}}?{_BYLINE_ROLE}\s*{_NAMES}\s*报道\s*[:：]?")
+_BYLINE_DATED = re.compile(rf"\s*{_BYLINE_ROLE}\s*{_NAMES}\s*(?={_DATE})")  # `记者 XX 3月2日，…`
 _SOURCE_TAIL = re.compile(
-    r"[（(【\[]\s*(?:来源|稿源|信息来源|文章来源|编辑|责任编辑|责编)\s*[:：][^（）()【】\[\]]{1,40}[)）】\]]\s*$"
+    r"[（(【\[]\s*(?:(?:来源|稿源|信息来源|文章来源|编辑|责任编辑|责编)\s*[:：]|取材自|摘编自|摘自|转载自|转自|选自)"
+    r"[^（）()【】\[\]]{1,40}[)）】\]]\s*$"
 )
+# A byline in brackets closing a paragraph: `…圆满举办。（记者 XX）`.
+_BYLINE_TAIL = re.compile(rf"(?<=[。！？”])\s*[（(][^（）()]{{0,16}}?{_BYLINE_ROLE}[^（）()。！？]{{0,40}}[)）]\s*$")
 _BYLINE_LINE = re.compile(
-    rf"^[（(]?\s*(?:[\u4e00-\u9fff&＆·+]{{0,16}}?{_BYLINE_ROLE}|执笔|统筹|策划|监制|出品|海报|设计|视频|制图)\s*[|｜:：/]?\s*"
-    r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,/|｜]+[\u4e00-\u9fff·]{2,4}){0,6}\s*[)）]?$"
+    rf"^[◎●■]?[（(]?\s*(?:[\u4e00-\u9fff&＆·+《》、]{{0,16}}?{_BYLINE_ROLE}|(?:本文)?责编|执笔|统筹|策划|监制|出品|海报|设计"
+    r"|视频|制图|剪辑)\s*[|｜:：/]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,;；/|｜]+[\u4e00-\u9fff·]{2,4}){0,6}"
+    r"(?:\s*发自[\u4e00-\u9fff]{2,6})?\s*[)）]?$"
+)
+# An author line with its time stamp and no label colon: `作者 XX;XX 2025-06-13 10:07`.
+_AUTHOR_STAMP = re.compile(
+    rf"^(?:作者|记者|文|撰文|来源)\s*[\u4e00-\u9fff·]{{2,4}}(?:\s*[;；、，,]\s*[\u4e00-\u9fff·]{{2,4}}){{0,4}}\s+{_DATE}\s*{_TIME}?$"
 )
 # Photo credits and captions.
 _CREDIT = re.compile(
@@ -106,11 +116,24 @@ _CREDIT = re.compile(
 )
 _CAPTION_START = re.compile(r"^(?:图为|图[:：]|图片[:：]|▲|△|↑|[（(]图|上图|下图|左图|右图)")
 _CAPTION_MAX = 160
+# A photo's caption left standing alone: a leader and what they do, no clause or date (`市委书记林某某致辞。`).
+_SPEAKER_CAPTION = re.compile(
+    r"^[\u4e00-\u9fff·、]{0,12}(?:书记|市长|省长|主任|主席|部长)[\u4e00-\u9fff·]{2,4}(?:同志)?"
+    r"(?:致辞|讲话|发言|作报告|作动员讲话|主持会议)。?$"
+)
+# The occasion line under a speech's or report's title: `——2025年1月5日在市委全会上的讲话`.
+_OCCASION = re.compile(rf"^\s*[—–]{{1,2}}\s*(?:{_DATE}\s*)?在[\u4e00-\u9fff“”《》\d]{{2,}}")
+_OCCASION_REACH = 4  # lines: the occasion, the speaker, the salutation, before the first sentence
+# A numbered heading of the text's outline (`一、…`, `（二）…`): the document's, never the page's.
+_OUTLINE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])\s*[\u4e00-\u9fff“_]"
+)
 _SUMMARY_LABEL = re.compile(r"\s*[【\[]?(?:摘要|导读|核心提示|内容提要|提要|简介)[】\]]?\s*[:：]?\s*")
 # Lines after which the report has ended (an editor line, an end mark, a link to the original).
 _END_MARK = re.compile(
     r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对|终审|原文链接|原标题|新闻结尾|（完）|\(完\)|完)\s*[:：】\]）)]|"
     r"^[（(]完[)）]$|^新闻结尾|^原文链接"
+    r"|^(?:责任编辑|责编|校对|审校|终审)\s*[\u4e00-\u9fff·]{2,3}(?:[\s、，,]+[\u4e00-\u9fff·]{2,3}){0,2}$"  # `校对 XX`
 )
 # Furniture glued after the last sentence of a paragraph.
 _TRAILER = re.compile(
@@ -220,7 +243,7 @@ def _metadata(text: str) -> str:
         if _HAS_DATE.search(text) or (timed and re.search(r"\d", text)) or _PUBLISHED.search(text):
             return PUBLICATION
         return "source line"
-    if _BARE_STAMP.match(text) and not _SENTENCE_END.search(text):
+    if (_BARE_STAMP.match(text) and not _SENTENCE_END.search(text)) or _AUTHOR_STAMP.match(text):
         return PUBLICATION
     return ""
 
@@ -238,7 +261,7 @@ def _rest(text: str, pairs: list[re.Match[str]]) -> str:
 def _caption(text: str) -> bool:
     if len(text) > _CAPTION_MAX:
         return False
-    if _CAPTION_START.match(text):
+    if _CAPTION_START.match(text) or (len(text) <= 32 and _SPEAKER_CAPTION.match(text)):
         return True
     credit = _credit_at_end(text)
     if credit is None:
@@ -289,10 +312,13 @@ def strip_furniture(
     headline = title_norm if not lead_title else ""
     norms = [_norm(p) for p in probes]
     body = [i for i, p in enumerate(probes) if not kinds[i] and is_sentence(p)
-            and not (headline and headline[:4] in norms[i] and _headline_line(norms[i], headline, p))]
+            and not (headline and headline[:4] in norms[i] and _headline_line(norms[i], headline, p))
+            and not (lead_title and not _SENTENCE_END.search(p) and _repeats_title(norms[i], title_norm, head=False))]
     # The page's head ends at the report's first sentence, its foot starts after the last line that reads as one.
     tail = [i for i, p in enumerate(probes) if not kinds[i] and _sentence_like(p)]
     first, last = (body[0], max(tail + body)) if body else (0, len(lines))  # no sentence at all: no head, no foot
+    # A speech starts at its occasion line: it, the speaker and the salutation are the text's.
+    first = next((i for i in range(max(0, first - _OCCASION_REACH), first) if _OCCASION.match(probes[i])), first)
     kept: list[str] = []
     kept_norms: list[str] = []
     seen_norms: set[str] = set()
@@ -323,7 +349,7 @@ def strip_furniture(
         if ended and len(seen) <= 80:
             cuts.add(line, "related links")
             continue
-        if (head or foot) and not _sentence_like(seen) and len(seen) <= 80:
+        if (head or foot) and not _sentence_like(seen) and len(seen) <= 80 and not _OUTLINE.match(seen):
             cuts.add(line, "page head" if head else "page foot")
             continue
         glued = _strip_glued(line, seen, cuts)
@@ -404,7 +430,7 @@ def _strip_glued(line: str, seen: str, cuts: _Cuts) -> tuple[str, str]:
     if dateline and _dateline_ok(seen, dateline):
         cuts.add(line[start:dateline.end()], DATELINE)
         start = dateline.end()
-    for pattern, detail in ((_BYLINE_BRACKET, "byline"), (_BYLINE_REPORTS, "byline")):
+    for pattern, detail in ((_BYLINE_BRACKET, "byline"), (_BYLINE_REPORTS, "byline"), (_BYLINE_DATED, "byline")):
         if not _ROLE_HINT.search(seen, start, start + 48):
             break
         match = pattern.match(seen, start)
@@ -421,6 +447,10 @@ def _strip_glued(line: str, seen: str, cuts: _Cuts) -> tuple[str, str]:
     if tail:
         cuts.add(line[tail.start():], "source line")
         end = tail.start()
+    byline = _BYLINE_TAIL.search(seen, start, end) if seen[:end].rstrip().endswith((")", "）")) else None
+    if byline:
+        cuts.add(line[byline.start():end], "byline")
+        end = byline.start()
     trailer = _TRAILER.search(seen, start, end)
     if trailer:
         cuts.add(line[trailer.start():end], "page furniture after the text")

@@ -14,7 +14,7 @@ from datetime import date
 
 from ..model import CITIES, PROVINCE, Official
 from .places import load_gazetteer
-from .roles import ACCOMPANIES, ACTS, COUNTY, OTHER_PROVINCE, role_of
+from .roles import ACCOMPANIES, ACTS, COUNTY, OTHER_PROVINCE, UNPLACED, role_of
 from .roster import Roster
 from .spam import is_word
 
@@ -45,7 +45,8 @@ _ACTION = re.compile(
 _TITLE = re.compile(r"省委书记|(?<!副)省长(?!助理)|市委副书记|市委书记|(?<!副)市长(?!助理)")
 # Further posts held by the same person, listed after the title: "市委书记、市人大常委会主任何国森".
 _POST_END = re.compile(
-    r"主任|团长|组长|书记|市长|省长|指挥长|总指挥|主席|委员|政委|会长|河长|林长|湖长|局长|校长|司令员|召集人|社长|部长"
+    r"(?:主任|团长|组长|书记|市长|省长|指挥长|总指挥|主席|委员|政委|会长|河长|林长|湖长|局长|校长|司令员|召集人|社长|部长)"
+    r"(?:候选人|人选)?"
 )
 _CHAIN_SEP = "、，,"
 _PLURAL = re.compile(r"各|以上|地级|全省|有关|部分|多位|们")
@@ -69,9 +70,17 @@ def find_officials(
 
 def read_mentions(
     text: str, *, home_city: str, roster: Roster | None = None, day: date | None = None,
+    in_guangdong: bool | None = None,
 ) -> tuple[list[Official], list[Official]]:
-    """Return the named officials (one per name) and the titles without a name, each with its role."""
+    """Return the named officials (one per name) and the titles without a name, each with its role.
+
+    A title whose place the text does not write (`市委书记蔡奇`) belongs to a Guangdong city only in
+    a text about one (`in_guangdong`: a home city, a city or 广东 named); elsewhere it is another
+    place's post (role UNPLACED), whatever the roster says of the name.
+    """
     names = roster.names() if roster else frozenset()
+    if in_guangdong is None:
+        in_guangdong = bool(home_city) or "广东" in text or bool(load_gazetteer().count(text))
     mentions: list[Official] = []
     nameless: list[Official] = []
     last_place: tuple[int, str] = (-1, "")
@@ -86,7 +95,9 @@ def read_mentions(
             last_place = (match.end(), place)
         name, name_end = _name_after(text, match.end(), names)
         role = kind if kind != ACTS else role_of(text, start=place_start, end=name_end or match.end())
-        if title.startswith("省"):
+        if kind == ACTS and not place and not in_guangdong:
+            city, role = "", UNPLACED if role == ACTS else role
+        elif title.startswith("省"):
             city = PROVINCE if kind == ACTS else ""
         elif kind != ACTS:
             city = ""

@@ -3,8 +3,9 @@
 A leader acts unless the clause says otherwise: their instructions are relayed
 (`贯彻落实省委书记黄坤明…指示要求`), their words quoted (`正如…所说`), they delegated the task
 (`受市委书记…委托`), they held the post before (`原…市委书记`, `曾任…`), or they accompany another
-leader (`…陪同`; they take part, but the event is not theirs). Each check reads a window of at most
-a clause around the name, so the whole is linear in the text.
+leader (`…陪同`; they take part, but the event is not theirs); a post someone is appointed to or
+removed from (`担任…市委书记`, `免去…市委书记职务`) is personnel news, not an activity. Each check
+reads a window of at most a clause around the name, so the whole is linear in the text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import re
 
 ACTS, ACCOMPANIES, RELAYED, QUOTED, DELEGATED, FORMER = "", "accompanies", "relayed", "quoted", "delegated", "former"
-OTHER_PROVINCE, COUNTY = "other province", "county"
+OTHER_PROVINCE, COUNTY, APPOINTED = "other province", "county", "appointed or removed"
+UNPLACED = "no Guangdong city"  # a city's title in a text that names no place of Guangdong
 
 _CLAUSE_START = re.compile(r"[，。；！？：:,;!?\n][^，。；！？：:,;!?\n]*$")
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -25,6 +27,10 @@ _QUOTE_AFTER = re.compile(
 )
 _DELEGATE_AFTER = re.compile(r"^(?:同志)?(?:的)?委托")
 _FORMER_BEFORE = re.compile(r"(?:^|[，、。；\s的])(?:原|前任|前)(?:中共)?$|曾任|曾担任|历任|先后任|时任|卸任")
+_POST_CHANGE_BEFORE = re.compile(
+    r"担任|出任|任命|接任|升任|调任|转任|拟任|免去|不再担任|当选为?|提名为?|(?:同志|^|[，、。；\s])任$"
+)
+_POST_CHANGE_AFTER = re.compile(r"^(?:同志)?的?(?:职务|一职)")
 _ACCOMPANY_AFTER = re.compile(r"^[^，。；]{0,8}?陪同")
 _ACCOMPANY_UNDER = re.compile(r"[^。；]{0,40}?陪同下")
 
@@ -40,6 +46,8 @@ def role_of(text: str, *, start: int, end: int) -> str:
         return DELEGATED  # 受…委托, or …委托 another
     if _FORMER_BEFORE.search(before):
         return FORMER
+    if _POST_CHANGE_BEFORE.search(before) or _POST_CHANGE_AFTER.match(after):
+        return APPOINTED
     if _RELAY_VERB.search(before) and _RELAY_NOUN.search(after):
         return RELAYED
     quoted = _QUOTE_AFTER.match(after)

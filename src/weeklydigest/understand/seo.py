@@ -63,7 +63,7 @@ def stuffed_line(line: str, rest: Callable[[], str]) -> str:
         word, count = Counter(words).most_common(1)[0]
         if count >= 3 and count * len(word) >= 0.25 * len(_CJK.findall(line)):
             return f"keyword-stuffed line ({word} {count} times)"
-    if len(terms) >= 4 and all(len(t) <= 10 for t in terms):
+    if len(terms) >= 4 and all(len(t) <= 16 for t in terms):
         others = rest()
         shared = sum(1 for t in terms if len(t) >= 2 and t in others)
         if shared <= len(terms) // 4:

@@ -3,8 +3,12 @@
 A report that studies the spirit of a congress or plenum (`学习贯彻党的二十届四中全会精神`) or
 carries out its plans (`按照省第十三次党代会部署`) was written after that meeting, in the months
 that follow it: its month and day are read as the first such day after the latest meeting it
-names. A report whose event carries its year (`2025年茂名荔枝嘉年华`) is of that year. Nothing else
-(a year in a figure, a plan's target year, a bare 全国两会) dates it. Linear in the text.
+names. A congress's spirit is cited for its whole five-year term, so it dates a report only to
+the half year after it closed. A report made on the eve of a meeting (`喜迎党的二十大召开之际`)
+is of that meeting's year, before it. A report whose event carries its year
+(`2025年茂名荔枝嘉年华`) is of that year, and one that calls this year a plan's first or last
+(`今年是“十五五”开局之年`, `2026年是…`) is of that year. Nothing else (a year in a figure, a plan's target
+year, a bare 全国两会) dates it. Linear in the text.
 """
 
 from __future__ import annotations
@@ -34,6 +38,17 @@ _MEETING = re.compile(
     r"|(?P<province>(?:广东)?省第(?P<prov>十三)次(?:党代会|党代表大会))"
     r"|(?P<games>(?:第十五届全国运动会|十五运会|全运会)开幕式)"
 )
+CONGRESS_SPAN = 183  # days after a congress in which citing its spirit dates a report
+# The five-year plans' first and last years, for `今年是“十五五”开局之年`.
+_PLAN_YEARS = {"十四五": (2021, 2025), "十五五": (2026, 2030)}
+_PLAN_YEAR = re.compile(
+    r"(?:今年|(?<!\d)(?P<year>20\d{2})年)[^。；！？\n]{0,24}?[“\"]?(?P<plan>十四五|十五五)[”\"]?(?:规划)?的?"
+    r"(?P<end>开局|收官)之年"
+)
+# A meeting about to open: the report is of its year, before it.
+_EVE_AFTER = re.compile(r"(?:胜利)?(?:召开|开幕)(?:之际|前夕)|即将(?:胜利)?(?:召开|开幕)")
+_EVE_BEFORE = re.compile(r"即将(?:胜利)?(?:召开|开幕)的$")
+_CONGRESS_NAME = re.compile(r"(?:十九|二十)大|党代会|党代表大会")
 # The meeting is cited as past: its spirit, plans or requirements are carried out.
 _CITED = re.compile(r"[^，。；！？\n]{0,40}?(?:精神|部署|要求|决策|重要讲话|重要指示)")
 _UPCOMING = re.compile(r"(?:迎接|即将|将于|筹备|召开前|前夕)[^，。；！？\n]{0,12}$")
@@ -54,6 +69,39 @@ def not_before(text: str) -> tuple[date, str] | None:
         if closed and (latest is None or closed > latest[0]):
             latest = (closed, match.group(0))
     return latest
+
+
+def is_congress(name: str) -> bool:
+    """Return whether a meeting `not_before` names is a congress (cited for its five-year term)."""
+    return bool(_CONGRESS_NAME.search(name))
+
+
+def not_after(text: str) -> tuple[date, str] | None:
+    """Return the close of the earliest meeting the report is made on the eve of, with its name, or None."""
+    earliest: tuple[date, str] | None = None
+    for match in _MEETING.finditer(text):
+        eve = _EVE_AFTER.match(text, match.end(), min(len(text), match.end() + 12)) or _EVE_BEFORE.search(
+            text, max(0, match.start() - 8), match.start())
+        closed = _closed(match) if eve else None
+        if closed and (earliest is None or closed < earliest[0]):
+            earliest = (closed, match.group(0))
+    return earliest
+
+
+def plan_year(text: str, *, month: int) -> int | None:
+    """Return the year the text calls this year as a five-year plan's first or last (`今年是“十五五”开局之年`).
+
+    A year written out (`2026年是…开局之年`) counts only for an event before October: at a year's end
+    a report looks ahead to the next year's plan.
+    """
+    match = _PLAN_YEAR.search(text)
+    if not match:
+        return None
+    first, last = _PLAN_YEARS[match["plan"]]
+    year = first if match["end"] == "开局" else last
+    if match["year"] is not None and (int(match["year"]) != year or month >= 10):
+        return None
+    return year
 
 
 def _closed(match: re.Match[str]) -> date | None:
