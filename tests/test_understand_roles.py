@@ -152,6 +152,17 @@ def test_a_city_title_without_a_place_is_not_guangdongs_in_a_text_that_names_no_
     assert _names(placed) == ["张某某"] and placed.city == "湛江"
 
 
+def test_a_placeless_city_title_is_the_rosters_city_when_the_roster_gives_that_name_that_post():
+    text = "3月2日，市委书记、市人大常委会主任张某某在市区作宣讲报告，强调要抓好项目建设。"
+    roster = Roster((Post("河源", "市委书记", "张某某"),))
+    article = _article(text, title="市委宣讲团首场报告会举行", roster=roster)
+    assert _names(article) == ["张某某"] and article.city == "河源"
+    ended = Roster((Post("河源", "市委书记", "张某某", start=date(2020, 1, 1), end=date(2024, 1, 1)),))
+    assert _article(text, title="市委宣讲团首场报告会举行", roster=ended).officials == ()
+    other = Roster((Post("河源", "市委书记", "李某某"),))
+    assert _article(text, title="市委宣讲团首场报告会举行", roster=other).officials == ()
+
+
 @pytest.mark.parametrize("text", [
     "经中央批准，林某某担任湛江市委书记。",
     "会议宣布，林某某同志任湛江市委书记。",

@@ -103,6 +103,7 @@ def extract(article: Article, *, fallback: date, roster: Roster | None = None) -
                        year_known=anchor.year_known if anchor else True)
     head = article.title + "\n"
     found, nameless = read_mentions(head + article.text, home_city=home, roster=roster,
+                                    day=shown.day if shown else None,
                                     in_guangdong=bool(home or counts) or "广东" in head + article.text)
     found = [replace(o, offset=max(-1, o.offset - len(head))) for o in found]
     nameless = [replace(o, offset=max(-1, o.offset - len(head))) for o in nameless]

@@ -75,8 +75,8 @@ def read_mentions(
     """Return the named officials (one per name) and the titles without a name, each with its role.
 
     A title whose place the text does not write (`市委书记蔡奇`) belongs to a Guangdong city only in
-    a text about one (`in_guangdong`: a home city, a city or 广东 named); elsewhere it is another
-    place's post (role UNPLACED), whatever the roster says of the name.
+    a text about one (`in_guangdong`: a home city, a city or 广东 named), or when the roster gives
+    that very name that very post on the day; elsewhere it is another place's post (role UNPLACED).
     """
     names = roster.names() if roster else frozenset()
     if in_guangdong is None:
@@ -95,6 +95,8 @@ def read_mentions(
             last_place = (match.end(), place)
         name, name_end = _name_after(text, match.end(), names)
         role = kind if kind != ACTS else role_of(text, start=place_start, end=name_end or match.end())
+        if kind == ACTS and not place and not in_guangdong:
+            place = roster.city_on(name, title, day) if roster and name and not title.startswith("省") else ""
         if kind == ACTS and not place and not in_guangdong:
             city, role = "", UNPLACED if role == ACTS else role
         elif title.startswith("省"):

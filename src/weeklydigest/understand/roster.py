@@ -77,6 +77,11 @@ class Roster:
                 return post.city
         return held[0].city if held else ""
 
+    def city_on(self, name: str, title: str, day: date | None) -> str:
+        """Return the city of the one post `name` may hold as `title` on `day` (nothing rules it out), or ''."""
+        cities = {p.city for p in self.posts if p.name == name and p.title == title and p.may_hold_on(day)}
+        return cities.pop() if len(cities) == 1 else ""
+
     def check(self, name: str, title: str, city: str, day: date | None) -> str:
         """Return a warning when the roster names someone else for this post on this day, else ''.
 
