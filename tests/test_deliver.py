@@ -142,13 +142,15 @@ def test_a_subscriber_with_one_section_gets_a_pdf_of_that_section_only(setup, se
     assert report.accepted == 4
     assert report.renders == 2  # one per distinct choice; the whole issue is the published digest.pdf
     by_address = {m["To"].addresses[0].addr_spec: m for m in server.inbox.messages}
-    text = _pdf_text(by_address["a@example.org"], tmp_path)
-    assert "百千万工程" in text
-    assert "十五运会和残特奥会" not in text and "宣讲党的二十届四中全会精神" not in text
+    # The headline and lede are the whole issue's and may name what other sections cover; the sections are cut.
+    text = "".join(_pdf_text(by_address["a@example.org"], tmp_path).split())
+    assert "关键词：百千万工程" in text
+    assert "关键词：十五运会和残特奥会" not in text and "关键词：宣讲党的二十届四中全会精神" not in text
     plain = by_address["a@example.org"].get_body(("plain",)).get_content()
     assert "关键词：百千万工程" in plain and "十五运会" not in plain
-    two = _pdf_text(by_address["c@example.org"], tmp_path)
-    assert "百千万工程" in two and "十五运会和残特奥会" in two and "宣讲党的二十届四中全会精神" not in two
+    two = "".join(_pdf_text(by_address["c@example.org"], tmp_path).split())
+    assert "关键词：百千万工程" in two and "关键词：十五运会和残特奥会" in two
+    assert "关键词：宣讲党的二十届四中全会精神" not in two
 
 
 def test_a_rerun_sends_nothing_twice(setup, servers):
@@ -444,3 +446,25 @@ def test_a_name_with_line_breaks_is_one_line_in_the_to_header(setup, servers):
     [message] = server.inbox.messages
     assert message["To"].addresses[0].display_name == "李雷 Bcc: x@evil.example"
     assert message["Bcc"] is None
+
+
+def test_the_subject_is_the_headline_an_editor_signed_never_the_machines_draft(setup, published):
+    from weeklydigest.deliver.message import build_message
+    from weeklydigest.deliver.send import load_published
+    from weeklydigest.model import ACCEPTED, EDITED, MACHINE, Draft
+
+    digest = load_published(setup.config, ISSUE)
+    subscriber = make_subscriber("li@example.org", name="李雷", config=setup.config)
+    pdf = (published / ISSUE / "digest.pdf").read_bytes()
+
+    def subject(status: str) -> tuple[str, str]:
+        signed = replace(digest, headline="五市同提“五链融合”", drafts={"headline": Draft(status=status)})
+        message = build_message(signed, subscriber, config=setup.config, pdf=pdf,
+                                unsubscribe="https://example.org/unsubscribe?token=x", when=_now())
+        return message["Subject"], message.get_body(("plain",)).get_content()
+
+    assert subject(MACHINE)[0] == f"{digest.title}（{ISSUE}）", "a machine proposal nobody signed stays out"
+    for status in (ACCEPTED, EDITED):
+        title, text = subject(status)
+        assert title == f"五市同提“五链融合”（{ISSUE}）"
+        assert text.splitlines()[:2] == [title, digest.title], "the column's title follows the headline"

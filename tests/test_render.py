@@ -109,4 +109,4 @@ def test_pdf_has_one_bookmark_per_section(sample_outputs, sample_digest):
     # Besides the sections, the contents, the commentary and the sources have a bookmark of their own.
     assert [t for t in top if t.startswith("关键词：")] == [f"关键词：{s.title}" for s in sample_digest.sections]
     themes = [t.title for t in sample_digest.themes]
-    assert [t for t in top if not t.startswith("关键词：")] == ["目录", *themes, "政观谈", sample_digest.title, "来源"]
+    assert [t for t in top if not t.startswith("关键词：")] == ["政观谈", "目录", *themes, sample_digest.title, "来源"]

@@ -169,3 +169,19 @@ def test_an_issue_without_a_web_page_still_has_an_alternate_link_in_the_feed(tmp
     assert not feed.bozo
     (entry,) = feed.entries
     assert [link.href for link in entry.links if link.rel == "alternate"] == ["index.html"]
+
+
+def test_a_feed_entry_carries_the_headline_an_editor_signed_and_never_the_machines_draft(tmp_path, config):
+    from dataclasses import replace
+
+    from weeklydigest.model import ACCEPTED, MACHINE, Draft
+
+    out = tmp_path / "output"
+    issue = _issue(45, generated="2025-11-10T08:00:00+08:00", status="published")
+    write_outputs(replace(issue, headline="五市同提“五链融合”", drafts={"headline": Draft(status=MACHINE)}), config,
+                  out=out, formats=("html", "json"))
+    write_outputs(replace(_issue(46, generated="2025-11-17T08:00:00+08:00", status="published"),
+                          headline="三市召开务虚会", drafts={"headline": Draft(status=ACCEPTED, by="王编辑")}),
+                  config, out=out, formats=("html", "json"))
+    titles = [e.title for e in feedparser.parse((out / "feed.atom").read_bytes()).entries]
+    assert titles == ["三市召开务虚会｜第1期 · 2025年第46周", f"{config.title}｜2025年第45周"]

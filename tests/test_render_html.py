@@ -221,3 +221,14 @@ def test_html_body_matches_golden(digest, config):
     text = render_html(digest, config)
     main = text[text.index("<main>"): text.index("</main>") + len("</main>")]
     assert_golden(main + "\n", "render-sample.main.html")
+
+
+def test_the_page_opens_as_a_column_masthead_lede_commentary_then_a_light_overview_with_the_contents(config):
+    digest = saved_digest(headline="五市同提“五链融合”", lede="省委书记某某强调，要坚持“五链融合”。")
+    page = parse_html(render_html(digest, config))
+    blocks = [e.get("class").split()[0] if e.get("class") else e.tag for e in page.cssselect("div.page > *")]
+    assert blocks[:5] == ["masthead", "lede", "commentary", "overview", "main"]
+    overview = page.cssselect("section.overview")[0]
+    assert overview.cssselect("nav.toc"), "the contents are a part of the overview, not a page of their own"
+    printed = parse_html(render_html(digest, config, for_print=True))
+    assert printed.cssselect("nav.toc .toc-cities") == [], "print contents list no cities (the bookmarks do)"

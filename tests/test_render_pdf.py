@@ -86,11 +86,24 @@ def test_running_header_names_the_issue_on_every_page_but_the_cover(pages):
 
 
 def test_table_of_contents_gives_the_page_of_each_section(pages):
-    toc = {m[1]: int(m[2]) for m in re.finditer(r"关键词：([^\s.]+)[\s.]*?\.{3,}\s*(\d+)\s*$", pages[0], flags=re.M)}
-    assert list(toc) == ["十五运会和残特奥会", "宣讲党的二十届四中全会精神", "百千万工程"]
+    toc = {m[1]: int(m[2]) for m in re.finditer(r"关键词：([^\s.]+)[\s.]*?\.{3,}\s*(\d+)", pages[0])}
+    assert set(toc) == {"十五运会和残特奥会", "宣讲党的二十届四中全会精神", "百千万工程"}
     for title, page in toc.items():
         assert f"关键词：{title}" in re.sub(r"\s+", "", pages[page - 1])
-    assert re.search(r"来源[\s.]*\.{3,}\s*(\d+)\s*$", pages[0], flags=re.M)
+    assert re.search(r"来源[\s.]*\.{3,}\s*(\d+)", pages[0])
+
+
+def test_the_first_page_reads_as_a_column_with_a_compact_contents(pdf, pages):
+    digest = saved_digest()
+    first = re.sub(r"\s+", "", pages[0])
+    parts = (digest.headline or digest.title, digest.lede, "政观谈", "本期概览", "目录")
+    order = [first.index(re.sub(r"\s+", "", part)[:10]) for part in parts if part]
+    assert order == sorted(order), "masthead, lede, 政观谈, overview, then the contents"
+    contents = pages[0][pages[0].index("目录"):].split("\n\n")[0]
+    assert len([line for line in contents.splitlines() if line.strip()]) <= 5, "the contents take a few lines"
+    assert not any(item.city + "　" in contents for s in digest.sections for item in s.items), "no city lists"
+    body = digest.themes[0].title if digest.themes else f"关键词：{digest.sections[0].title}"
+    assert re.sub(r"\s+", "", body)[:8] in first, "the column itself starts on the first page"
 
 
 def test_bookmarks_hold_each_section_with_its_cities_in_order(pdf):
@@ -98,7 +111,7 @@ def test_bookmarks_hold_each_section_with_its_cities_in_order(pdf):
     outline = reader.outline
     tops = [e for e in outline if not isinstance(e, list)]
     titles = [e.title for e in tops]
-    assert titles == ["目录", "政观谈", "关键词：十五运会和残特奥会", "关键词：宣讲党的二十届四中全会精神",
+    assert titles == ["政观谈", "目录", "关键词：十五运会和残特奥会", "关键词：宣讲党的二十届四中全会精神",
                       "关键词：百千万工程", "来源"]
     digest = saved_digest()
     for section in digest.sections:

@@ -43,7 +43,7 @@ def test_an_accepted_theme_is_a_section_above_the_keyword_sections_and_proposals
     assert headings[0] == _theme(digest, RUN).title
     assert headings.index(config.title) > 0 and headings[-1].startswith("关键词：")
     assert len(page.cssselect("section.theme")) == 1, "only the accepted theme is printed once approved"
-    cities = [p.cssselect("strong")[0].text for p in page.cssselect("section.theme p")]
+    cities = [s.text for s in page.cssselect("section.theme p strong")]
     assert cities == ["汕头", "潮州", "揭阳"]
 
 

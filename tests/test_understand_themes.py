@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from weeklydigest.model import MACHINE, PROVINCE, Article, Official, Theme, ThemeSentence
-from weeklydigest.understand.headline import shared_action
+from weeklydigest.model import (
+    MACHINE,
+    PROVINCE,
+    Article,
+    Item,
+    Official,
+    Section,
+    SentenceRef,
+    SourceRef,
+    Theme,
+    ThemeSentence,
+)
+from weeklydigest.understand.headline import MAX_LINE, draft_headline, draft_lede, shared_action
 from weeklydigest.understand.terms import bare
-from weeklydigest.understand.themes import find_themes, meeting_kinds
+from weeklydigest.understand.themes import find_themes, meeting_kinds, repeats, theme_title
 
 from .editorial_week import (
     COMPOUND_CITIES,
@@ -48,10 +61,27 @@ def test_every_theme_sentence_is_an_exact_span_of_its_citys_source_and_carries_t
         assert {s.id for s in theme.sources} == {s.source for s in theme.sentences}
 
 
-def test_a_theme_title_is_built_from_the_shared_phrase_and_its_cities(built):
-    theme = _themes(built)["强链条、优环境、惠民生"]
-    assert theme.title == "强链条、优环境、惠民生：汕头、潮州、揭阳"
-    assert _themes(built)["五链融合"].title == "“五链融合”：广州、深圳、佛山等5市"
+def test_a_theme_title_is_the_shared_phrase_and_what_the_cities_did_in_a_sources_words(built):
+    _config, digest, texts = built
+    run = _themes(built)["强链条、优环境、惠民生"]
+    assert run.title == "强链条、优环境、惠民生：一体抓好产业项目、营商环境和民生实事"
+    assert _themes(built)["五链融合"].title == "坚持“五链融合”"
+    meeting = next(t for p, t in _themes(built).items() if p.endswith("务虚会"))
+    assert meeting.title == "韶关、河源等4个地市召开工作务虚会", "a meeting's own clause only says it was held"
+    for theme in digest.themes:
+        words = theme.title.split("：")[-1]
+        assert "都提到" not in theme.title
+        assert any(words in texts[s.source] for s in theme.sentences) or words.startswith(theme.cities[0])
+
+
+def test_a_title_clause_never_names_a_city_a_person_or_a_date():
+    sentences = [ThemeSentence(city=c, text=t, source=c, start=0, end=len(t)) for c, t in (
+        ("广州", "要坚持“五链融合”，让更多企业在广州落地"), ("深圳", "要坚持“五链融合”，郭某某到企业调研"),
+        ("佛山", "要坚持“五链融合”，11月抓紧推进"))]
+    title = theme_title("“五链融合”", sentences, names=["郭某某"])
+    assert title == "坚持“五链融合”", "its own clause: every clause beside it names a city, a person or a date"
+    bare_sentences = [replace(s, text="“五链融合”是关键", end=9) for s in sentences]
+    assert theme_title("“五链融合”", bare_sentences) == "“五链融合”：广州、深圳、佛山", "no clause: who shares it"
 
 
 def test_a_sentence_that_opens_with_he_names_the_speaker_from_the_articles_officials(built):
@@ -165,3 +195,77 @@ def test_meeting_kinds_already_known_make_a_theme_from_one_pass_over_the_reports
     assert read == list(texts)
     assert find_themes(iter(reports), [], kinds=[(r.city, set()) for r in reports]) == [], \
         "kinds said to be absent are not found again"
+
+
+def _item(city: str, article: Article, *, printed: bool) -> Item:
+    """Return an item of `article`: its whole text printed, or only its first clause."""
+    text = article.text if printed else article.text.split("，")[0]
+    return Item(city=city, officials=("某某",), dates=("2025-11-18",), summary=text,
+                sentences=(SentenceRef(text=text, source=article.id, start=0, end=len(text), key=True),),
+                sources=(SourceRef(id=article.id, title=article.title, url="", published=None),), why=())
+
+
+SLOGAN_LINE = "11月18日，市委书记某某调研企业，他强调，要坚持“五链融合”，推动产业发展。"
+
+
+def test_a_theme_whose_cities_and_sentences_one_section_already_prints_is_not_proposed():
+    week = [_article(c, SLOGAN_LINE) for c in ("广州", "深圳", "佛山")]
+    printed = Section(title="产业发展", keywords=("产业",), items=tuple(_item(a.city, a, printed=True) for a in week))
+    assert find_themes(week, PHRASE, sections=[printed]) == []
+    assert repeats(find_themes(week, PHRASE)[0], [printed]) == "产业发展"
+
+
+def test_a_theme_the_sections_hold_but_do_not_print_or_that_spans_sections_is_proposed():
+    week = [_article(c, SLOGAN_LINE) for c in ("广州", "深圳", "佛山")]
+    unprinted = Section(title="产业发展", keywords=("产业",),
+                        items=tuple(_item(a.city, a, printed=False) for a in week))
+    assert [t.cities for t in find_themes(week, PHRASE, sections=[unprinted])] == [("广州", "深圳", "佛山")]
+    split = [Section(title="产业发展", keywords=("产业",),
+                     items=tuple(_item(a.city, a, printed=True) for a in week[:2])),
+             Section(title="城乡建设", keywords=("乡村",), items=(_item("佛山", week[2], printed=True),))]
+    assert len(find_themes(week, PHRASE, sections=split)) == 1, "two cities of three in one section: a new angle"
+
+
+def test_a_kind_of_meeting_whose_reports_are_one_sections_items_is_that_sections_event():
+    text = "11月18日，市委书记某某出席宣讲报告会并作宣讲，他强调，要把握发展机遇，推动工作落实。"
+    week = [_article(c, text) for c in ("河源", "梅州", "惠州")]
+    section = Section(title="宣讲", keywords=("宣讲",), items=tuple(_item(a.city, a, printed=False) for a in week))
+    assert any(t.phrase.endswith("报告会") for t in find_themes(week, []))
+    assert not any(t.phrase.endswith("报告会") for t in find_themes(week, [], sections=[section]))
+
+
+def test_without_a_shared_verb_the_headline_is_the_widest_sections_line_in_its_reports_words():
+    lines = {"广州": "11月18日，市委书记某某宣讲党的二十届四中全会精神，并调研企业。",
+             "深圳": "11月18日，市委书记某某到南山区宣讲党的二十届四中全会精神。",
+             "佛山": "11月18日，市委书记某某深入企业宣讲党的二十届四中全会精神，听取意见。",
+             "东莞": "11月18日，市委书记某某调研企业。"}
+    section = Section(title="宣讲全会精神", keywords=("四中全会", "宣讲"),
+                      items=tuple(_item(c, _article(c, t), printed=True) for c, t in lines.items()))
+    loose = Theme(title="", phrase="“十五五”", cities=("广州", "深圳", "佛山"), sentences=tuple(
+        ThemeSentence(city=c, text=f"{c}的“十五五”规划", source=c, start=0, end=8) for c in ("广州", "深圳", "佛山")))
+    headline, draft = draft_headline([loose], [section])
+    assert headline == "广州、深圳、佛山宣讲党的二十届四中全会精神"
+    assert {s.text for s in draft.sentences} == {"宣讲党的二十届四中全会精神"}
+    assert "都提到" not in headline
+    assert draft_headline([loose], [])[0] == "", "no line three cities say alike: no headline to draft"
+
+
+def test_a_lede_without_a_provincial_item_opens_with_what_the_week_was_about():
+    lines = {c: f"11月18日，市委书记某某宣讲党的二十届四中全会精神，并调研{c}企业。" for c in ("广州", "深圳", "佛山")}
+    section = Section(title="宣讲全会精神", keywords=("四中全会", "宣讲"),
+                      items=tuple(_item(c, _article(c, t), printed=True) for c, t in lines.items()))
+    lede, draft = draft_lede([], [section], {})
+    assert lede == "本周，广州、深圳、佛山宣讲党的二十届四中全会精神。"
+    assert all(s.text == "宣讲党的二十届四中全会精神" for s in draft.sentences)
+
+
+def test_the_provincial_line_is_cut_at_a_clause_end_and_marked_as_cut():
+    long = ("他强调，要以更大力度推进各项改革，加快建设现代化产业体系，持续优化营商环境，"
+            "全面提升城市能级和核心竞争力，推动高质量发展。")
+    article = replace(_article(PROVINCE, long), officials=(Official("黄坤明", "省委书记", PROVINCE),))
+    item = replace(_item(PROVINCE, article, printed=True), officials=("黄坤明",))
+    lede, draft = draft_lede([], [Section(title="改革", keywords=("改革",), items=(item,))], {article.id: article})
+    first = lede.split("……")[0]
+    assert first.startswith("省委书记黄坤明强调，要以更大力度推进各项改革") and lede.count("……") == 1
+    span = draft.sentences[0]
+    assert len(span.text) <= MAX_LINE and long[span.start:span.end] == span.text and not span.text.endswith("，")

@@ -41,7 +41,8 @@ from .model import (
 )
 from .render import render_all
 from .render.archive import write_archive
-from .render.marks import boilerplate_patterns, key_clause
+from .render.marks import boilerplate_patterns, item_key_clause, term_pattern
+from .render.view import PHRASES_SHOWN
 from .store import Store, Window, open_store
 from .understand.analysis import Analyser
 from .understand.candidates import Sketches
@@ -331,27 +332,30 @@ def digest_week(
             unassigned.append(Unassigned(article.id, article.title, "no party secretary or provincial leader named"))
         else:
             placed[best.title][article.city].append((article, best))
-    # Summarise: one item per city per section, cities in the column's order; each item's key clause marked.
-    boilerplate = boilerplate_patterns(config.set_phrases, config.set_patterns)
-    sections = []
-    for rule in config.sections:
-        by_city = placed.get(rule.title, {})
-        items: list[Item] = [
-            with_highlight(with_removed(_summary(city, by_city[city], articles, budget=rule.budget), notes),
-                           boilerplate)
-            for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
-        ]
-        sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
     # The week's phrases: what this week's reports say far more than the earlier weeks' did.
+    boilerplate = boilerplate_patterns(config.set_phrases, config.set_patterns)
     phrases = emerging_terms(
         (WeekText(h.city, title + "\n" + text) for h, (title, text) in
          zip(in_week, articles.texts([h.position for h in in_week]), strict=True)),
         _earlier_texts(articles, later), offered=articles.offered([h.position for h in in_week]),
         top=THEME_PHRASES, vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms)),
         names=names, places=load_gazetteer().places, exclude=boilerplate)
+    shown = [str(p["term"]) for p in phrases[:PHRASES_SHOWN]]
+    # Summarise: one item per city per section, cities in the column's order; each item's key clause marked.
+    sections = []
+    for rule in config.sections:
+        by_city = placed.get(rule.title, {})
+        terms = term_pattern([*rule.terms, *shown])
+        items: list[Item] = [
+            with_highlight(with_removed(_summary(city, by_city[city], articles, budget=rule.budget), notes),
+                           boilerplate, terms=terms)
+            for city in sorted(by_city, key=lambda c: CITY_ORDER.get(c, 99))
+        ]
+        sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
     # Themes: three or more cities sharing a phrase or a kind of meeting, proposed as sections of their own.
     themes = find_themes((a for _p, a in articles.stream([h.position for h in leaders])), phrases,
-                         boilerplate=boilerplate, kinds=[(h.city, kinds.get(h.id, ())) for h in leaders],
+                         boilerplate=boilerplate, sections=sections,
+                         kinds=[(h.city, kinds.get(h.id, ())) for h in leaders],
                          exclude=[w for r in config.sections for w in (r.title, *r.keywords, *r.terms)])
     # Headline and lede: the machine's drafts, from the sources, until an editor accepts or rewrites them.
     headline, headline_draft = draft_headline(themes, sections)
@@ -492,10 +496,10 @@ def _latest_on_or_before(month: int, day: int, limit: date) -> date | None:
     return None
 
 
-def with_highlight(item: Item, boilerplate: list[re.Pattern[str]]) -> Item:
-    """Return the item with its highlight: the key clause of its first key sentence (what every format marks)."""
-    key = next((ref for ref in item.sentences if ref.key), None)
-    clause = key_clause(key, boilerplate=boilerplate) if key is not None else None
+def with_highlight(item: Item, boilerplate: list[re.Pattern[str]], *, terms: re.Pattern[str] | None = None) -> Item:
+    """Return the item with its highlight, the clause every format marks: its key sentence's key clause, else
+    the best quoted phrase or clause after a key verb of its other sentences (`terms` are the week's)."""
+    clause = item_key_clause(item.sentences, boilerplate=boilerplate, terms=terms)
     return replace(item, highlight=clause) if clause is not None else item
 
 

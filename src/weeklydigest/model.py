@@ -303,6 +303,12 @@ class Digest:
     revision: int = 1  # a correction after publishing makes a new revision
     correction: str = ""  # the 更正 note of that revision
 
+    @property
+    def signed_headline(self) -> str:
+        """Return the headline an editor accepted or wrote, '' while it is only the machine's proposal."""
+        draft = self.drafts.get("headline")
+        return signed_headline(self.headline, draft.status if draft is not None else None)
+
     def to_json(self) -> dict[str, Any]:
         """Return the digest.json contract as plain data."""
         return {
@@ -336,6 +342,13 @@ class Digest:
 def _flat(record: Any) -> dict[str, Any]:
     """Return a dataclass of plain values as a dict (`asdict` without its deep copies: many sources are many)."""
     return dict(vars(record))
+
+
+def signed_headline(headline: str, status: str | None) -> str:
+    """Return `headline` unless it is still the machine's draft (`status` machine); a headline with no draft
+    record is the editors' own. What goes out under the issue's name (a feed entry, an e-mail subject) is
+    never a machine proposal nobody signed."""
+    return "" if status == MACHINE else headline.strip()
 
 
 def _span_json(ref: SentenceRef) -> dict[str, Any]:

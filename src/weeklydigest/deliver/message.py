@@ -63,7 +63,9 @@ def build_message(
     sender = config.delivery.sender
     web = web_url(config, digest.issue)
     period = f"{digest.period.start:%Y年%m月%d日} – {digest.period.end:%Y年%m月%d日}"
-    subject = f"{digest.title}（{digest.issue}）"
+    # The subject is the headline an editor accepted or wrote: a machine proposal never goes out unsigned.
+    headline = digest.signed_headline
+    subject = f"{headline or digest.title}（{digest.issue}）"
     toc = contents(digest)
 
     message = EmailMessage()
@@ -78,7 +80,7 @@ def build_message(
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
 
-    lines = [subject, period, "", "本期内容："]
+    lines = [subject, *([digest.title] if headline else []), period, "", "本期内容："]
     for title, cities in toc:
         lines.append(f"· 关键词：{title} — {'、'.join(cities) or '本期无'}")
     lines.append("")
@@ -93,7 +95,8 @@ def build_message(
     html = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{escape(subject)}</title></head><body>"
-        f"<h1>{escape(digest.title)}</h1><p>{escape(digest.issue)} · {escape(period)}</p>"
+        f"<h1>{escape(headline or digest.title)}</h1>"
+        f"<p>{escape(digest.title) + ' · ' if headline else ''}{escape(digest.issue)} · {escape(period)}</p>"
         f"<h2>本期内容</h2><ul>{items}</ul>{web_line}<p>全文见附件 PDF。</p>"
         f'<p style="color:#888;font-size:small"><a href="{escape(unsubscribe)}">退订</a></p>'
         "</body></html>"

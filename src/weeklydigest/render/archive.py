@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import Config
 from ..errors import DigestError
-from ..model import Digest
+from ..model import Digest, signed_headline
 from ..week import parse_week
 from . import atomic_write
 from .html import render_template
@@ -111,7 +111,10 @@ def _entry(folder: Path, config: Config, *, current: Digest | None) -> IssueEntr
     data = _digest_data(current, saved)
     if data is not None:
         try:
-            entry.title = str(data.get("title") or entry.title)
+            # An issue goes out under its headline once an editor accepted or wrote it, else the column's title.
+            status = ((data.get("provenance") or {}).get("headline") or {}).get("status")
+            entry.title = (signed_headline(str(data.get("headline") or ""), status)
+                           or str(data.get("title") or entry.title))
             entry.status = str(data.get("status") or entry.status)
             entry.start = date.fromisoformat(data["period"]["start"])
             entry.end = date.fromisoformat(data["period"]["end"])

@@ -65,47 +65,124 @@ def _boring(clause: str, boilerplate: Sequence[re.Pattern[str]]) -> bool:
     return covered * 2 >= len(clause)
 
 
-def key_clause(ref: SentenceRef, *, boilerplate: Sequence[re.Pattern[str]] = ()) -> SentenceRef | None:
-    """Return the key clause of a key sentence: an exact sub-span of it, about 10–40 characters.
+# What opens a directive (`要…`, `以…为抓手`, `坚持…`): the desk highlights what is asked, not the preamble.
+_DIRECTIVE = re.compile(
+    r"^(?:要|以|把|将|坚持|加快|加力|推动|推进|确保|全力|奋力|着力|聚焦|围绕|深化|持续|坚决|切实|努力|始终|牢牢|"
+    r"锚定|扎实|大力|积极|主动|统筹|强化|做好|抓好|打造|培育|构建|提升|实施|落实|用好|更好|进一步|纵深|科学|全面)"
+)
+# Background a key line opens with: who visited, where things stand, what a place is (`江门是著名侨乡`).
+_PREAMBLE = re.compile(r"习近平|总书记|当前|目前|越是|已经|已进入|这是|这次|此次|本次|之际|以来|时候")
+_IS_CLAUSE = re.compile(r"^[^，；“]{1,8}是")
+# Studying the spirit of a meeting: the set frame of nearly every key line, seldom its point.
+_TRIAD = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6}){2,}")
+_STUDY = re.compile(r"精神|要义")
+_STUDY_VERBS = re.compile(r"学习|领会|贯彻|学深悟透|宣讲|传达")
+_SLOGAN = re.compile(r"“[^“”]*[\u4e00-\u9fff][^“”]*[\u4e00-\u9fff][^“”]*”")
 
-    The clause after 强调/指出/要求 up to its clause end (with the next when it is short), skipping set
-    phrases; else a quoted phrase after the verb; else a later clause that fits; else the sentence itself
-    when it is that short; else nothing. A sentence whose key word is only a noun (`的要求`) has no key
-    clause but a quoted phrase.
+
+def _score(clause: str, *, index: int, terms: re.Pattern[str] | None, boilerplate: Sequence[re.Pattern[str]]) -> float:
+    """Return how much a candidate clause is the key phrase the desk would highlight.
+
+    A term of the week or a quoted slogan in it counts most, then a directive opening (`要…`, `以…`) and
+    being the first clause after the verb; background (`习近平总书记亲临…`, `X是…`) and the study frame
+    (`要认真学习领会全会精神`) count against.
+    """
+    score = 0.5 if index == 0 else 0.0
+    if terms is not None and terms.search(clause):
+        score += 3
+    if _SLOGAN.search(clause):
+        score += 2
+    if _DIRECTIVE.match(clause):
+        score += 1
+    if _TRIAD.search(clause):
+        score += 1  # 更高标准、更严要求、更实举措: the desk's slogans come in threes
+    if _PREAMBLE.search(clause) or _IS_CLAUSE.match(clause):
+        score -= 2
+    if _STUDY.search(clause) and _STUDY_VERBS.search(clause):
+        score -= 2
+    covered = sum(m.end() - m.start() for pattern in boilerplate for m in pattern.finditer(clause))
+    if covered * 10 >= 3 * len(clause):
+        score -= 1
+    return score
+
+
+USABLE = -1  # a candidate scoring below this is background, never highlighted
+
+
+def candidates(
+    ref: SentenceRef, *, boilerplate: Sequence[re.Pattern[str]] = (), terms: re.Pattern[str] | None = None,
+) -> list[tuple[float, int, int]]:
+    """Return the sentence's candidate key clauses as (score, start, end), offsets into the sentence.
+
+    The clauses after the first key verb said as a verb (a short one taking the next with it), each of
+    10–40 characters and not mostly a set phrase; and every quoted phrase of that length. A sentence
+    without such a verb offers only its quoted phrases; a short key sentence is its own candidate.
     """
     text = ref.text
     verb = _after_verb(text)
-    # Without a key verb said as a verb nothing was said: only a quoted phrase can be the key.
     start = verb or 0
     clauses = [] if verb is None else [c for c in _clauses(text, start) if not _boring(text[c[0]:c[1]], boilerplate)]
-
-    def fitting(index: int) -> tuple[int, int] | None:
-        begin, end = clauses[index]
+    found: dict[tuple[int, int], float] = {}
+    for index, (begin, end) in enumerate(clauses):
         # A short clause takes the following ones with it while they are adjacent and the whole fits.
         for later in clauses[index + 1:]:
             if end - begin >= MIN_CLAUSE or later[0] > end + 1 or later[1] - begin > MAX_CLAUSE:
                 break
             end = later[1]
-        return (begin, end) if end - begin <= MAX_CLAUSE else None
-
-    def long_enough(span: tuple[int, int] | None) -> tuple[int, int] | None:
-        return span if span is not None and span[1] - span[0] >= MIN_CLAUSE else None
-
-    span = long_enough(fitting(0)) if clauses else None
-    if span is None:
-        quoted = next((m for m in _QUOTED.finditer(text, start) if len(m[0]) >= 6), None)
-        if quoted is not None:
-            span = (quoted.start(), quoted.end())
-    if span is None:
-        span = next((s for s in (long_enough(fitting(i)) for i in range(1, len(clauses))) if s is not None), None)
-    if span is None and verb is not None:
+        if MIN_CLAUSE <= end - begin <= MAX_CLAUSE:
+            found.setdefault((begin, end), _score(text[begin:end], index=index, terms=terms, boilerplate=boilerplate))
+    for quoted in _QUOTED.finditer(text, start):
+        span = quoted.span()
+        if MIN_CLAUSE <= span[1] - span[0] <= MAX_CLAUSE and span not in found:
+            found[span] = _score(quoted[0], index=1, terms=terms, boilerplate=boilerplate)
+    if not found and verb is not None:
         whole = len(text.rstrip("。！？!?"))
         if MIN_CLAUSE <= whole <= MAX_CLAUSE and not _boring(text, boilerplate):
-            span = (0, whole)  # a short key sentence is its own key clause
-    if span is None:
+            found[(0, whole)] = _score(text[:whole], index=0, terms=terms, boilerplate=boilerplate)  # a short key line
+    return sorted(((score, b, e) for (b, e), score in found.items() if score >= USABLE), key=lambda c: (-c[0], c[1]))
+
+
+def key_clause(
+    ref: SentenceRef, *, boilerplate: Sequence[re.Pattern[str]] = (), terms: re.Pattern[str] | None = None,
+) -> SentenceRef | None:
+    """Return the key clause of a key sentence: an exact sub-span of it, 10–40 characters, or None.
+
+    The best of its candidates (see `candidates`): the clause carrying the week's term or a quoted slogan,
+    a directive over a preamble, the first clause after 强调/指出/要求 when nothing else tells them apart.
+    A sentence whose key word is only a noun (`的要求`) has no key clause but a quoted phrase.
+    """
+    found = candidates(ref, boilerplate=boilerplate, terms=terms)
+    if not found:
         return None
-    begin, end = span
-    return SentenceRef(text=text[begin:end], source=ref.source, start=ref.start + begin, end=ref.start + end)
+    begin, end = found[0][1:]
+    return SentenceRef(text=ref.text[begin:end], source=ref.source, start=ref.start + begin, end=ref.start + end)
+
+
+def item_key_clause(
+    sentences: Sequence[SentenceRef], *, boilerplate: Sequence[re.Pattern[str]] = (),
+    terms: re.Pattern[str] | None = None,
+) -> SentenceRef | None:
+    """Return an item's highlight: the key clause of its key sentence, else the best clause of another sentence.
+
+    When the key sentence has no usable clause (or the item no key sentence), the best quoted phrase or
+    clause after a key verb in the item's other sentences stands in, 10–40 characters like any other.
+    """
+    key = next((ref for ref in sentences if ref.key), None)
+    if key is not None:
+        clause = key_clause(key, boilerplate=boilerplate, terms=terms)
+        if clause is not None:
+            return clause
+    best: tuple[float, int, SentenceRef, int, int] | None = None
+    for order, ref in enumerate(sentences):
+        if ref is key:
+            continue
+        for score, begin, end in candidates(ref, boilerplate=boilerplate, terms=terms)[:1]:
+            if best is None or score > best[0]:
+                best = (score, order, ref, begin, end)
+    if best is None:
+        return None
+    ref, begin, end = best[2:]
+    return SentenceRef(text=ref.text[begin:end], source=ref.source, start=ref.start + begin, end=ref.start + end)
 
 
 def _after_verb(text: str) -> int | None:

@@ -139,11 +139,11 @@ def bound_notes(paragraphs: list[Paragraph], limit: int, *, first: int) -> int:
 
 
 def marking(digest: Digest, config: Config) -> Marking:
-    """Return what the body marks: the sections' terms and the week's phrases, and the set phrases."""
-    terms = [t for rule in config.sections for t in rule.terms]
-    terms += [t["term"] for t in emerging_terms(digest.stats.get("emerging_terms"), digest=digest)[:PHRASES_SHOWN]]
-    return Marking(terms=term_pattern(terms), set_phrases=boilerplate_patterns(config.set_phrases, ()),
-                   boilerplate=boilerplate_patterns(config.set_phrases, config.set_patterns))
+    """Return what the body marks: the week's phrases, each section's own terms, and the set phrases."""
+    phrases = [t["term"] for t in emerging_terms(digest.stats.get("emerging_terms"), digest=digest)[:PHRASES_SHOWN]]
+    return Marking(terms=term_pattern(phrases), set_phrases=boilerplate_patterns(config.set_phrases, ()),
+                   boilerplate=boilerplate_patterns(config.set_phrases, config.set_patterns),
+                   sections={rule.title: tuple(rule.terms) for rule in config.sections})
 
 
 def build_view(digest: Digest, config: Config, *, notes_per_item: int | None = None) -> dict[str, object]:
@@ -168,8 +168,10 @@ def build_view(digest: Digest, config: Config, *, notes_per_item: int | None = N
     sections: list[SectionView] = []
     for s_index, section in enumerate(digest.sections, start=1):
         view = SectionView(title=section.title, anchor=f"s{s_index}", keywords=list(section.keywords))
+        shown: set[str] = set()  # the section's own terms already red in an earlier item of it
         for i_index, item in enumerate(section.items, start=1):
-            paragraphs = item_paragraphs(item, marks, first_note=len(notes) + 1)
+            paragraphs = item_paragraphs(item, marks, first_note=len(notes) + 1, section=section.title,
+                                         section_marked=shown)
             more = bound_notes(paragraphs, notes_per_item, first=len(notes) + 1) if notes_per_item else 0
             notes += [note for paragraph in paragraphs for note in paragraph.notes]
             view.items.append(ItemView(

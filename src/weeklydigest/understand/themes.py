@@ -13,11 +13,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import ahocorasick
 import rjieba
 
-from ..model import CITIES, PROVINCE, Article, Official, Sentence, SourceRef, Theme, ThemeSentence
+from ..model import CITIES, PROVINCE, Article, Item, Official, Section, Sentence, SourceRef, Theme, ThemeSentence
 from .dedupe import source_ref
 from .extract import split_sentences
 from .terms import bare
@@ -46,6 +47,16 @@ _CLAUSE = re.compile(r"[，；：,;:]")
 _KEY_VERBS = re.compile(r"强调|指出|要求|提出|表示")
 _PRONOUN = re.compile(r"^(?:他|她)(?=[\u4e00-\u9fff])")
 _CITY_LEADERS = ("市委书记", "市长")
+HELD = 0.8  # a theme whose cities are nearly all one section's items, from the same reports, …
+PRINTED = 0.5  # … with at least this share of its sentences printed there, repeats that section
+TITLE_CLAUSE = (6, 26)  # the length of the clause a title takes from a source
+_LEADING = re.compile(r"^(?:要|并|还|也|就)(?=[\u4e00-\u9fff]{2})")  # a title reads from the verb: 要坚持… → 坚持…
+_TITLE_CLAUSE = re.compile(r"[，；：,;:。！？]")
+_OPENS_ACTION = re.compile(r"^(?:要|推动|推进|加快|坚持|打造|完善|一体|做强|做优|培育|深化|强化|持续|全力|着力|"
+                           r"聚焦|对标)")
+# What a title never carries: who speaks, dates, the leader's visit, the secretary's own acts.
+_NOT_IN_TITLE = re.compile(r"强调|指出|要求|表示|提出|主持|出席|讲话|调研|习近平|总书记|\d|"
+                           r"[〇一二三四五六七八九十]{1,3}[月日]|^(?:他|她)|书记|市长|会议|全会|精神|阐释|意义")
 
 
 @dataclass(frozen=True)
@@ -78,14 +89,17 @@ def meeting_kinds(text: str) -> set[str]:
 
 def find_themes(
     articles: Iterable[Article], phrases: Iterable[dict[str, object]], *, exclude: Iterable[str] = (),
-    boilerplate: Sequence[re.Pattern[str]] = (), kinds: Iterable[tuple[str, Iterable[str]]] | None = None,
+    boilerplate: Sequence[re.Pattern[str]] = (), sections: Sequence[Section] = (),
+    kinds: Iterable[tuple[str, Iterable[str]]] | None = None,
 ) -> list[Theme]:
     """Return the week's cross-city themes, strongest first (most cities, then the phrase's score).
 
     `articles` are the week's reports of the cities' leaders; `phrases` the week's phrases with their
     scores; `exclude` the words a configured section already groups by (a theme named by one would
-    repeat that section); `kinds` each article's city and the kinds of meeting it names, in order,
-    when already known (kept with each article): the articles are then read once, not twice.
+    repeat that section); `sections` the keyword sections as summarised: a theme they already hold
+    (see `repeats`) is not proposed; `kinds` each article's city and the kinds of meeting it names,
+    in order, when already known (kept with each article): the articles are then read once, not twice.
+    O(N) in the articles, for a bounded number of candidate phrases.
     """
     if kinds is None:
         articles = list(articles)
@@ -110,8 +124,8 @@ def find_themes(
             wanted.append((candidate, phrase))
     themes: list[tuple[int, float, Theme]] = []
     for (candidate, _phrase), best in zip(wanted, _carriers(wanted, articles), strict=True):
-        theme = _theme(candidate, best)
-        if theme is not None:
+        theme = _theme(candidate, best, boilerplate=boilerplate)
+        if theme is not None and repeats(theme, sections, meeting=candidate.meeting) is None:
             # Meetings are actions the cities took: they lead a tie with a phrase the same cities used.
             themes.append((len(theme.cities), candidate.score + (0.5 if candidate.meeting else 0), theme))
     # Most cities first; then the stronger phrase; then the more specific (工作务虚会 before 务虚会).
@@ -129,6 +143,34 @@ def find_themes(
     return chosen
 
 
+def repeats(theme: Theme, sections: Sequence[Section], *, meeting: bool = False) -> str | None:
+    """Return the section a theme would only repeat, or None when it adds a cross-city angle of its own.
+
+    A theme repeats a section when nearly all its cities (HELD) are that section's items, told from the
+    same reports, and the section already prints the phrase where most of its sentences carry it
+    (PRINTED); a kind of meeting whose reports are all one section's items is that section's event,
+    whatever the sentences.
+    """
+    for section in sections:
+        items = {item.city: item for item in section.items}
+        held = [s for s in theme.sentences
+                if s.city in items and any(src.id == s.source for src in items[s.city].sources)]
+        if not theme.sentences or len(held) < HELD * len(theme.sentences):
+            continue
+        printed = [s for s in held if _printed(s, bare(theme.phrase), items[s.city])]
+        if meeting or len(printed) >= PRINTED * len(theme.sentences):
+            return section.title
+    return None
+
+
+def _printed(sentence: ThemeSentence, phrase: str, item: Item) -> bool:
+    """Whether the item already prints the theme's phrase where the theme sentence carries it."""
+    at = sentence.text.find(phrase)
+    begin = sentence.start + max(at, 0)
+    end = begin + len(phrase) if at >= 0 else sentence.end
+    return any(r.source == sentence.source and r.start <= begin and end <= r.end for r in item.sentences)
+
+
 def _repeats(phrase: str, word: str) -> bool:
     """Whether a theme on `phrase` would repeat a section keyed by `word` (百千万工程; not 产业 in 低空经济产业集群)."""
     return phrase in word or (word in phrase and len(word) >= 4)
@@ -142,7 +184,8 @@ def _same(a: Theme, b: Theme) -> bool:
     return len(cities_a & cities_b) >= SAME_CITIES * len(cities_a | cities_b)
 
 
-Carriers = dict[str, tuple[tuple[int, int, int], SourceRef, ThemeSentence]]  # per city: rank, source, sentence
+# Per city: rank, source, sentence, and the names of the officials its article names (kept out of titles).
+Carriers = dict[str, tuple[tuple[int, int, int], SourceRef, ThemeSentence, frozenset[str]]]
 
 
 def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article]) -> list[Carriers]:
@@ -178,26 +221,95 @@ def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article])
                 rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
                 for k in at_phrase[phrase]:
                     if article.city not in best[k] or rank < best[k][article.city][0]:
-                        best[k][article.city] = (rank, source_ref(article), carried)
+                        best[k][article.city] = (rank, source_ref(article), carried,
+                                                 frozenset(o.name for o in article.officials))
     return best
 
 
-def _theme(candidate: _Candidate, best: Carriers) -> Theme | None:
+def _theme(candidate: _Candidate, best: Carriers, *, boilerplate: Sequence[re.Pattern[str]] = ()) -> Theme | None:
     """Return the theme of one phrase: each city's best carrying sentence, in the column's city order."""
     if len(best) < MIN_CITIES:
         return None
     cities = sorted(best, key=_city_order)
     sentences = tuple(best[c][2] for c in cities)
     sources = tuple(dict.fromkeys(best[c][1] for c in cities))
-    return Theme(title=theme_title(candidate.phrase, cities), phrase=candidate.phrase, cities=tuple(cities),
-                 sentences=sentences, sources=sources)
+    names = {name for _rank, _source, _s, named in best.values() for name in named}
+    return Theme(title=theme_title(candidate.phrase, sentences, names=names, boilerplate=boilerplate),
+                 phrase=candidate.phrase, cities=tuple(cities), sentences=sentences, sources=sources)
 
 
-def theme_title(phrase: str, cities: Sequence[str]) -> str:
-    """Return a theme's short title: the shared phrase and who shares it (`务虚会：深圳、佛山、中山等7市`)."""
-    named = [c for c in cities if c != PROVINCE]
-    who = "、".join(named) if len(named) <= 3 else f"{'、'.join(named[:3])}等{len(named)}市"
-    return f"{phrase}：{who}"
+def theme_title(phrase: str, sentences: Sequence[ThemeSentence], *, names: Iterable[str] = (),
+                boilerplate: Sequence[re.Pattern[str]] = ()) -> str:
+    """Return a theme's title: the shared phrase and what the cities do with it, in a source's own words.
+
+    The clause of one city's sentence that is most like what the other cities said: the phrase's own
+    clause when a verb leads up to it (`一手抓“十五五”规划谋篇`), or the phrase and the clause next to it
+    (`“五链融合”：推动产业链、创新链、资金链、人才链、政策链协同发力`). Without such a clause, the cities that
+    share a verb before the phrase (`韶关、河源等4个地市召开市委工作务虚会`); else the phrase and its cities
+    (`务虚会：深圳、佛山、中山等7市`).
+    """
+    title = _action_title(phrase, sentences, names=frozenset(names), boilerplate=boilerplate)
+    if title is not None:
+        return title
+    from .headline import theme_line, who  # the headline's wording of what the cities did
+
+    line, _refs = theme_line(Theme(title="", phrase=phrase, cities=tuple(s.city for s in sentences),
+                                   sentences=tuple(sentences)))
+    if line:
+        return line
+    return f"{phrase}：{who([s.city for s in sentences], short=True)}"
+
+
+def _action_title(phrase: str, sentences: Sequence[ThemeSentence], *, names: frozenset[str],
+                  boilerplate: Sequence[re.Pattern[str]]) -> str | None:
+    """Return the title from the clause around the phrase most like the other cities' sentences, or None."""
+    from .headline import ACTIONS, MEETING_ENDS
+
+    bare_phrase = bare(phrase)
+    meeting = bare_phrase.endswith(MEETING_ENDS)
+    grams = [_bigrams(s.text.replace(bare_phrase, "")) for s in sentences]
+    best: tuple[float, str] | None = None
+    for index, sentence in enumerate(sentences):
+        bounds = [0, *(m.end() for m in _TITLE_CLAUSE.finditer(sentence.text)), len(sentence.text) + 1]
+        clauses = [sentence.text[a:b - 1].strip() for a, b in pairwise(bounds)]
+        at = next((i for i, c in enumerate(clauses) if bare_phrase in c), None)
+        if at is None:
+            continue
+        options = []
+        own = _LEADING.sub("", clauses[at])
+        before = own[:own.find(bare_phrase)]
+        # A meeting's own clause says only that it was held (`随后召开的全市干部大会…`): not what was done.
+        if not meeting and ACTIONS.search(before) and _worthy(own, names=names, boilerplate=boilerplate):
+            options.append((own, own, 0.2))  # the phrase's own clause, led by its verb
+        for offset, bonus in ((1, 0.1), (-1, 0.0)):
+            if 0 <= at + offset < len(clauses):
+                clause = _LEADING.sub("", clauses[at + offset])
+                if bare_phrase not in clause and _worthy(clause, names=names, boilerplate=boilerplate):
+                    options.append((f"{phrase}：{clause}", clause, bonus))
+        others = [g for j, g in enumerate(grams) if j != index]
+        for title, clause, bonus in options:
+            mine = _bigrams(clause.replace(bare_phrase, ""))
+            alike = sum(len(mine & g) / len(mine) for g in others) / max(len(others), 1)
+            score = alike + bonus + (0.1 if _OPENS_ACTION.match(clause) else 0.0)
+            if best is None or score > best[0]:
+                best = (score, title)
+    return best[1] if best is not None else None
+
+
+def _worthy(clause: str, *, names: frozenset[str], boilerplate: Sequence[re.Pattern[str]]) -> bool:
+    """Whether a clause can stand in a title: short, about what is done, naming no city, person or date."""
+    if not TITLE_CLAUSE[0] <= len(clause) <= TITLE_CLAUSE[1] or _NOT_IN_TITLE.search(clause):
+        return False
+    if clause.count("“") != clause.count("”"):
+        return False  # a clause cut inside a quotation
+    if any(city in clause for city in CITIES) or any(name in clause for name in names if len(name) >= 2):
+        return False
+    return not any(pattern.search(clause) for pattern in boilerplate)
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)} or {chars}
 
 
 def _spoken(sentence: Sentence, article: Article, leader: Official | None) -> ThemeSentence:
