@@ -5,18 +5,19 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from weeklydigest.build import build_issue, understand
 from weeklydigest.collect import collect
 from weeklydigest.config import SourceConfig
 from weeklydigest.model import CITIES, Article
-from weeklydigest.understand.dedupe import candidate_pairs, dedupe, shingles, signature, similarity
+from weeklydigest.understand.candidates import MAX_PARTNERS, sketch
+from weeklydigest.understand.dedupe import candidate_pairs, dedupe, same_report, shingles, similarity
 from weeklydigest.week import parse_week
 
 from .content import TZ, WEEK, write_config
@@ -128,10 +129,60 @@ def _synthetic(count: int, seed: int) -> list[Article]:
     return articles
 
 
-def test_only_articles_sharing_an_lsh_bucket_are_compared():
+def test_only_articles_sharing_rare_shingles_are_compared():
     articles = _synthetic(3000, seed=7)
-    pairs = candidate_pairs(articles, np.array([signature(shingles(a.text)) for a in articles]))
+    pairs = candidate_pairs(articles, [sketch(a.text) for a in articles])
     all_pairs = len(articles) * (len(articles) - 1) // 2
-    assert len(pairs) < 0.01 * all_pairs
+    assert len(pairs) < 0.001 * all_pairs
     kept, merged = dedupe(articles)
     assert merged == 0 and len(kept) == 3000
+
+
+STOCK = "要深入学习贯彻党的二十届四中全会精神，坚定不移推动高质量发展，奋力在推进中国式现代化建设中走在前列。"
+
+
+def test_a_stock_line_every_report_carries_is_no_evidence_of_a_copy():
+    articles = [replace(a, text=a.text + "。" + STOCK) for a in _synthetic(2000, seed=11)]
+    pairs = candidate_pairs(articles, [sketch(a.text) for a in articles])
+    assert len(pairs) <= 2000 // 10
+
+
+def _rewritten(article: Article, rng: random.Random) -> Article:
+    """A second outlet's rewrite: a few sentences dropped, others added, the stock line kept."""
+    sentences = article.text.split("。")
+    kept = [s for n, s in enumerate(sentences) if n % 4 != 1]
+    added = [f"{article.city}新增{rng.randint(1, 999)}个示范点{rng.randint(1, 999)}处" for _ in range(3)]
+    return replace(article, id=article.id + "b", origin=article.origin + "b", text="本报讯 " + "。".join(kept + added))
+
+
+def test_candidates_miss_no_merge_that_comparing_every_pair_finds():
+    rng = random.Random(13)
+    distinct = [replace(a, text=a.text + "。" + STOCK[:24]) for a in _synthetic(300, seed=11)]
+    articles = distinct + [_rewritten(a, rng) for a in distinct[::10]]
+    sets = [shingles(a.text) for a in articles]
+    group = {a.id: {a.id} for a in articles}
+    for i, j in itertools.combinations(range(len(articles)), 2):
+        jaccard, containment = similarity(sets[i], sets[j])
+        if same_report(articles[i], articles[j], jaccard=jaccard, containment=containment):
+            joined = group[articles[i].id] | group[articles[j].id]
+            for member in joined:
+                group[member] = joined
+    exhaustive = {frozenset(g) for g in group.values()}
+    assert len(exhaustive) == len(distinct)  # every rewrite joins its original, nothing else merges
+    kept, merged = dedupe(articles)
+    assert {frozenset({a.id, *(ref.id for ref in a.also)}) for a in kept} == exhaustive
+    assert merged == len(articles) - len(exhaustive)
+
+
+def test_one_report_carried_by_many_outlets_is_merged_with_bounded_candidates():
+    base = _synthetic(1, seed=3)[0]
+    copies = [replace(base, id=f"c{n}", origin=f"c{n}", text=f"（第{n}家媒体）" + base.text) for n in range(40)]
+    others = _synthetic(400, seed=5)
+    articles = others[:200] + copies + others[200:]
+    pairs = candidate_pairs(articles, [sketch(a.text) for a in articles])
+    partners = Counter(i for pair in pairs for i in pair)
+    assert max(partners.values()) <= MAX_PARTNERS + 2 * 8 * 4
+    kept, merged = dedupe(articles)
+    assert merged == 39
+    (merged_copy,) = [a for a in kept if a.also]
+    assert {ref.id for ref in merged_copy.also} | {merged_copy.id} == {c.id for c in copies}

@@ -100,7 +100,7 @@ def test_candidates_are_the_week_window_and_undated_articles_seen_since(store_lo
 
 
 TABLES = {"articles", "versions", "http_cache", "sources", "review_edits", "review_events", "review_revisions",
-          "section_examples", "subscribers", "deliveries", "runs", "editions", "review_sessions"}
+          "section_examples", "subscribers", "deliveries", "runs", "editions", "review_sessions", "derived", "files"}
 
 
 def test_a_fresh_store_has_the_latest_schema_and_the_tables_of_the_schema_module(store_location):

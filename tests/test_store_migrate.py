@@ -18,6 +18,7 @@ from weeklydigest.store import (
     DEFAULT_EDITION,
     SCHEMA_VERSION,
     UNCHANGED,
+    FileRecord,
     SourceRun,
     Store,
     StoreLocation,
@@ -42,7 +43,9 @@ def _document(n: int) -> RawDocument:
 def fill(store: Store, *, edition_store: Store) -> None:
     """Put something in every table, for two editions."""
     for n in range(3):
-        store.put(_document(n), text=f"正文{n}。", now=T0)
+        store.put(_document(n), text=f"正文{n}。", now=T0, body_hash=f"delivery-{n}",
+                  derived=(("article", "analysis-code", f"{{\"n\": {n}}}".encode()),))
+    store.save_file(FileRecord("南粤时政网/a.md", 12, 1_700_000_000_000_000_000, "sha", "reader", ("a",), ()), now=T0)
     store.put(_document(0), text="正文0。更正。", now=T0 + timedelta(hours=1))
     store.save_validators("http://example.cn/feed.xml", Validators(etag='"a"'), now=T0)
     store.record_run(SourceRun("南粤时政网", "feed", seen=3, new=3), now=T0)
@@ -93,7 +96,7 @@ def test_store_migrate_copies_every_edition_and_table_into_postgresql_and_only_w
 
     # Again: nothing to copy. Then what was collected and edited since is copied, and only that.
     assert main(["store", "migrate", "--from", str(old), "--to", postgres_url]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].endswith(": 0 rows copied, 27 already there")
+    assert capsys.readouterr().out.splitlines()[-1].endswith(": 0 rows copied, 28 already there")
     with Store(old) as store:
         store.put(_document(7), text="正文7。", now=T0)
         store.add_edit(ISSUE, {"op": "drop", "article": "late"}, by="王编辑", now=T0)

@@ -6,7 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from weeklydigest.model import RawDocument
-from weeklydigest.understand.clean import BOILERPLATE, HIDDEN, PINYIN, SPAM, clean, remove_sibling_spam, to_simplified
+from weeklydigest.understand.clean import BOILERPLATE, HIDDEN, PINYIN, SPAM, clean, to_simplified
+from weeklydigest.understand.siblings import remove_sibling_spam
 from weeklydigest.understand.spam import SpamRules
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -6,8 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from weeklydigest.model import RawDocument
-from weeklydigest.understand.clean import SPAM, clean, remove_sibling_spam
+from weeklydigest.understand.clean import SPAM, clean
 from weeklydigest.understand.dedupe import dedupe
+from weeklydigest.understand.siblings import remove_sibling_spam
 from weeklydigest.understand.spam import SpamRules
 
 TZ = ZoneInfo("Asia/Shanghai")

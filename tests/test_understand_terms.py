@@ -83,3 +83,25 @@ def test_phrases_are_ranked_by_how_much_more_this_week_uses_them():
 
 def test_no_articles_no_phrases():
     assert emerging_terms([], ["要坚持“五链融合”。"]) == []
+
+
+def test_phrases_already_known_for_each_text_give_the_same_ranking_from_a_single_pass_over_the_week():
+    from weeklydigest.understand.terms import candidates
+
+    read = []
+
+    def once():
+        for text in WEEK:
+            read.append(text.city)
+            yield text
+
+    offered = [candidates(t.text) for t in WEEK]
+    expected = emerging_terms(WEEK, [], names=("郭永航", "孟凡利", "唐屹峰", "韩利", "郭文海"))
+    streamed = emerging_terms(once(), [], offered=offered, names=("郭永航", "孟凡利", "唐屹峰", "韩利", "郭文海"))
+    assert streamed == expected and expected
+    assert read == [t.city for t in WEEK]  # each text read once
+
+
+def test_phrases_a_text_does_not_offer_are_not_counted_even_when_its_text_uses_them():
+    offered = [(frozenset(), frozenset()) for _ in WEEK]
+    assert emerging_terms(iter(WEEK), [], offered=offered) == []

@@ -179,6 +179,24 @@ def test_a_phrase_nearly_every_reporting_city_uses_is_background_not_a_theme():
     assert [bare(t.phrase) for t in find_themes(week, phrases)] == ["低空经济产业集群"]
 
 
+def test_meeting_kinds_already_known_make_a_theme_from_one_pass_over_the_reports():
+    texts = {"韶关": "韶关召开市委工作务虚会。", "河源": "河源召开市委工作务虚会。", "梅州": "梅州召开市委工作务虚会。"}
+    reports = [_article(c, t) for c, t in texts.items()]
+    read = []
+
+    def once():
+        for report in reports:
+            read.append(report.city)
+            yield report
+
+    kinds = [(r.city, meeting_kinds(r.text)) for r in reports]
+    themes = find_themes(once(), [], kinds=kinds)
+    assert [t.cities for t in themes] == [("韶关", "河源", "梅州")]
+    assert read == list(texts)
+    assert find_themes(iter(reports), [], kinds=[(r.city, set()) for r in reports]) == [], \
+        "kinds said to be absent are not found again"
+
+
 def _item(city: str, article: Article, *, printed: bool) -> Item:
     """Return an item of `article`: its whole text printed, or only its first clause."""
     text = article.text if printed else article.text.split("，")[0]

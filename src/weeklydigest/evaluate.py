@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +122,25 @@ def evaluate(digest: Digest, gold: dict[str, Any]) -> Evaluation:
 def evaluate_build(config: Any, gold: dict[str, Any], *, week: Any, sources: tuple[Any, ...],
                    learned: Any = None) -> Evaluation:
     """Build the week from `sources` and score it; gold `spam` spans add the spam and kept measures."""
+    from .analysed import open_store
     from .build import digest_articles, understand
     from .collect import collect
     from .understand.clean import clean
     from .understand.spam import SpamRules
 
+    # A gold folder the config collects is read under the config's name for it, as the store holds it.
+    sources = tuple(next((replace(source, name=known.name) for known in config.sources if known.kind == "folder"
+                          and known.path is not None and source.path is not None
+                          and os.path.realpath(known.path) == os.path.realpath(source.path)), source)
+                    for source in sources)
     documents, skipped = collect(sources, tz=config.tz)
-    articles, empty = understand(documents, week=week, config=config)
+    # The store's analyses of these very files are used where they are current.
+    store = open_store(config)
+    try:
+        articles, empty = understand(documents, week=week, config=config, store=store)
+    finally:
+        if store is not None:
+            store.close()
     digest = digest_articles(config, articles, week=week, skipped=[*skipped, *empty], seen=len(documents),
                              learned=learned)
     evaluation = evaluate(digest, gold)

@@ -329,14 +329,19 @@ class Digest:
                 }
                 for s in self.sections
             ],
-            "unassigned": [asdict(u) for u in self.unassigned],
-            "skipped": [asdict(s) for s in self.skipped],
+            "unassigned": [_flat(u) for u in self.unassigned],
+            "skipped": [_flat(s) for s in self.skipped],
             "stats": dict(self.stats),
             "commentary": asdict(self.commentary) if self.commentary else None,
         } | ({"headline": self.headline} if self.headline else {}) | ({"lede": self.lede} if self.lede else {}) | (
             {"provenance": {name: _draft_json(d) for name, d in self.drafts.items()}} if self.drafts else {}) | (
             {"themes": [_theme_json(t) for t in self.themes]} if self.themes else {}) | (
             {"revision": self.revision, "correction": self.correction} if self.revision > 1 or self.correction else {})
+
+
+def _flat(record: Any) -> dict[str, Any]:
+    """Return a dataclass of plain values as a dict (`asdict` without its deep copies: many sources are many)."""
+    return dict(vars(record))
 
 
 def signed_headline(headline: str, status: str | None) -> str:
@@ -367,8 +372,8 @@ def _item_json(item: Item) -> dict[str, Any]:
         "officials": list(item.officials),
         "dates": list(item.dates),
         "summary": item.summary,
-        "sentences": [asdict(s) for s in item.sentences],
-        "sources": [asdict(s) for s in item.sources],
+        "sentences": [_flat(s) for s in item.sentences],
+        "sources": [_flat(s) for s in item.sources],
         "why": list(item.why),
         "score": item.score,
         "warnings": list(item.warnings),

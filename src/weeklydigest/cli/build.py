@@ -19,8 +19,6 @@ from ..model import DateSpan
 from ..render import FORMATS
 from ..store import StoreLocation, open_store
 from ..store.runlog import finish_run, start_run
-from ..understand.clean import clean
-from ..understand.extract import extract
 from ..understand.sections import best_section, score_sections
 from ..week import parse_week
 from .common import (
@@ -147,14 +145,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         raise DigestError(f"{one_line(str(path))}: cannot be read: {describe(exc)}") from None
     if not documents:
         raise DigestError(f"{path}: {skipped[0].reason if skipped else 'no article found'}")
-    from ..build import reading_aids
+    from ..analysed import analyses_of
 
     fallback = args.date or date.today()
-    rules, roster = reading_aids(config)
     reports = []
     for document in documents:
         try:
-            article = extract(clean(document, spam=rules), fallback=fallback, roster=roster)
+            # The store's analysis when it holds this very file, analysed as the config says otherwise.
+            ((article, how),) = analyses_of(config, [document], fallback=fallback)
             scores = score_sections(article, config.sections, set_phrases=config.set_phrases,
                                     set_patterns=config.set_patterns, weights=config.section_weights)
         except Exception as exc:  # e.g. a date no calendar holds: one line, as for a file that cannot be read
@@ -184,6 +182,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "warnings": list(article.warnings),
             "flagged": [{"start": start, "end": end, "text": article.text[start:end]}
                         for start, end in article.flagged],
+            "analysis": how,
         })
     if args.json:
         payload = reports[0] if len(reports) == 1 else {"articles": reports}
@@ -287,6 +286,7 @@ def _print_inspection(report: dict) -> None:  # type: ignore[type-arg]
         print(f"warning:   {warning}")
     for flagged in report["flagged"]:
         print(f"flagged:   {flagged['text'][:80]} (text lost in a garble; check against the source)")
+    print(f"analysis:  {report['analysis']}")
     print("sections:")
     for s in report["sections"]:
         mark = "→" if s["title"] == report["section"] else " "

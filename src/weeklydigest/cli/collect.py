@@ -45,6 +45,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from ..collect import collect_into
+    from ..understand.analysis import Analyser
 
     config = load(args)
     sources = _folder_sources(args.source) or config.sources
@@ -52,7 +53,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         raise DigestError(f"nothing to collect: {args.config} has no sources and no --source was given")
     with open_store(config) as store, _progress_display() as progress:
         collection = collect_into(store, sources, tz=config.tz, http=config.http, progress=progress,
-                                  limits=config.limits)
+                                  limits=config.limits, analyser=Analyser(config))
         counts = store.counts()
     print_skipped(collection.skipped)
     for run in collection.runs:

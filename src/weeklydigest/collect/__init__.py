@@ -1,7 +1,9 @@
 """Sources: each kind turns a configured source into articles, kept in the article store.
 
 `collect_into` is the pipeline's collection: every source's articles go into the store, one
-transaction each, and a failing source is recorded in its health and never stops the others.
+transaction each, and a failing source is recorded in its health and never stops the others. A
+delivery the store has seen before is not cleaned again, an unchanged folder file is not read
+again (`files`), and a new version is analysed once, its analysis kept with it (`keep`).
 `read_sources` (and `collect`, its documents and skipped entries) reads the sources once into
 memory, without a store (for one-off builds and tests). Each document is cut to the limits and
 cleaned in its own guard (see `guard`); the time for all of it is linear in the number of entries.
@@ -15,20 +17,22 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..config import HttpSettings, LimitSettings, SourceConfig
 from ..model import RawDocument, Skipped
 from ..store import NEW, UPDATED, SourceRun, Store, StoreError, Validators
-from ..understand.clean import clean
-from .bounded import within_limits
+from ..understand.analysis import Analyser
 from .events import Event, Expect, Memory, SourceError, Unchanged, Validated
-from .feed import iter_feed
-from .fetch import Fetcher
+from .files import FileLedger
 from .folder import iter_folder
-from .guard import guarded
-from .web import iter_web
+from .keep import Keeper
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
+
+TOUCH_BATCH = 500  # articles marked as seen again per transaction
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +88,17 @@ class Reading:
 
 def iter_source(
     source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory, limits: LimitSettings,
+    ledger: FileLedger | None = None,
 ) -> Iterator[Event]:
     """Yield what one source holds; raise SourceError if the whole source fails."""
     if source.kind == "folder" and source.path is not None:
-        return iter_folder(source.path, source=source.name, tz=tz, limits=limits)
+        return iter_folder(source.path, source=source.name, tz=tz, limits=limits,
+                           unchanged=ledger.unchanged if ledger is not None else None)
     if source.kind in ("feed", "web") and fetcher is not None:
+        # Imported when needed: HTTP, feed parsing and page extraction take a while to load.
+        from .feed import iter_feed
+        from .web import iter_web
+
         reader = iter_feed if source.kind == "feed" else iter_web
         return reader(source, fetcher=fetcher, store=memory, tz=tz, limits=limits)
     raise SourceError(f"source kind '{source.kind}' cannot be collected", where=source.name)
@@ -96,7 +106,7 @@ def iter_source(
 
 def _read(
     source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, memory: Memory, limits: LimitSettings,
-    handle: Callable[[Event], None],
+    handle: Callable[[Event], None], ledger: FileLedger | None = None,
 ) -> tuple[str | None, list[Skipped]]:
     """Hand every event of one source to `handle`; return why the whole source failed (or None) and the skipped.
 
@@ -106,7 +116,7 @@ def _read(
     skipped: list[Skipped] = []
     seen, error = 0, None
     try:
-        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=memory, limits=limits):
+        for event in iter_source(source, tz=tz, fetcher=fetcher, memory=memory, limits=limits, ledger=ledger):
             if isinstance(event, Skipped):
                 skipped.append(event)
             if not isinstance(event, Expect | Validated):
@@ -128,6 +138,8 @@ def _read(
 
 def _fetcher(sources: tuple[SourceConfig, ...], http: HttpSettings, stack: ExitStack) -> Fetcher | None:
     if any(s.kind in ("feed", "web") for s in sources):
+        from .fetch import Fetcher
+
         return stack.enter_context(Fetcher(http))
     return None
 
@@ -167,9 +179,13 @@ def collect(
 
 def collect_into(
     store: Store, sources: tuple[SourceConfig, ...], *, tz: ZoneInfo, http: HttpSettings,
-    progress: Progress | None = None, limits: LimitSettings | None = None,
+    progress: Progress | None = None, limits: LimitSettings | None = None, analyser: Analyser | None = None,
 ) -> Collection:
-    """Collect every source into the store and record each source's health."""
+    """Collect every source into the store and record each source's health.
+
+    New versions are analysed by `analyser` (the config's) and kept with it; without one they are
+    only cleaned (a build analyses them).
+    """
     progress = progress or _Quiet()
     limits = limits or LimitSettings()
     started = datetime.now(UTC)
@@ -179,7 +195,8 @@ def collect_into(
         fetcher = _fetcher(sources, http, stack)
         for source in sources:
             progress.begin(source.name)
-            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress, limits=limits)
+            run, bad = _collect_source(store, source, tz=tz, fetcher=fetcher, progress=progress, limits=limits,
+                                       analyser=analyser)
             progress.end(source.name)
             store.record_run(run, now=datetime.now(UTC))
             logger.info("source %s: %d seen, %d new, %d updated, %d skipped%s", run.name, run.seen, run.new,
@@ -191,10 +208,25 @@ def collect_into(
 
 def _collect_source(
     store: Store, source: SourceConfig, *, tz: ZoneInfo, fetcher: Fetcher | None, progress: Progress,
-    limits: LimitSettings,
+    limits: LimitSettings, analyser: Analyser | None,
 ) -> tuple[SourceRun, list[Skipped]]:
     counts = {NEW: 0, UPDATED: 0, "seen": 0}
     unclean: list[Skipped] = []
+    ledger = FileLedger(store, source=source.name, limits=limits) if source.kind == "folder" else None
+    keeper = Keeper(store, analyser, limits=limits)
+    seen_again: list[str] = []
+
+    def kept(results: Iterator[tuple[RawDocument, Any, str | Skipped]]) -> None:
+        for _document, reading, outcome in results:
+            if isinstance(outcome, Skipped):
+                unclean.append(outcome)
+                FileLedger.failed(reading)
+            else:
+                counts[outcome] = counts.get(outcome, 0) + 1
+                FileLedger.delivered(reading, _document.url or _document.origin)
+            progress.advance(source.name)
+        if ledger is not None:
+            ledger.settle()
 
     def handle(event: Event) -> None:
         match event:
@@ -204,31 +236,38 @@ def _collect_source(
             case Validated(url=url, validators=validators):
                 store.save_validators(url, validators, now=datetime.now(UTC))
                 return
+            case Skipped():
+                if ledger is not None:
+                    ledger.refused(event.path_or_url, event.reason)
             case Unchanged(key=key):
-                store.touch(key, now=datetime.now(UTC))
+                seen_again.append(key)
+                if len(seen_again) >= TOUCH_BATCH:
+                    store.touch_many(seen_again, now=datetime.now(UTC))
+                    seen_again.clear()
             case RawDocument():
-                outcome = _keep(store, event, limits=limits)
-                if isinstance(outcome, Skipped):
-                    unclean.append(outcome)
-                else:
-                    counts[outcome] = counts.get(outcome, 0) + 1
+                counts["seen"] += 1
+                kept(keeper.add(event, ledger.receive(event.origin) if ledger is not None else None))
+                return
         counts["seen"] += 1
         progress.advance(source.name)
 
-    error, skipped = _read(source, tz=tz, fetcher=fetcher, memory=store, limits=limits, handle=handle)
+    try:
+        error, skipped = _read(source, tz=tz, fetcher=fetcher, memory=store, limits=limits, handle=handle,
+                               ledger=ledger)
+        # What was delivered before a failure is kept.
+        kept(keeper.flush())
+        keeper.close()
+    finally:
+        keeper.stop()
+        if seen_again:
+            store.touch_many(seen_again, now=datetime.now(UTC))
+    if ledger is not None:
+        ledger.finish()
+        logger.info("source %s: %d files read, %d unchanged and not read again", source.name, ledger.read,
+                    ledger.replayed)
     skipped += unclean
     if error is None and unclean and counts["seen"] == len(skipped):
         error = f"every entry was skipped (first: {skipped[0].reason})"
     run = SourceRun(name=source.name, kind=source.kind, seen=counts["seen"], new=counts[NEW],
                     updated=counts[UPDATED], skipped=len(skipped), error=error)
     return run, skipped
-
-
-def _keep(store: Store, document: RawDocument, *, limits: LimitSettings) -> str | Skipped:
-    """Clean one document and put it in the store; return the outcome, or why it cannot be cleaned."""
-    document = within_limits(document, limits=limits)
-    cleaned = guarded(document.origin, lambda: [clean(document)], seconds=limits.file_seconds)
-    article = cleaned[0]
-    if isinstance(article, Skipped):
-        return Skipped(article.path_or_url, f"cannot be cleaned: {article.reason}")
-    return store.put(document, text=article.text, now=datetime.now(UTC))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from ..model import RawDocument, Skipped
 from .boundary import Entry, FolderError, Refused, read_bytes, read_lines, walk
 from .bounded import load_front_matter, load_json, within_limits
 from .decode import decode_bytes
-from .events import Expect, SourceError
+from .events import Event, Expect, SourceError
 from .guard import Unusable, guarded
 from .meta import html_head, parse_published
 
@@ -38,8 +38,12 @@ _TXT_SOURCE_LINE = re.compile(r"^\s*(?:来源|來源|稿源)[:：]\s*(?P<outlet>
 
 def iter_folder(
     folder: Path, *, source: str, tz: ZoneInfo, limits: LimitSettings | None = None,
-) -> Iterator[RawDocument | Skipped | Expect]:
-    """Yield every article file below `folder`; unreadable and refused ones as `Skipped` with a reason."""
+    unchanged: Callable[[Entry, str], list[Event] | None] | None = None,
+) -> Iterator[Event]:
+    """Yield every article file below `folder`; unreadable and refused ones as `Skipped` with a reason.
+
+    `unchanged(entry, origin)` may answer for a file instead: what it delivered when it was last read.
+    """
     limits = limits or LimitSettings()
     try:
         found = list(walk(folder, suffixes=frozenset(SUFFIXES)))
@@ -48,7 +52,10 @@ def iter_folder(
     yield Expect(len(found))
     for item in found:
         origin = f"{source}/{item.rel}"
-        if isinstance(item, Refused):
+        known = unchanged(item, origin) if unchanged is not None and isinstance(item, Entry) else None
+        if known is not None:
+            yield from known
+        elif isinstance(item, Refused):
             yield Skipped(origin, item.reason)
         elif _format(item.rel) == "jsonl":
             yield from _jsonl(item, origin=origin, source=source, tz=tz, limits=limits)

@@ -40,9 +40,12 @@ def parse_published(value: object, *, tz: ZoneInfo) -> datetime | None:
                 return None
         else:
             try:
-                result = dateparser.parse(text)
-            except (ValueError, OverflowError, TypeError):
-                return None
+                result = datetime.fromisoformat(text)  # ISO 8601, the usual case, without dateutil's guessing
+            except ValueError:
+                try:
+                    result = dateparser.parse(text)
+                except (ValueError, OverflowError, TypeError):
+                    return None
     if not EARLIEST <= result.year <= LATEST:  # no news report's; such a time overflows time-zone arithmetic
         return None
     if result.tzinfo is None:

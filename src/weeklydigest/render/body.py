@@ -47,6 +47,7 @@ class ItemView:
     officials: list[str]
     dates: list[str]
     edited_by: str = ""
+    more_sources: int = 0  # sources of the item without a note here (print), listed on the web page
 
     @property
     def notes(self) -> list[Note]:

@@ -14,7 +14,7 @@ import jinja2
 from ..config import Config
 from ..errors import RenderError
 from ..model import Digest
-from .view import build_view, template_folder
+from .view import PRINT_NOTES, build_view, template_folder
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
@@ -85,5 +85,6 @@ def render_template(name: str, context: dict[str, object], config: Config, *, au
 
 def render_html(digest: Digest, config: Config, *, for_print: bool = False) -> str:
     """Return the digest as one self-contained HTML page."""
-    context = build_view(digest, config) | {"for_print": for_print}
+    # In print an item shows a few source notes and counts the rest; the web page lists them all.
+    context = build_view(digest, config, notes_per_item=PRINT_NOTES if for_print else None) | {"for_print": for_print}
     return render_template("digest.html.j2", context, config, autoescape=True)

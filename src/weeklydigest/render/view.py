@@ -15,6 +15,7 @@ from .body import (
     ItemView,
     Marking,
     Note,
+    Paragraph,
     SectionView,
     ThemeView,
     item_paragraphs,
@@ -27,11 +28,12 @@ from .marks import boilerplate_patterns, term_pattern
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Note", "build_view", "coverage", "edition_label", "issue_label", "issue_number", "safe_url",
+__all__ = ["PRINT_NOTES", "Note", "build_view", "coverage", "edition_label", "issue_label", "issue_number", "safe_url",
            "template_folder"]
 
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定", "published": "已发布"}
 PHRASES_SHOWN = 12  # the week's phrases on the overview (and red in the text)
+PRINT_NOTES = 4  # source notes an item has in print at most; the others are counted (the web page lists all)
 _ISSUE_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -120,6 +122,22 @@ def edition_label(issue: str, first_issue: str | None) -> str:
     return f"第{number}期 · {issue_label(issue)}" if number else issue_label(issue)
 
 
+def bound_notes(paragraphs: list[Paragraph], limit: int, *, first: int) -> int:
+    """Keep `limit` notes of an item at most (each paragraph's first, then the others in order), numbered
+    from `first`; return how many were left out."""
+    every = [(p, n) for p, paragraph in enumerate(paragraphs) for n, _ in enumerate(paragraph.notes)]
+    chosen = [(p, 0) for p, paragraph in enumerate(paragraphs) if paragraph.notes][:limit]
+    chosen += [at for at in every if at not in chosen][:limit - len(chosen)]
+    kept = set(chosen)
+    number = first
+    for p, paragraph in enumerate(paragraphs):
+        paragraph.notes = [note for n, note in enumerate(paragraph.notes) if (p, n) in kept]
+        for note in paragraph.notes:
+            note.number = number
+            number += 1
+    return len(every) - len(kept)
+
+
 def marking(digest: Digest, config: Config) -> Marking:
     """Return what the body marks: the week's phrases, each section's own terms, and the set phrases."""
     phrases = [t["term"] for t in emerging_terms(digest.stats.get("emerging_terms"), digest=digest)[:PHRASES_SHOWN]]
@@ -128,8 +146,12 @@ def marking(digest: Digest, config: Config) -> Marking:
                    sections={rule.title: tuple(rule.terms) for rule in config.sections})
 
 
-def build_view(digest: Digest, config: Config) -> dict[str, object]:
-    """Return the template context shared by the HTML, PDF and Markdown renderers."""
+def build_view(digest: Digest, config: Config, *, notes_per_item: int | None = None) -> dict[str, object]:
+    """Return the template context shared by the HTML, PDF and Markdown renderers.
+
+    With `notes_per_item` (print), an item keeps that many source notes at most, each quoted
+    article's own first; the others are counted in `more_sources`.
+    """
     marks = marking(digest, config)
     notes: list[Note] = []
     # Themes first: an accepted theme is a section above the keyword sections; a draft shows proposals too.
@@ -150,6 +172,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
         for i_index, item in enumerate(section.items, start=1):
             paragraphs = item_paragraphs(item, marks, first_note=len(notes) + 1, section=section.title,
                                          section_marked=shown)
+            more = bound_notes(paragraphs, notes_per_item, first=len(notes) + 1) if notes_per_item else 0
             notes += [note for paragraph in paragraphs for note in paragraph.notes]
             view.items.append(ItemView(
                 city=item.city,
@@ -158,6 +181,7 @@ def build_view(digest: Digest, config: Config) -> dict[str, object]:
                 officials=list(item.officials),
                 dates=list(item.dates),
                 edited_by=item.edited_by,
+                more_sources=more,
             ))
         sections.append(view)
     covered = coverage(digest)

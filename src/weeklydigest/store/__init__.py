@@ -15,6 +15,7 @@ from typing import Any
 
 from .backend import StoreError
 from .core import NEW, UNCHANGED, UPDATED, ArticleStore, SourceHealth, SourceRun, Validators, open_backend, text_hash
+from .derived import DerivedTables, FileRecord, Ref, Window, delivery_hash
 from .editions import Edition, EditionRegistry
 from .editorial import EditorialStore
 from .location import DEFAULT_EDITION, StoreLocation, edition_problem, url_problem
@@ -23,7 +24,7 @@ from .people import PeopleStore
 from .runlog import RunLog
 
 
-class Store(ArticleStore, EditorialStore, PeopleStore, RunLog, EditionRegistry):
+class Store(ArticleStore, DerivedTables, EditorialStore, PeopleStore, RunLog, EditionRegistry):
     """The store at `location` (a path or a PostgreSQL URL), seen by one edition; use as a context manager."""
 
     def __init__(self, location: StoreLocation | Path | str, *, edition: str = DEFAULT_EDITION,
@@ -107,7 +108,7 @@ def shared_lock(location: StoreLocation | Path | str, name: str, *,
 
 
 __all__ = [
-    "DEFAULT_EDITION", "MIGRATIONS", "NEW", "SCHEMA_VERSION", "UNCHANGED", "UPDATED", "Edition", "SourceHealth",
-    "SourceRun", "Store", "StoreError", "StoreLocation", "Validators", "check_store", "edition_problem", "open_store",
-    "shared_lock", "text_hash", "url_problem",
+    "DEFAULT_EDITION", "MIGRATIONS", "NEW", "SCHEMA_VERSION", "UNCHANGED", "UPDATED", "Edition", "FileRecord", "Ref",
+    "SourceHealth", "SourceRun", "Store", "StoreError", "StoreLocation", "Validators", "Window", "check_store",
+    "delivery_hash", "edition_problem", "open_store", "shared_lock", "text_hash", "url_problem",
 ]

@@ -3,7 +3,8 @@
 Every edition's rows are copied. A row the target already has is left as it is there, so copying
 again (after an interruption, or after more was collected into the old store) copies only what is
 missing. Articles go with all their versions, a batch of articles per transaction; an article the
-target already has keeps the target's versions. Rows numbered by the store (edits, review events,
+target already has keeps the target's versions (and the analyses kept with them: `derived` rows
+go with the versions they were made from). Rows numbered by the store (edits, review events,
 runs) are matched by their content and get the target's next numbers, so they never collide with
 rows an edition made in the target itself. Linear in the number of rows; memory is one batch plus
 the numbered rows' contents.
@@ -37,8 +38,8 @@ class CopyReport:
 
 
 # Tables keyed by what they hold, in an order that respects foreign keys (articles before versions).
-_KEYED = (schema.http_cache, schema.sources, schema.editions, schema.review_sessions, schema.review_revisions,
-          schema.section_examples, schema.subscribers, schema.deliveries)
+_KEYED = (schema.files, schema.http_cache, schema.sources, schema.editions, schema.review_sessions,
+          schema.review_revisions, schema.section_examples, schema.subscribers, schema.deliveries)
 # Tables whose rows the store numbers.
 _NUMBERED = (schema.review_edits, schema.review_events, schema.runs)
 
@@ -54,6 +55,7 @@ def copy_store(source: Any, target: Any, *, progress: Callable[[str, int, int], 
         if progress:
             progress("articles", report.copied["articles"], report.already["articles"])
             progress("versions", report.copied["versions"], report.already["versions"])
+            progress("derived", report.copied["derived"], report.already["derived"])
         for table in _KEYED:
             _copy_keyed(src, target, table, report)
             if progress:
@@ -82,9 +84,10 @@ def _existing(target: Any, table: Table, rows: list[dict[str, Any]]) -> set[tupl
 
 
 def _copy_articles(src: Connection, target: Any, report: CopyReport) -> None:
-    articles, versions = schema.articles, schema.versions
+    articles, versions, derived = schema.articles, schema.versions, schema.derived
     report.count("articles")
     report.count("versions")
+    report.count("derived")
     for rows in _batches(src, articles):
         have = _existing(target, articles, rows)
         new = [row for row in rows if (row["key"],) not in have]
@@ -94,10 +97,14 @@ def _copy_articles(src: Connection, target: Any, report: CopyReport) -> None:
         keys = [row["key"] for row in new]
         kept = [dict(row) for row in src.execute(select(versions).where(versions.c.key.in_(keys))
                                                  .order_by(versions.c.key, versions.c.version)).mappings()]
+        analyses = [dict(row) for row in src.execute(select(derived).where(derived.c.key.in_(keys))).mappings()]
         with target._write() as db:
             db.execute(articles.insert(), new)
             db.execute(versions.insert(), kept)
+            if analyses:
+                db.execute(derived.insert(), analyses)
         report.count("versions", copied=len(kept))
+        report.count("derived", copied=len(analyses))
 
 
 def _copy_keyed(src: Connection, target: Any, table: Table, report: CopyReport) -> None:

@@ -28,6 +28,7 @@ from .backend import Backend, StoreError, backend_for
 from .location import DEFAULT_EDITION, StoreLocation
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .schema import articles, http_cache, sources, versions
+from .schema import derived as derived_results
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +150,13 @@ _COMPILED: dict[tuple[str, str], _Compiled] = {}
 class ArticleStore(StoreBase):
     """Articles, their versions, HTTP validators and source health (shared by every edition)."""
 
-    def put(self, document: RawDocument, *, text: str, now: datetime) -> str:
+    def put(self, document: RawDocument, *, text: str, now: datetime, body_hash: str | None = None,
+            derived: tuple[tuple[str, str, bytes], ...] = ()) -> str:
         """Record one collected article; return NEW, UPDATED (new text: a new version) or UNCHANGED.
 
-        NUL characters are dropped from what is stored (PostgreSQL's text cannot hold them).
+        `body_hash` is the hash of the delivery (see `delivery_hash`); `derived` holds (stage,
+        fingerprint, data) of its analysis, kept with a new version. NUL characters are dropped from
+        what is stored (PostgreSQL's text cannot hold them).
         """
         document = _without_nul(document)
         text = text.replace("\x00", "")
@@ -168,7 +172,12 @@ class ArticleStore(StoreBase):
             return {"key": key, "version": version, "seen": seen, "source": document.source, "origin": document.origin,
                     "url": document.url, "title": document.title, "outlet": document.outlet, "published": published,
                     "fmt": document.fmt, "body": document.body, "raw": document.raw or None, "text": text,
-                    "text_hash": digest}
+                    "text_hash": digest, "body_hash": body_hash}
+
+        def keep(db: Connection, version: int, name: str, build: Callable[[], Any]) -> None:
+            for stage, fingerprint, data in derived:
+                self._run(db, name, build, {"key": key, "version": version, "stage": stage,
+                                            "fingerprint": fingerprint, "data": data})
 
         with self._write() as db:
             latest = self._run(db, "put.latest", _latest, values).fetchone()
@@ -177,16 +186,24 @@ class ArticleStore(StoreBase):
                 # writer's commit, stores nothing here, and goes on as for a known article.
                 if self._run(db, "put.article", self._put_article, values).fetchone() is not None:
                     self._run(db, "put.insert", versions.insert, version_row(1))
+                    keep(db, 1, "put.derived", derived_results.insert)
                     return NEW
                 latest = self._run(db, "put.latest", _latest, values).fetchone()
             # A known article, its row locked until this transaction ends: a second writer waits for it.
             last_version, last_hash = latest
             if last_hash == digest:
                 self._run(db, "put.seen", _seen, values)
+                if body_hash is not None:
+                    # This delivery cleans to the latest version: it is not cleaned again, and what was
+                    # analysed of it is kept if the version has nothing yet (a store from before analyses).
+                    self._run(db, "put.body_hash", _body_hash, {"p_key": key, "p_version": last_version,
+                                                                "p_body_hash": body_hash})
+                    keep(db, last_version, "put.derived_missing", self._derived_missing)
                 return UNCHANGED
             version = last_version + 1
             self._run(db, "put.version", _new_version, values | {"p_version": version})
             self._run(db, "put.insert", versions.insert, version_row(version))
+            keep(db, version, "put.derived", derived_results.insert)
         return UPDATED
 
     def _put_article(self) -> Any:
@@ -195,6 +212,9 @@ class ArticleStore(StoreBase):
                         last_seen=bindparam("p_seen"), published=bindparam("p_published"),
                         published_utc=bindparam("p_published_utc"), version=1)
                 .on_conflict_do_nothing(index_elements=["key"]).returning(articles.c.key))
+
+    def _derived_missing(self) -> Any:
+        return self._insert(derived_results).on_conflict_do_nothing(index_elements=["key", "version", "stage"])
 
     def touch(self, key: str, *, now: datetime) -> None:
         """Mark a known article as seen again."""
@@ -304,6 +324,12 @@ def _latest() -> Any:
     return (select(a.c.version, v.c.text_hash)
             .select_from(a.join(v, and_(v.c.key == a.c.key, v.c.version == a.c.version)))
             .where(a.c.key == bindparam("p_key")).with_for_update(of=a))
+
+
+def _body_hash() -> Any:
+    v = versions.c
+    return (update(versions).where(v.key == bindparam("p_key"), v.version == bindparam("p_version"))
+            .values(body_hash=bindparam("p_body_hash")))
 
 
 def _seen() -> Any:

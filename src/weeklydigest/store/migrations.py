@@ -170,6 +170,28 @@ def _schema_6(op: Operations) -> None:
     )
 
 
+def _schema_7(op: Operations) -> None:
+    """Analyses kept per article version and stage, folder files as last read, the hash of each delivery."""
+    op.add_column("versions", Column("body_hash", TEXT))  # of what the source delivered (see delivery_hash)
+    op.create_table(
+        "derived",
+        Column("key", TEXT, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("stage", TEXT, nullable=False),
+        Column("fingerprint", TEXT, nullable=False),
+        Column("data", LargeBinary, nullable=False),
+        sa.PrimaryKeyConstraint("key", "version", "stage"),
+        sa.ForeignKeyConstraint(["key", "version"], ["versions.key", "versions.version"]),
+    )
+    op.create_table(
+        "files",
+        Column("path", TEXT, primary_key=True),
+        Column("size", sa.BigInteger, nullable=False),
+        Column("mtime_ns", sa.BigInteger, nullable=False),
+        *(Column(name, TEXT, nullable=False) for name in ("sha1", "reader", "delivered", "checked")),
+    )
+
+
 def _edition() -> Column[str]:
     return Column("edition", TEXT, nullable=False, server_default=DEFAULT_EDITION)
 
@@ -197,5 +219,5 @@ def _with_edition(op: Operations, table: str, key: list[str], rest: list[str], *
 
 # Step n brings a store from schema n to n + 1; append a step to change the schema, never edit one.
 MIGRATIONS: tuple[Callable[[Operations], None], ...] = (_schema_1, _schema_2, _schema_3, folder_identity, _schema_5,
-                                                         _schema_6)
+                                                         _schema_6, _schema_7)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import TEXT as _TEXT
 from sqlalchemy import (
+    BigInteger,
     Column,
     Double,
     ForeignKeyConstraint,
@@ -54,6 +55,7 @@ versions = Table(
     Column("raw", LargeBinary),  # the bytes as fetched, for pages fetched over HTTP
     Column("text", TEXT, nullable=False),  # the cleaned text
     Column("text_hash", TEXT, nullable=False),  # of title + cleaned text: a new hash makes a new version
+    Column("body_hash", TEXT),  # of what the source delivered (see derived.delivery_hash)
     PrimaryKeyConstraint("key", "version"),
     ForeignKeyConstraint(["key"], ["articles.key"]),
 )
@@ -181,4 +183,27 @@ editions = Table(
     Column("output", TEXT, nullable=False),  # the output folder, as the edition's config names it
     Column("first_used", TEXT, nullable=False),  # UTC, ISO 8601
     Column("last_used", TEXT, nullable=False),
+)
+
+# What the store remembers so that nothing is done twice (see derived.py).
+derived = Table(
+    "derived", metadata,
+    Column("key", TEXT, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("stage", TEXT, nullable=False),  # article | brief | sketch | phrases | meetings | scores | sibling
+    Column("fingerprint", TEXT, nullable=False),  # of the code, libraries and config values that decided it
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("key", "version", "stage"),
+    ForeignKeyConstraint(["key", "version"], ["versions.key", "versions.version"]),
+)
+
+files = Table(
+    "files", metadata,
+    Column("path", TEXT, primary_key=True),  # a folder source's file as its articles name it: source/path
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("sha1", TEXT, nullable=False),  # of the bytes
+    Column("reader", TEXT, nullable=False),  # fingerprint of the code that read it
+    Column("delivered", TEXT, nullable=False),  # JSON: {"keys": [...], "skipped": [[where, reason], ...]}
+    Column("checked", TEXT, nullable=False),  # UTC, ISO 8601
 )

@@ -6,9 +6,8 @@ import hashlib
 import logging
 import operator
 import re
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import opencc
@@ -20,7 +19,7 @@ from . import pinyin
 from .furniture import line_furniture, strip_furniture
 from .pinyin import FLAG
 from .seo import reworded, seo_line, stuffed_line
-from .spam import SpamRules, find_spam, in_register, is_word, sibling_insertions
+from .spam import SpamRules, find_spam
 
 logger = logging.getLogger(__name__)
 
@@ -224,57 +223,6 @@ def shift_spans(kept: tuple[tuple[int, int], ...], cuts: list[tuple[int, int]]) 
         return offset - sum(min(end, offset) - start for start, end in cuts if start < offset)
 
     return tuple((moved(start), moved(end)) for start, end in kept if moved(end) > moved(start))
-
-
-def remove_sibling_spam(articles: list[Article]) -> list[Article]:
-    """Return the articles with text cut that a near-identical sibling copy of the same report lacks.
-
-    Mirrors copy a report and paste spam into it; another outlet's copy shows what was pasted.
-    Only pieces outside the vocabulary of reporting are cut, so an outlet's own edits stay.
-    """
-    shingles = [_shingle_set(a.text) for a in articles]
-    # An index of a fixed sample of the shingles finds the candidates without comparing every pair.
-    sampled = [{g for g in grams if zlib.crc32(g.encode("utf-8")) % 8 == 0} for grams in shingles]
-    index: dict[str, list[int]] = {}
-    for i, grams in enumerate(sampled):
-        for gram in grams:
-            index.setdefault(gram, []).append(i)
-    result = list(articles)
-    for i, article in enumerate(articles):
-        votes: dict[int, int] = {}
-        for gram in sampled[i]:
-            for j in index.get(gram, ()):
-                if j != i:
-                    votes[j] = votes.get(j, 0) + 1
-        best = max(sorted(votes), key=lambda j: votes[j], default=None)
-        if best is None:
-            continue
-        overlap = len(shingles[i] & shingles[best]) / max(1, min(len(shingles[i]), len(shingles[best])))
-        if overlap < 0.6:
-            continue
-        spans = [s for s in sibling_insertions(article.text, articles[best].text) if _foreign_piece(
-            article.text[s.start:s.end])]
-        if not spans:
-            continue
-        removed = [Removed(article.text[s.start:s.end], SPAM, s.why) for s in spans]
-        text = cut_spans(article.text, [(s.start, s.end) for s in spans])
-        result[i] = replace(article, text=text, removed=(*article.removed, *removed),
-                            flagged=shift_spans(article.flagged, [(s.start, s.end) for s in spans]))
-    return result
-
-
-def _foreign_piece(piece: str) -> bool:
-    """Return whether a piece missing from the sibling reads as pasted in, not as an outlet's edit."""
-    if in_register(piece) or re.search(r"\d", piece):
-        return False
-    if re.search(r"[A-Za-z]", piece):
-        return True
-    return len(piece) >= 2 and not (len(piece) <= 3 and is_word(piece))
-
-
-def _shingle_set(text: str, size: int = 4) -> set[str]:
-    text = re.sub(r"[\s\W_]+", "", text)
-    return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
 def _clean_line(raw: str, pieces: _Pieces, *, keep_spaces: bool = False, convert: bool = True,

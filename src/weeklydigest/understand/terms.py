@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -84,13 +84,17 @@ def _is_name_or_place(word: str, *, names: frozenset[str], places: frozenset[str
     return word in names or word in places or word in CITIES or word == PROVINCE
 
 
-def _plain(phrase: str, *, names: frozenset[str], places: frozenset[str], quoted: bool) -> bool:
-    """Whether `phrase` may be a phrase of the week: not generic, not a name, naming no city."""
+def _plain(phrase: str, *, names: frozenset[str], places: frozenset[str], quoted: bool,
+           named: ahocorasick.Automaton) -> bool:
+    """Whether `phrase` may be a phrase of the week: not generic, not a name, naming no city nor person.
+
+    `named` finds the cities and `names` in a phrase: one pass over it, however many names the week has.
+    """
     if phrase in GENERIC or _is_name_or_place(phrase, names=names, places=places):
         return False
     if (set(phrase) <= _NUMERAL and not quoted) or len(phrase) < 2:
         return False
-    return not any(city in phrase for city in CITIES) and not any(name in phrase for name in names)
+    return next(named.iter(phrase), None) is None
 
 
 def quoted_phrases(text: str) -> list[str]:
@@ -168,8 +172,12 @@ def candidates(text: str, *, places: frozenset[str] = frozenset()) -> tuple[set[
 def emerging_terms(
     week: Iterable[WeekText], earlier: Iterable[str], *, top: int = 15, vocabulary: tuple[str, ...] = (),
     names: Iterable[str] = (), places: Iterable[str] = (), exclude: Iterable[re.Pattern[str]] = (),
+    offered: Iterable[tuple[Collection[str], Collection[str]]] | None = None,
 ) -> list[dict[str, object]]:
     """Return the week's phrases against the `earlier` texts, best first.
+
+    `offered` gives the `candidates` of each of the week's texts, in their order, when they are
+    already known (kept with each article); the texts are then read once, not twice.
 
     Each is {"term", "count", "articles", "cities", "score"}: `term` is the phrase as printed (in
     quotation marks when the week's reports mostly quote it), `count` its occurrences this week,
@@ -182,14 +190,15 @@ def emerging_terms(
             rjieba.add_word(word, None, None)
     names_set = frozenset(n for n in names if len(n) >= 2)
     places_set = frozenset(places)
-    texts = list(week)
+    texts = week if offered is not None else list(week)
     found: set[str] = set()
     quoted_in: Counter[str] = Counter()
-    for item in texts:
-        phrases, quoted = candidates(item.text, places=places_set)
-        found |= phrases
+    for phrases, quoted in offered if offered is not None else (
+            candidates(item.text, places=places_set) for item in texts):
+        found |= set(phrases)
         quoted_in.update(quoted)
-    found = {p for p in found if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in)
+    named = _automaton((*CITIES, *names_set))
+    found = {p for p in found if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in, named=named)
              and not any(pattern.search(p) for pattern in exclude)}
     if not found:
         return []
@@ -197,7 +206,9 @@ def emerging_terms(
     count: Counter[str] = Counter()
     articles: Counter[str] = Counter()
     cities: dict[str, set[str]] = defaultdict(set)
+    total = 0
     for item in texts:
+        total += 1
         hits = Counter(phrase for _end, phrase in automaton.iter(item.text))
         count.update(hits)
         articles.update(hits.keys())
@@ -212,7 +223,7 @@ def emerging_terms(
     kept = _longest_forms(kept, articles)
     scored = []
     for phrase in kept:
-        share_week = articles[phrase] / len(texts)
+        share_week = articles[phrase] / total
         share_earlier = (background[phrase] + 0.5) / max(background_total, BACKGROUND_PRIOR)
         ratio = share_week / share_earlier
         if ratio < MIN_RATIO:

@@ -4,7 +4,7 @@ A theme is proposed to editors as a section of its own: a short title built from
 cities, and for each city the sentence of its report that carries the phrase (an exact span of the
 source). Candidates are the week's phrases (`terms.py`) and the kinds of meeting the reports name
 (`务虚会`, `干部大会`, `扩大会议`). Linear in the week's text: each article is tagged and split once, and
-searched once for each candidate phrase (a few dozen a week).
+searched once for all candidate phrases (a few dozen a week).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import ahocorasick
 import rjieba
 
-from ..model import CITIES, PROVINCE, Article, Item, Official, Section, Sentence, Theme, ThemeSentence
+from ..model import CITIES, PROVINCE, Article, Item, Official, Section, Sentence, SourceRef, Theme, ThemeSentence
 from .dedupe import source_ref
 from .extract import split_sentences
 from .terms import bare
@@ -87,39 +88,49 @@ def meeting_kinds(text: str) -> set[str]:
 
 
 def find_themes(
-    articles: Sequence[Article], phrases: Iterable[dict[str, object]], *, exclude: Iterable[str] = (),
+    articles: Iterable[Article], phrases: Iterable[dict[str, object]], *, exclude: Iterable[str] = (),
     boilerplate: Sequence[re.Pattern[str]] = (), sections: Sequence[Section] = (),
+    kinds: Iterable[tuple[str, Iterable[str]]] | None = None,
 ) -> list[Theme]:
     """Return the week's cross-city themes, strongest first (most cities, then the phrase's score).
 
     `articles` are the week's reports of the cities' leaders; `phrases` the week's phrases with their
     scores; `exclude` the words a configured section already groups by (a theme named by one would
     repeat that section); `sections` the keyword sections as summarised: a theme they already hold
-    (see `repeats`) is not proposed.
+    (see `repeats`) is not proposed; `kinds` each article's city and the kinds of meeting it names,
+    in order, when already known (kept with each article): the articles are then read once, not twice.
+    O(N) in the articles, for a bounded number of candidate phrases.
     """
+    if kinds is None:
+        articles = list(articles)
+        kinds = ((article.city, meeting_kinds(article.text)) for article in articles)
     excluded = [w for w in exclude if len(w) >= 2]
     candidates: list[_Candidate] = [
         _Candidate(str(p["term"]), float(p.get("score") or 0), False) for p in phrases if isinstance(p.get("term"), str)
     ]
     by_kind: dict[str, set[str]] = defaultdict(set)
-    for article in articles:
-        for kind in meeting_kinds(article.text):
-            by_kind[kind].add(article.city)
+    reporting_cities: set[str] = set()
+    for city, named in kinds:
+        for kind in named:
+            by_kind[kind].add(city)
+        if city and city != PROVINCE:
+            reporting_cities.add(city)
     candidates += [_Candidate(kind, float(len(cities)), True) for kind, cities in by_kind.items()
                    if len(cities) >= MIN_CITIES]
-    themes: list[tuple[int, float, Theme]] = []
-    sentences: dict[str, list[Sentence]] = {}  # each article is split once, for whichever phrase needs it
+    wanted = []
     for candidate in candidates:
         phrase = bare(candidate.phrase)
-        if any(_repeats(phrase, w) for w in excluded) or any(p.search(phrase) for p in boilerplate):
-            continue
-        theme = _theme(candidate, phrase, articles, sentences, boilerplate=boilerplate)
+        if not (any(_repeats(phrase, w) for w in excluded) or any(p.search(phrase) for p in boilerplate)):
+            wanted.append((candidate, phrase))
+    themes: list[tuple[int, float, Theme]] = []
+    for (candidate, _phrase), best in zip(wanted, _carriers(wanted, articles), strict=True):
+        theme = _theme(candidate, best, boilerplate=boilerplate)
         if theme is not None and repeats(theme, sections, meeting=candidate.meeting) is None:
             # Meetings are actions the cities took: they lead a tie with a phrase the same cities used.
             themes.append((len(theme.cities), candidate.score + (0.5 if candidate.meeting else 0), theme))
     # Most cities first; then the stronger phrase; then the more specific (工作务虚会 before 务虚会).
     themes.sort(key=lambda t: (-t[0], -t[1], -len(t[2].phrase), t[2].phrase))
-    reporting = len({a.city for a in articles if a.city and a.city != PROVINCE})
+    reporting = len(reporting_cities)
     chosen: list[Theme] = []
     for count, _score, theme in themes:
         if reporting >= SHARE_FROM and count > MAX_SHARE * reporting:
@@ -173,33 +184,56 @@ def _same(a: Theme, b: Theme) -> bool:
     return len(cities_a & cities_b) >= SAME_CITIES * len(cities_a | cities_b)
 
 
-def _theme(
-    candidate: _Candidate, phrase: str, articles: Sequence[Article], split: dict[str, list[Sentence]], *,
-    boilerplate: Sequence[re.Pattern[str]] = (),
-) -> Theme | None:
-    """Return the theme of one phrase: each city's best carrying sentence, in the column's city order."""
-    best: dict[str, tuple[tuple[int, int, int], Article, ThemeSentence]] = {}
+# Per city: rank, source, sentence, and the names of the officials its article names (kept out of titles).
+Carriers = dict[str, tuple[tuple[int, int, int], SourceRef, ThemeSentence, frozenset[str]]]
+
+
+def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article]) -> list[Carriers]:
+    """Return, for each candidate phrase, each city's best sentence carrying it: one pass over the articles.
+
+    An article is searched for every phrase at once (Aho-Corasick) and split into sentences once.
+    """
+    best: list[Carriers] = [{} for _ in wanted]
+    at_phrase: dict[str, list[int]] = defaultdict(list)
+    for k, (_candidate, phrase) in enumerate(wanted):
+        at_phrase[phrase].append(k)
+    if not at_phrase:
+        return best
+    automaton = ahocorasick.Automaton()
+    for phrase in at_phrase:
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
     for article in articles:
-        if not article.city or article.city == PROVINCE or phrase not in article.text:
+        if not article.city or article.city == PROVINCE:
             continue  # the province's line opens the issue; themes are what the cities did
+        present = {phrase for _end, phrase in automaton.iter(article.text)}
+        if not present:
+            continue
         leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
-        if article.id not in split:
-            split[article.id] = split_sentences(article.text)
-        for sentence in split[article.id]:
-            at = sentence.text.find(phrase)
-            if at < 0:
-                continue
-            carried = _spoken(_cut(sentence, at, len(phrase)), article, leader)
-            # The leader's own words first, then a sentence that names who acts, then a short one.
-            rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
-            if article.city not in best or rank < best[article.city][0]:
-                best[article.city] = (rank, article, carried)
+        split = split_sentences(article.text)
+        for phrase in present:
+            for sentence in split:
+                at = sentence.text.find(phrase)
+                if at < 0:
+                    continue
+                carried = _spoken(_cut(sentence, at, len(phrase)), article, leader)
+                # The leader's own words first, then a sentence that names who acts, then a short one.
+                rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
+                for k in at_phrase[phrase]:
+                    if article.city not in best[k] or rank < best[k][article.city][0]:
+                        best[k][article.city] = (rank, source_ref(article), carried,
+                                                 frozenset(o.name for o in article.officials))
+    return best
+
+
+def _theme(candidate: _Candidate, best: Carriers, *, boilerplate: Sequence[re.Pattern[str]] = ()) -> Theme | None:
+    """Return the theme of one phrase: each city's best carrying sentence, in the column's city order."""
     if len(best) < MIN_CITIES:
         return None
     cities = sorted(best, key=_city_order)
     sentences = tuple(best[c][2] for c in cities)
-    sources = tuple(dict.fromkeys(source_ref(best[c][1]) for c in cities))
-    names = {o.name for _rank, article, _s in best.values() for o in article.officials}
+    sources = tuple(dict.fromkeys(best[c][1] for c in cities))
+    names = {name for _rank, _source, _s, named in best.values() for name in named}
     return Theme(title=theme_title(candidate.phrase, sentences, names=names, boilerplate=boilerplate),
                  phrase=candidate.phrase, cities=tuple(cities), sentences=sentences, sources=sources)
 
