@@ -1,12 +1,14 @@
 """Time what users run on weeks of 1,000, 10,000 and 100,000 articles: collect, build json, build pdf.
 
     .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--timeout 1200] [--keep]
+                                    [--postgres postgresql://user@host:port/db]
 
 For each size a temporary folder gets its own config (the project's sections, a store and an
 output folder of its own) and a folder of that many distinct synthetic reports of 2025-W46, as
 real weeks have them: stock phrases every report shares, page furniture, second-outlet copies of
 some reports and Traditional-script mirrors (some with pasted spam that only the sibling copy
-shows). Then the real command line runs in a child process, one after the other:
+shows). The store is SQLite in that folder, or with `--postgres` a new database on that server
+(dropped afterwards). Then the real command line runs in a child process, one after the other:
 
 - `weeklydigest collect`;
 - `weeklydigest build --format json` (it collects again: nothing changed);
@@ -41,6 +43,8 @@ from pathlib import Path
 
 import opencc
 import yaml
+
+from store import database  # bench/store.py: a new database on a PostgreSQL server
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -169,10 +173,10 @@ def generate(folder: Path, count: int, *, seed: int = 46) -> dict[str, int]:
     return planted
 
 
-def write_config(work: Path, folder: Path) -> Path:
-    """Write the project's config with this run's store, output and folder source."""
+def write_config(work: Path, folder: Path, *, store: str = "") -> Path:
+    """Write the project's config with this run's store (SQLite in `work` unless given), output and folder source."""
     config = yaml.safe_load((ROOT / "config" / "digest.yaml").read_text(encoding="utf-8"))
-    config |= {"store": str(work / "store.sqlite"), "output": str(work / "output"),
+    config |= {"store": store or str(work / "store.sqlite"), "output": str(work / "output"),
                "templates": str(ROOT / "templates"), "officials": str(ROOT / "config" / "officials.yaml"),
                "sources": [{"name": "合成周", "kind": "folder", "path": str(folder)}]}
     config.pop("schedule", None)
@@ -211,8 +215,18 @@ def pdf_pages(path: Path) -> int:
     return next(int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:"))
 
 
-def bench_size(size: int, *, timeout: float, keep: bool) -> list[Step]:
-    """Run the four steps on a fresh week of `size` reports."""
+def bench_size(size: int, *, timeout: float, keep: bool, postgres: str = "") -> list[Step]:
+    """Run the four steps on a fresh week of `size` reports (in a new database on `postgres` when given)."""
+    if not postgres:
+        return _bench_size(size, timeout=timeout, keep=keep, store="")
+    url, drop = database(postgres)
+    try:
+        return _bench_size(size, timeout=timeout, keep=keep, store=url)
+    finally:
+        drop()
+
+
+def _bench_size(size: int, *, timeout: float, keep: bool, store: str) -> list[Step]:
     work = Path(tempfile.mkdtemp(prefix=f"bench-scale-{size}-"))
     folder = work / "week"
     started = time.perf_counter()
@@ -220,7 +234,7 @@ def bench_size(size: int, *, timeout: float, keep: bool) -> list[Step]:
     print(f"\n{size:,} files written in {time.perf_counter() - started:.1f} s: {planted['reports']:,} reports, "
           f"{planted['second_outlet']} second-outlet copies, {planted['mirror']} Traditional mirrors "
           f"({planted['mirror_spam']} with pasted spam); in {work}", flush=True)
-    config = write_config(work, folder)
+    config = write_config(work, folder, store=store)
     cli = [str(BIN / "weeklydigest")]
     build = [*cli, "build", "--config", str(config), "--week", WEEK]
     steps: list[Step] = []
@@ -259,12 +273,14 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated week sizes")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds before a step is stopped")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server URL: each size gets a new database on it")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     load = os.getloadavg()[0]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {load:.1f} at start (other work on the machine slows every figure)")
-    results = {size: bench_size(size, timeout=args.timeout, keep=args.keep) for size in sizes}
+          f"load average {load:.1f} at start (other work on the machine slows every figure); "
+          f"store: {'PostgreSQL' if args.postgres else 'SQLite'}")
+    results = {size: bench_size(size, timeout=args.timeout, keep=args.keep, postgres=args.postgres) for size in sizes}
     print("\n   size   collect + build json: wall      cpu   peak RSS   late article: wall")
     totals: dict[int, tuple[float, float]] = {}
     for size, steps in results.items():
