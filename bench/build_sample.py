@@ -9,6 +9,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,7 +45,10 @@ def main() -> int:
     from weeklydigest.week import parse_week
 
     import_time = time.perf_counter() - start
-    config = load_config(ROOT / "config" / "digest.yaml")
+    from render import own_store  # bench/render.py: the project's config with a store of its own
+
+    work = Path(tempfile.mkdtemp(prefix="bench-sample-"))
+    config = load_config(own_store(work))
     week = parse_week("2025-W46")
 
     first_build, digest = timed(lambda: build_issue(config, week=week), 1)
@@ -72,6 +76,7 @@ def main() -> int:
     print(f"Markdown render, median          {md_time * 1000:8.1f} ms")
     print(f"JSON render, median              {json_time * 1000:8.1f} ms")
     print(f"peak memory (max RSS)            {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB")
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -31,6 +31,8 @@ from dataclasses import replace
 from html import escape
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -115,15 +117,33 @@ def chromium_command(html: Path, out: Path, profile: Path) -> list[str] | None:
     return [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", html.as_uri()]
 
 
+def own_store(work: Path) -> Path:
+    """Write the project's config with a store and output in `work`, so the user's own are never touched."""
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    config |= {"store": str(work / "store.sqlite"), "output": str(work / "output"),
+               "templates": str(ROOT / config.get("templates", "templates"))}
+    for key in ("officials", "places"):
+        if isinstance(config.get(key), str):
+            config[key] = str(ROOT / config[key])
+    for source in config.get("sources", []):
+        if source.get("path"):
+            source["path"] = str(ROOT / source["path"])
+    config.pop("schedule", None)
+    path = work / "digest.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", type=int, default=30, help="rough length of the synthetic issue")
     args = parser.parse_args()
     os.chdir(ROOT)
-    config = load_config(CONFIG)
-    sample = build_issue(config, week=parse_week("2025-W46", week_starts=config.week_starts))
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
+    bench_config = own_store(work)
+    config = load_config(bench_config)
+    sample = build_issue(config, week=parse_week("2025-W46", week_starts=config.week_starts))
     folder = template_folder(config).resolve()
 
     # Size the synthetic issue from the sample's page count.
@@ -144,7 +164,7 @@ def main() -> int:
         html = work / f"{name}.html"
         html.write_text(render_html(digest, config, for_print=True), encoding="utf-8")
         ours_pdf, chrome_pdf = work / f"{name}.pdf", work / f"{name}-chromium.pdf"
-        ours_cmd = [sys.executable, "-c", RENDER_ONE, str(CONFIG), str(saved), str(ours_pdf)]
+        ours_cmd = [sys.executable, "-c", RENDER_ONE, str(bench_config), str(saved), str(ours_pdf)]
         ours, chrome = [], []
         for i in range(args.runs):
             ours.append(run(ours_cmd, cwd=ROOT))
@@ -171,7 +191,7 @@ def main() -> int:
         print(f"floor, {name}: the same text as bare paragraphs lays out and writes in {floor:.3f} s in process")
 
     # The real command on the sample: collect, digest and write the PDF.
-    build = [str(BIN / "weeklydigest"), "build", "--config", str(CONFIG), "--week", "2025-W46",
+    build = [str(BIN / "weeklydigest"), "build", "--config", str(bench_config), "--week", "2025-W46",
              "--format", "pdf", "--out", str(work / "out")]
     timings = [run(build, cwd=ROOT) for _ in range(args.runs)]
     median = statistics.median(timings)
