@@ -95,9 +95,11 @@ def read_mentions(
             last_place = (match.end(), place)
         name, name_end = _name_after(text, match.end(), names)
         role = kind if kind != ACTS else role_of(text, start=place_start, end=name_end or match.end())
-        if kind == ACTS and not place and not in_guangdong:
-            place = roster.city_on(name, title, day) if roster and name and not title.startswith("省") else ""
-        if kind == ACTS and not place and not in_guangdong:
+        unplaced = kind == ACTS and not place and not in_guangdong
+        if unplaced and roster and name and not title.startswith("省"):
+            place = roster.city_on(name, title, day)
+            unplaced = not place
+        if unplaced:
             city, role = "", UNPLACED if role == ACTS else role
         elif title.startswith("省"):
             city = PROVINCE if kind == ACTS else ""
