@@ -45,10 +45,10 @@ def main() -> int:
     from weeklydigest.week import parse_week
 
     import_time = time.perf_counter() - start
-    from render import own_store  # bench/render.py: the project's config with a store of its own
+    from benchconfig import write_config  # the project's config with a store and output of the run's own
 
     work = Path(tempfile.mkdtemp(prefix="bench-sample-"))
-    config = load_config(own_store(work))
+    config = load_config(write_config(work))
     week = parse_week("2025-W46")
 
     first_build, digest = timed(lambda: build_issue(config, week=week), 1)

@@ -31,7 +31,7 @@ from dataclasses import replace
 from html import escape
 from pathlib import Path
 
-import yaml
+from benchconfig import write_config  # a store and output of the run's own
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -44,7 +44,6 @@ from weeklydigest.render.pdf import html_to_pdf, import_weasyprint  # noqa: E402
 from weeklydigest.render.view import template_folder  # noqa: E402
 from weeklydigest.week import parse_week  # noqa: E402
 
-CONFIG = ROOT / "config" / "digest.yaml"
 BIN = Path(sys.executable).parent
 RENDER_ONE = (
     "import json, sys; from pathlib import Path; "
@@ -117,23 +116,6 @@ def chromium_command(html: Path, out: Path, profile: Path) -> list[str] | None:
     return [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", html.as_uri()]
 
 
-def own_store(work: Path) -> Path:
-    """Write the project's config with a store and output in `work`, so the user's own are never touched."""
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    config |= {"store": str(work / "store.sqlite"), "output": str(work / "output"),
-               "templates": str(ROOT / config.get("templates", "templates"))}
-    for key in ("officials", "places"):
-        if isinstance(config.get(key), str):
-            config[key] = str(ROOT / config[key])
-    for source in config.get("sources", []):
-        if source.get("path"):
-            source["path"] = str(ROOT / source["path"])
-    config.pop("schedule", None)
-    path = work / "digest.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -141,7 +123,7 @@ def main() -> int:
     args = parser.parse_args()
     os.chdir(ROOT)
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
-    bench_config = own_store(work)
+    bench_config = write_config(work)
     config = load_config(bench_config)
     sample = build_issue(config, week=parse_week("2025-W46", week_starts=config.week_starts))
     folder = template_folder(config).resolve()

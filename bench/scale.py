@@ -44,6 +44,7 @@ from pathlib import Path
 import opencc
 import yaml
 
+from benchconfig import write_config  # the project's config with a store and output of the run's own
 from store import database  # bench/store.py: a new database on a PostgreSQL server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,18 +174,6 @@ def generate(folder: Path, count: int, *, seed: int = 46) -> dict[str, int]:
     return planted
 
 
-def write_config(work: Path, folder: Path, *, store: str = "") -> Path:
-    """Write the project's config with this run's store (SQLite in `work` unless given), output and folder source."""
-    config = yaml.safe_load((ROOT / "config" / "digest.yaml").read_text(encoding="utf-8"))
-    config |= {"store": store or str(work / "store.sqlite"), "output": str(work / "output"),
-               "templates": str(ROOT / "templates"), "officials": str(ROOT / "config" / "officials.yaml"),
-               "sources": [{"name": "合成周", "kind": "folder", "path": str(folder)}]}
-    config.pop("schedule", None)
-    path = work / "digest.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def run(command: list[str], *, cwd: Path, timeout: float) -> tuple[float | None, float, float, str]:
     """Run one command; return its wall time (None if stopped at the timeout), CPU time, peak RSS in MB, stdout."""
     started = time.perf_counter()
@@ -234,7 +223,7 @@ def _bench_size(size: int, *, timeout: float, keep: bool, store: str) -> list[St
     print(f"\n{size:,} files written in {time.perf_counter() - started:.1f} s: {planted['reports']:,} reports, "
           f"{planted['second_outlet']} second-outlet copies, {planted['mirror']} Traditional mirrors "
           f"({planted['mirror_spam']} with pasted spam); in {work}", flush=True)
-    config = write_config(work, folder, store=store)
+    config = write_config(work, store=store, sources=[{"name": "合成周", "kind": "folder", "path": str(folder)}])
     cli = [str(BIN / "weeklydigest")]
     build = [*cli, "build", "--config", str(config), "--week", WEEK]
     steps: list[Step] = []
