@@ -53,8 +53,9 @@ class FileLedger:
         self.replayed = 0  # files not read again
         self.read = 0  # files read
 
-    def unchanged(self, entry: Entry, origin: str) -> list[Event] | None:
-        """Return what an unchanged file delivered when last read, or None: the file is to be read.
+    def unchanged(self, entry: Entry, origin: str) -> list[Event] | bytes | None:
+        """Return what an unchanged file delivered when last read; else its bytes (read for its hash) or
+        None: the file is to be read.
 
         Files are known by their origin (the source and the path below its folder), so a folder
         moved with its files' times kept is not read again.
@@ -73,10 +74,10 @@ class FileLedger:
         if record is not None and not fresh and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             return self._replay(record)
         try:
-            digest = hashlib.sha1(read_bytes(entry.path, limit=self.limits.file_bytes,
-                                             identity=entry.identity)).hexdigest()
+            data = read_bytes(entry.path, limit=self.limits.file_bytes, identity=entry.identity)
         except (OSError, Unusable):
             return None  # the reader says why
+        digest = hashlib.sha1(data).hexdigest()
         if record is not None and record.sha1 == digest:
             # Touched, not changed: remember the new times, deliver what it delivered.
             self.store.save_file(FileRecord(name, stat.st_size, stat.st_mtime_ns, digest, self.reader, record.keys,
@@ -84,7 +85,7 @@ class FileLedger:
             return self._replay(record)
         self._current = Reading(FileRecord(name, stat.st_size, stat.st_mtime_ns, digest, self.reader, (), ()))
         self.read += 1
-        return None
+        return data
 
     def _replay(self, record: FileRecord) -> list[Event]:
         self.replayed += 1
@@ -127,15 +128,15 @@ class FileLedger:
 
     def settle(self) -> None:
         """Record the files read whose documents are all in the store."""
-        waiting = []
-        for reading in self._closed:
-            if reading.outstanding > 0:
-                waiting.append(reading)
-            elif reading.complete:
+        done = [r for r in self._closed if r.outstanding <= 0 and r.complete]
+        self._closed = [r for r in self._closed if r.outstanding > 0]
+        if not done:
+            return
+        with self.store.batch():
+            for reading in done:
                 record = reading.record
                 self.store.save_file(FileRecord(record.path, record.size, record.mtime_ns, record.sha1, self.reader,
                                                 tuple(reading.keys), tuple(reading.skipped)), now=datetime.now(UTC))
-        self._closed = waiting
 
     def finish(self) -> None:
         """Record what is left (after the last file)."""

@@ -38,11 +38,12 @@ _TXT_SOURCE_LINE = re.compile(r"^\s*(?:来源|來源|稿源)[:：]\s*(?P<outlet>
 
 def iter_folder(
     folder: Path, *, source: str, tz: ZoneInfo, limits: LimitSettings | None = None,
-    unchanged: Callable[[Entry, str], list[Event] | None] | None = None,
+    unchanged: Callable[[Entry, str], list[Event] | bytes | None] | None = None,
 ) -> Iterator[Event]:
     """Yield every article file below `folder`; unreadable and refused ones as `Skipped` with a reason.
 
-    `unchanged(entry, origin)` may answer for a file instead: what it delivered when it was last read.
+    `unchanged(entry, origin)` may answer for a file instead: what it delivered when it was last
+    read, or the file's bytes when it had to read them (they are not read twice).
     """
     limits = limits or LimitSettings()
     try:
@@ -53,15 +54,16 @@ def iter_folder(
     for item in found:
         origin = f"{source}/{item.rel}"
         known = unchanged(item, origin) if unchanged is not None and isinstance(item, Entry) else None
-        if known is not None:
+        if isinstance(known, list):
             yield from known
         elif isinstance(item, Refused):
             yield Skipped(origin, item.reason)
         elif _format(item.rel) == "jsonl":
             yield from _jsonl(item, origin=origin, source=source, tz=tz, limits=limits)
         else:
-            yield from guarded(origin, lambda item=item, origin=origin: [  # type: ignore[misc]
-                _file(item, origin=origin, source=source, tz=tz, limits=limits)], seconds=limits.file_seconds)
+            yield from guarded(origin, lambda item=item, origin=origin, data=known: [  # type: ignore[misc]
+                _file(item, origin=origin, source=source, tz=tz, limits=limits, data=data)],
+                seconds=limits.file_seconds)
 
 
 def collect_folder(
@@ -100,8 +102,10 @@ def _format(name: str) -> str:
     return SUFFIXES[Path(name).suffix.lower()]
 
 
-def _file(entry: Entry, *, origin: str, source: str, tz: ZoneInfo, limits: LimitSettings) -> RawDocument:
-    data = read_bytes(entry.path, limit=limits.file_bytes, identity=entry.identity)
+def _file(entry: Entry, *, origin: str, source: str, tz: ZoneInfo, limits: LimitSettings,
+          data: bytes | None = None) -> RawDocument:
+    if data is None:
+        data = read_bytes(entry.path, limit=limits.file_bytes, identity=entry.identity)
     document = _document(origin, _decode(data), fmt=_format(entry.rel), source=source, tz=tz, limits=limits)
     return within_limits(document, limits=limits)
 

@@ -3,7 +3,8 @@
 A delivery the store has seen before is only marked as seen. New ones are analysed in the
 collecting process while they are few; once a run has many (a first collection, a backlog), they
 are analysed BATCH at a time by worker processes, one per core, and put in the store in the order
-they came. O(N) in the documents; the workers hold one batch each.
+they came, a batch in one transaction where the store allows (an interrupted run loses at most the
+batch being written; its files are read again next time). O(N) in the documents; the workers hold one batch each.
 """
 
 from __future__ import annotations
@@ -135,10 +136,12 @@ class Keeper:
         while len(self._flying) > keep or (self._flying and _ready(self._flying[0][3])):
             waiting, done, fresh, result = self._flying.popleft()
             results = result if isinstance(result, list) else result.get()
-            for (n, delivered), analysed in zip(fresh, results, strict=True):
-                document = waiting[n][0]
-                done[n] = analysed if isinstance(analysed, Skipped) else self.store.put(
-                    document, text=analysed.text, now=datetime.now(UTC), body_hash=delivered, derived=analysed.derived)
+            with self.store.batch():  # a batch's articles in one transaction, once they are all analysed
+                for (n, delivered), analysed in zip(fresh, results, strict=True):
+                    document = waiting[n][0]
+                    done[n] = analysed if isinstance(analysed, Skipped) else self.store.put(
+                        document, text=analysed.text, now=datetime.now(UTC), body_hash=delivered,
+                        derived=analysed.derived)
             for n, (document, token) in enumerate(waiting):
                 yield document, token, done[n]
 

@@ -30,6 +30,8 @@ class Backend:
         self.read_only = read_only  # the database refuses every write
 
     _held: Connection | None = None
+    batches = False  # whether `batch` gathers many writes into one transaction
+    _batched = False  # a batch is open: writes join its transaction
 
     def connection(self) -> Connection:
         """Return the store's one connection (a store is used by one thread), connecting on first use."""
@@ -41,6 +43,9 @@ class Backend:
     def writer(self) -> Iterator[Connection]:
         """Run the block in a transaction for writing: committed on exit, rolled back on an exception."""
         conn = self.connection()
+        if self._batched:
+            yield conn  # committed with the batch
+            return
         conn.info["write"] = True  # for SQLite's BEGIN IMMEDIATE
         try:
             with conn.begin():
@@ -49,9 +54,28 @@ class Backend:
             conn.info["write"] = False
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the block's writes in one transaction when the backend `batches` (else each in its own).
+
+        Committed when the block ends; on an exception every write of the block is rolled back.
+        """
+        if not self.batches or self._batched:
+            yield
+            return
+        with self.writer():
+            self._batched = True
+            try:
+                yield
+            finally:
+                self._batched = False
+
+    @contextmanager
     def reader(self) -> Iterator[Connection]:
         """Run the block's reads, then end any transaction they began (none is left open between calls)."""
         conn = self.connection()
+        if self._batched:
+            yield conn  # inside the batch's transaction, which ends with the batch
+            return
         try:
             yield conn
         finally:

@@ -102,6 +102,19 @@ class StoreBase:
             raise StoreError(f"store {self.location}: {self._backend.message(exc)}") from None
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Gather the block's writes into one transaction where the backend allows (SQLite): fewer commits.
+
+        An error inside rolls back every write of the block. On PostgreSQL each write stays its own
+        transaction, so concurrent writers hold their row locks briefly.
+        """
+        try:
+            with self._backend.batch():
+                yield
+        except (SQLAlchemyError, *self._backend.driver_errors) as exc:
+            raise StoreError(f"store {self.location}: {self._backend.message(exc)}") from None
+
+    @contextmanager
     def _read(self) -> Iterator[Connection]:
         """Run the block's reads (never a write inside: it would need its own transaction)."""
         try:

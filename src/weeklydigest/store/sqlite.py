@@ -1,7 +1,8 @@
 """The SQLite backend: one file in WAL mode, writers one at a time (BEGIN IMMEDIATE).
 
-Every write is one transaction, so a crash (even SIGKILL) leaves what was written before it intact
-and the write in flight either wholly there or not at all. The schema version is `user_version`.
+Every write is one transaction (or one batch of them, see `Backend.batch`), so a crash (even
+SIGKILL) leaves what was written before it intact and the write in flight either wholly there or
+not at all. The schema version is `user_version`.
 A read-only store is opened with a `mode=ro` URI: SQLite itself refuses any write, and neither the
 journal mode nor the file is touched.
 """
@@ -20,6 +21,8 @@ from .location import StoreLocation
 
 class SqliteBackend(Backend):
     name = "sqlite"
+    # Writers take turns anyway, and a commit costs more than the writes of a batch of articles.
+    batches = True
     driver_errors = (sqlite3.Error,)
 
     def __init__(self, location: StoreLocation, *, read_only: bool = False) -> None:
