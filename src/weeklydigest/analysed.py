@@ -93,13 +93,9 @@ class Readers:
 
     def _tagger(self) -> None:
         if not self._vocabulary_added:
-            import rjieba
+            from .understand import tagger
 
-            # As the phrase finder does; only once every analysis of the run is done: added words
-            # change how texts are cut.
-            for word in self.vocabulary:
-                if len(word) >= 2:
-                    rjieba.add_word(word, None, None)
+            tagger.add_words(self.vocabulary)  # as the phrase finder does (the cleaner's tokenizer is not changed)
             self._vocabulary_added = True
 
     def phrases(self, article: Article) -> tuple[frozenset[str], frozenset[str]]:

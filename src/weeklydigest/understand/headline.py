@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-import rjieba
-
 from ..model import CUT_MARK, PROVINCE, Article, Draft, Item, Section, SentenceRef, Theme
+from . import tagger
 from .terms import bare
 
 ACTIONS = re.compile(
@@ -141,7 +140,7 @@ def _verb_object(text: str, keyword: re.Pattern[str]) -> tuple[int, int] | None:
 def _word_end(text: str, begin: int, end: int, limit: int) -> int:
     """Return `end`, moved to the end of the word it falls inside (the clause from `begin` to `limit` read once)."""
     at = begin
-    for word in rjieba.cut(text[begin:limit]):
+    for word in tagger.cut(text[begin:limit]):
         at += len(word)
         if at >= end:
             return at

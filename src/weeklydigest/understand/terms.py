@@ -21,9 +21,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
-import rjieba
 
 from ..model import CITIES, PROVINCE
+from . import tagger
 
 MIN_ARTICLES = 2  # a phrase must come from at least this many of the week's articles
 MIN_CITIES = 2  # … and from this many cities (the province counts as one)
@@ -126,7 +126,7 @@ def joined_runs(text: str, *, places: frozenset[str] = frozenset()) -> list[str]
 
 def compounds(text: str) -> list[str]:
     """Return the compounds of two to four words ending in a head word (`现代化产业体系`)."""
-    tokens = rjieba.tag(text)
+    tokens = tagger.tag(text)
     found = []
     for end, (word, _tag) in enumerate(tokens):
         if word not in HEADS:
@@ -185,9 +185,7 @@ def emerging_terms(
     the log ratio of its share of this week's articles to its share of the earlier weeks' articles,
     times log(1 + cities).
     """
-    for word in vocabulary:  # configured terms stay whole (十五运会, not 十五 + 运会)
-        if len(word) >= 2:
-            rjieba.add_word(word, None, None)
+    tagger.add_words(vocabulary)  # configured terms stay whole (十五运会, not 十五 + 运会)
     names_set = frozenset(n for n in names if len(n) >= 2)
     places_set = frozenset(places)
     texts = week if offered is not None else list(week)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import ahocorasick
-import rjieba
 
 from ..model import CITIES, PROVINCE, Article, Item, Official, Section, Sentence, SourceRef, Theme, ThemeSentence
+from . import tagger
 from .dedupe import source_ref
 from .extract import split_sentences
 from .terms import bare
@@ -73,7 +73,7 @@ def meeting_kinds(text: str) -> set[str]:
     (委员会, 常委会) are not. A bare 会议 or 大会 is a kind only with the noun before it (`干部大会`);
     a verb before it (`召开会议`) says that a meeting was held, not which.
     """
-    tokens = rjieba.tag(text)
+    tokens = tagger.tag(text)
     kinds = set()
     for index, (word, _tag) in enumerate(tokens):
         if word in _NOT_MEETINGS or not word.endswith(_MEETING_ENDS) or word.startswith(tuple(_HOLDING)):
