@@ -30,3 +30,16 @@ def test_a_slogan_the_earlier_weeks_already_used_is_not_the_weeks_phrase(tmp_pat
     assert "“五链融合”" in without[:3]
     assert "“五链融合”" not in with_history
     assert "强链条、优环境、惠民生" in with_history, "what is new this week stays"
+
+
+def test_the_phrase_finders_words_never_change_how_the_cleaner_cuts_text():
+    import rjieba
+
+    from weeklydigest.understand import tagger
+
+    word = "潮汕联运会"  # a section word no dictionary has
+    before = rjieba.cut(f"本周{word}筹备工作推进顺利")
+    tagger.add_words([word])
+    assert word in tagger.cut(f"本周{word}筹备工作推进顺利")
+    assert rjieba.cut(f"本周{word}筹备工作推进顺利") == before and word not in before
+    assert not rjieba.has_word(word)

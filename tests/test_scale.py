@@ -106,6 +106,34 @@ def test_a_build_after_collect_reads_no_file_and_analyses_nothing_again(tmp_path
     assert "林志远" in digest_text(tmp_path)
 
 
+def computed_now(log: str) -> dict[str, int]:
+    """Return how many phrases, meetings and scores the build computed (not kept with the analysis)."""
+    line = re.search(r"computed now \(not kept with the analysis\): (.*)", log).group(1)
+    return {stage: int(count) for count, stage in (part.split() for part in line.split(", "))}
+
+
+def derived_stages(tmp_path: Path) -> dict[str, int]:
+    with sqlite3.connect(tmp_path / "store.sqlite") as db:
+        return dict(db.execute("SELECT stage, count(*) FROM derived GROUP BY stage").fetchall())
+
+
+def test_collect_keeps_each_versions_phrases_scores_and_meetings_so_a_build_computes_none(tmp_path):
+    config = setup(tmp_path)
+    run("collect", "--config", str(config), cwd=tmp_path)
+    stages = derived_stages(tmp_path)
+    assert stages["phrases"] == stages["scores"] == len(REPORTS)
+    assert 0 < stages["meetings"] <= len(REPORTS)  # a leader's report with a city names its meetings
+    log = build(config)
+    assert computed_now(log) == {"phrases": 0, "meetings": 0, "scores": 0}
+    assert "林志远" in digest_text(tmp_path)
+    # What the config decides is computed again when the config changes, by the build.
+    write_config(tmp_path, [{"name": "本周", "kind": "folder", "path": str(tmp_path / "week")}],
+                 sections=[{"title": "城市发展", "keywords": ["调研", "检查", "察看"]}])
+    again = computed_now(build(config))
+    assert again["scores"] > 0 and again["phrases"] > 0
+    assert computed_now(build(config)) == {"phrases": 0, "meetings": 0, "scores": 0}
+
+
 def test_a_late_article_is_the_only_one_read_and_analysed(tmp_path):
     config = setup(tmp_path)
     build(config)
@@ -319,7 +347,9 @@ def test_a_large_collection_is_analysed_by_workers_as_it_would_be_alone(tmp_path
     log = run("-v", "collect", "--config", str(tmp_path / "digest.yaml"), cwd=tmp_path).stderr
     assert "analysing with" in log and "worker processes" in log
     assert collected(log) == (300, 0)
-    assert analysed_now(build(tmp_path / "digest.yaml")) == 0
+    built = build(tmp_path / "digest.yaml")
+    assert analysed_now(built) == 0
+    assert computed_now(built) == {"phrases": 0, "meetings": 0, "scores": 0}  # the workers kept them too
     analyser = Analyser(config)
     with Store(config.store) as store:
         documents = collect((SourceConfig(name="本周", kind="folder", path=folder),), tz=TZ)[0]

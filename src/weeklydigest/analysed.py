@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -44,6 +45,7 @@ from .understand.analysis import (
     library_versions,
 )
 from .understand.candidates import Sketch, Sketches, sketch
+from .understand.sections import LEADER_TITLES
 from .understand.siblings import cut_by_sibling, sibling_pairs
 
 logger = logging.getLogger(__name__)
@@ -72,6 +74,20 @@ def kept_analysis(article: Article, stamp: str) -> tuple[tuple[str, str, bytes],
     code = codes()
     return ((ARTICLE, stamp, article_bytes(article)), (BRIEF, f"{code[BRIEF]}/{stamp}", article_bytes(brief(article))),
             (SKETCH, f"{code[SKETCH]}/{stamp}", sketch(article.text).to_bytes()))
+
+
+def kept_results(readers: Readers, article: Article, stamp: str) -> tuple[tuple[str, str, bytes], ...]:
+    """Return (stage, fingerprint, data) of what the config decides of a new version, kept with it.
+
+    Its phrases and section scores, and the kinds of meeting a leader's report with a city names:
+    what a build reads of every candidate of its week, computed where the version is analysed
+    (collect's workers) instead of by the build, one process, afterwards.
+    """
+    rows = [(PHRASES, f"{readers.phrases_code}/{stamp}", _phrases_bytes(readers.phrases(article))),
+            (SCORES, f"{readers.scores_code}/{stamp}", _scores_bytes(readers.scores(article)))]
+    if article.city and any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)):
+        rows.append((MEETINGS, f"{readers.meetings_code}/{stamp}", _words_bytes(readers.meetings(article))))
+    return tuple(rows)
 
 
 class Readers:
@@ -241,6 +257,7 @@ class StoredWeek:
         self._stamps: dict[Ref, str] = {}  # the fingerprint of each candidate's analysis
         self._cut: dict[Ref, tuple[Article, str]] = {}  # sibling cuts: the article and its stamp
         self.analysed = 0  # versions analysed by this run (not analysed before, or by other code or settings)
+        self.computed: Counter[str] = Counter()  # phrases, meetings and scores computed by this run, by stage
         self._failed: set[Ref] = set()  # versions that could not be analysed (in `skipped`)
 
     # --- the analysis -----------------------------------------------------------------------------
@@ -391,10 +408,13 @@ class StoredWeek:
                     seen = seen if seen is not None else self.store.first_seen(key for key, _ in chunk)
                     summary = replace(summary, first_seen=seen.get(ref[0]))
                 source = (lambda a=cut[0]: a) if cut else (lambda r=ref, load=loader: load.article(r))
-                results = _Results(ref, stamp, kept.get(ref, {}), rows, readers, article=source)
+                results = _Results(ref, stamp, kept.get(ref, {}), rows, readers, article=source,
+                                   computed=self.computed)
                 yield Entry(summary, self._cut_at.get(ref, start + offset), phrases=results.phrases,
                             meetings=results.meetings, scores=results.scores)
             self.store.save_derived(rows)
+        logger.info("computed now (not kept with the analysis): %s",
+                    ", ".join(f"{self.computed[stage]} {stage}" for stage in (PHRASES, MEETINGS, SCORES)))
 
     def fetch(self, positions: Sequence[int]) -> dict[int, Article]:
         """Return the analysed articles whose sketches are at `positions` (sibling cuts applied)."""
@@ -471,9 +491,9 @@ class _Results:
     """One candidate's phrases, meetings and scores: kept ones when current, else computed from its article and kept."""
 
     def __init__(self, ref: Ref, stamp: str, kept: dict[str, tuple[str, bytes]], rows: list[Row],
-                 readers: Readers, *, article: Callable[[], Article]) -> None:
+                 readers: Readers, *, article: Callable[[], Article], computed: Counter[str]) -> None:
         self.ref, self.stamp, self.kept, self.rows = ref, stamp, kept, rows
-        self.readers, self.article = readers, article
+        self.readers, self.article, self.computed = readers, article, computed
 
     def _result(self, stage: str, code: str, compute: Callable[[], bytes]) -> bytes:
         fingerprint = f"{code}/{self.stamp}"
@@ -481,6 +501,7 @@ class _Results:
         if row is not None and row[0] == fingerprint:
             return row[1]
         data = compute()
+        self.computed[stage] += 1
         self.rows.append((*self.ref, stage, fingerprint, data))
         return data
 

@@ -17,14 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import LimitSettings
 from ..model import RawDocument, Skipped
 from ..store import UNCHANGED, Store, delivery_hash
 from ..understand.analysis import Analyser
+from ..understand.learn import learn
 from .bounded import within_limits
 from .guard import guarded
+
+if TYPE_CHECKING:
+    from ..analysed import Readers
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ IN_FLIGHT = 3  # batches being analysed while the next is read
 ALONE = 128  # documents analysed here before workers are started (starting them takes about a second)
 
 _analyser: Analyser | None = None  # a worker's own
+_readers: Readers | None = None  # … and its readers of what the config decides
 Results = AsyncResult[list["Analysed | Skipped"]] | list["Analysed | Skipped"]
 
 
@@ -44,12 +49,15 @@ class Analysed:
     derived: tuple[tuple[str, str, bytes], ...]
 
 
-def analyse(analyser: Analyser | None, document: RawDocument, *, seconds: float | None) -> Analysed | Skipped:
+def analyse(analyser: Analyser | None, document: RawDocument, *, seconds: float | None,
+            readers: Readers | None = None) -> Analysed | Skipped:
     """Return the document analysed (only cleaned when undated or without settings), or why it cannot be.
 
-    Each document is analysed in its own guard, within `seconds` (see `guard`).
+    Each document is analysed in its own guard, within `seconds` (see `guard`). With `readers`,
+    what the config decides of it (phrases, scores, meetings) is kept too, in a guard of its own:
+    if that fails, the build computes it.
     """
-    from ..analysed import kept_analysis
+    from ..analysed import kept_analysis, kept_results
 
     analyser = analyser or Analyser()
     if analyser.config is None or document.published is None:
@@ -61,17 +69,30 @@ def analyse(analyser: Analyser | None, document: RawDocument, *, seconds: float 
     article = analyser.analyse_guarded(document, fallback=document.published.date(), seconds=seconds)
     if isinstance(article, Skipped):
         return article
-    return Analysed(article.text, kept_analysis(article, analyser.stamp(document, None)))
+    stamp = analyser.stamp(document, None)
+    derived = kept_analysis(article, stamp)
+    if readers is not None:
+        (results,) = guarded(document.origin, lambda: [kept_results(readers, article, stamp)], seconds=seconds)
+        if not isinstance(results, Skipped):
+            derived += results
+    return Analysed(article.text, derived)
 
 
-def _start_worker(config: Any) -> None:
-    global _analyser
+def _start_worker(config: Any, learned: Any) -> None:
+    global _analyser, _readers
     _analyser = Analyser(config)
+    _readers = _readers_for(_analyser, learned)
+
+
+def _readers_for(analyser: Analyser, learned: Any) -> Readers:
+    from ..analysed import Readers
+
+    return Readers(analyser.config, analyser, learned=learned)
 
 
 def _work(job: tuple[RawDocument, float | None]) -> Analysed | Skipped:
     document, seconds = job
-    return analyse(_analyser, document, seconds=seconds)
+    return analyse(_analyser, document, seconds=seconds, readers=_readers)
 
 
 def workers() -> int:
@@ -97,6 +118,9 @@ class Keeper:
                                   AsyncResult[list[Analysed | Skipped]] | list[Analysed | Skipped]]] = deque()
         self._pool: Pool | None = None
         self._alone = 0  # documents analysed in this process
+        # The editors' corrections so far, as a build of the coming issue weighs sections with them.
+        self.learned = learn(store.examples()) if self.analyser.config is not None else None
+        self.readers = _readers_for(self.analyser, self.learned) if self.analyser.config is not None else None
 
     def add(self, document: RawDocument, token: Any) -> Iterator[tuple[RawDocument, Any, str | Skipped]]:
         """Take a document; yield (document, token, outcome) of those put in the store meanwhile, in order.
@@ -153,14 +177,15 @@ class Keeper:
                 and workers() > 1):
             # Spawned, not forked: a forked copy of a process with threads (a progress display) can hang.
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(workers(), initializer=_start_worker, initargs=(self.analyser.config,))
+            self._pool = context.Pool(workers(), initializer=_start_worker,
+                                      initargs=(self.analyser.config, self.learned))
             logger.info("analysing with %d worker processes", workers())
         seconds = self.limits.file_seconds
         if self._pool is not None and documents:
             return self._pool.map_async(_work, [(d, seconds) for d in documents],
                                         chunksize=max(1, len(documents) // (2 * workers())))
         self._alone += len(documents)
-        return [analyse(self.analyser, d, seconds=seconds) for d in documents]
+        return [analyse(self.analyser, d, seconds=seconds, readers=self.readers) for d in documents]
 
     def close(self) -> None:
         if self._pool is not None:
