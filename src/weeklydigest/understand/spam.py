@@ -462,7 +462,8 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
     """
     closest = _SiblingSentences(sibling)
     counts = report_pairs([text])
-    judged: dict[str, list[tuple[int, int, str]]] = {}
+    # A sentence the sibling has word for word lacks nothing of it (most of a mirror's sentences).
+    judged: dict[str, list[tuple[int, int, str]]] = dict.fromkeys(closest.sentences, [])
     spans: list[Spam] = []
     offset = 0
     for paragraph in text.split("\n"):
