@@ -43,3 +43,19 @@ def test_the_phrase_finders_words_never_change_how_the_cleaner_cuts_text():
     assert word in tagger.cut(f"本周{word}筹备工作推进顺利")
     assert rjieba.cut(f"本周{word}筹备工作推进顺利") == before and word not in before
     assert not rjieba.has_word(word)
+
+
+def test_phrases_and_meetings_read_from_one_tagging_are_those_read_apart(config):
+    from weeklydigest.analysed import Readers
+    from weeklydigest.model import Article
+
+    from .content import REPORTS
+
+    readers = Readers(config, None)
+    for report in REPORTS:
+        article = Article(id=report.slug, title=report.title, url="", source="s", origin=report.slug, published=None,
+                          text="\n\n".join(report.paragraphs))
+        assert readers.phrases_and_meetings(article) == (readers.phrases(article), readers.meetings(article))
+    lead = Article(id="x", title="标题", url="", source="s", origin="x", published=None,
+                   text="\n召开市委工作务虚会。")  # a text that opens with a line break is tagged on its own
+    assert readers.phrases_and_meetings(lead) == (readers.phrases(lead), readers.meetings(lead))

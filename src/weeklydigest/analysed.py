@@ -83,10 +83,11 @@ def kept_results(readers: Readers, article: Article, stamp: str) -> tuple[tuple[
     what a build reads of every candidate of its week, computed where the version is analysed
     (collect's workers) instead of by the build, one process, afterwards.
     """
-    rows = [(PHRASES, f"{readers.phrases_code}/{stamp}", _phrases_bytes(readers.phrases(article))),
+    phrases, meetings = readers.phrases_and_meetings(article)
+    rows = [(PHRASES, f"{readers.phrases_code}/{stamp}", _phrases_bytes(phrases)),
             (SCORES, f"{readers.scores_code}/{stamp}", _scores_bytes(readers.scores(article)))]
     if article.city and any(o.title in LEADER_TITLES for o in (*article.officials, *article.unnamed)):
-        rows.append((MEETINGS, f"{readers.meetings_code}/{stamp}", _words_bytes(readers.meetings(article))))
+        rows.append((MEETINGS, f"{readers.meetings_code}/{stamp}", _words_bytes(meetings)))
     return tuple(rows)
 
 
@@ -121,6 +122,22 @@ class Readers:
         self._tagger()
         phrases, quoted = candidates(article.title + "\n" + article.text, places=self.places)
         return frozenset(phrases), frozenset(quoted)
+
+    def phrases_and_meetings(self, article: Article) -> tuple[tuple[frozenset[str], frozenset[str]], set[str]]:
+        """Return `phrases` and `meetings` of the article, its text tagged once for both."""
+        from .understand import tagger
+        from .understand.terms import candidates
+        from .understand.themes import meeting_kinds
+
+        self._tagger()
+        whole = tagger.tag(article.title + "\n" + article.text)
+        # The title's words, the line break, the text's words: the text is tagged as on its own.
+        at = next((i for i, (word, _tag) in enumerate(whole) if word == "\n"), len(whole))
+        own = whole[at + 1:]
+        if "".join(w for w, _ in whole[:at]) != article.title or "".join(w for w, _ in own) != article.text:
+            own = tagger.tag(article.text)
+        phrases, quoted = candidates(article.title + "\n" + article.text, places=self.places, tokens=whole)
+        return (frozenset(phrases), frozenset(quoted)), meeting_kinds(article.text, tokens=own)
 
     def meetings(self, article: Article) -> set[str]:
         """Return the kinds of meeting the article names."""

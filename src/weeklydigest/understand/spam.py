@@ -463,7 +463,7 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
     closest = _SiblingSentences(sibling)
     counts = report_pairs([text])
     # A sentence the sibling has word for word lacks nothing of it (most of a mirror's sentences).
-    judged: dict[str, list[tuple[int, int, str]]] = dict.fromkeys(closest.sentences, [])
+    judged: dict[str, list[tuple[int, int, str]]] = {sentence: [] for sentence in closest.sentences}
     spans: list[Spam] = []
     offset = 0
     for paragraph in text.split("\n"):

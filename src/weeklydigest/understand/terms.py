@@ -124,9 +124,12 @@ def joined_runs(text: str, *, places: frozenset[str] = frozenset()) -> list[str]
     return runs
 
 
-def compounds(text: str) -> list[str]:
-    """Return the compounds of two to four words ending in a head word (`现代化产业体系`)."""
-    tokens = tagger.tag(text)
+def compounds(text: str, *, tokens: list[tuple[str, str]] | None = None) -> list[str]:
+    """Return the compounds of two to four words ending in a head word (`现代化产业体系`).
+
+    `tokens` are the text's tagged words when already at hand.
+    """
+    tokens = tokens if tokens is not None else tagger.tag(text)
     found = []
     for end, (word, _tag) in enumerate(tokens):
         if word not in HEADS:
@@ -163,10 +166,11 @@ def _broad(phrase: str) -> bool:
     return True
 
 
-def candidates(text: str, *, places: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
+def candidates(text: str, *, places: frozenset[str] = frozenset(),
+               tokens: list[tuple[str, str]] | None = None) -> tuple[set[str], set[str]]:
     """Return the text's candidate phrases, and those of them it puts in quotation marks."""
     quoted = set(quoted_phrases(text))
-    return quoted | set(joined_runs(text, places=places)) | set(compounds(text)), quoted
+    return quoted | set(joined_runs(text, places=places)) | set(compounds(text, tokens=tokens)), quoted
 
 
 def emerging_terms(

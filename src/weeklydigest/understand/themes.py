@@ -66,14 +66,14 @@ class _Candidate:
     meeting: bool
 
 
-def meeting_kinds(text: str) -> set[str]:
+def meeting_kinds(text: str, *, tokens: list[tuple[str, str]] | None = None) -> set[str]:
     """Return the kinds of meeting a text names (`工作务虚会`, `干部大会`, `扩大会议`).
 
     A meeting word ends like a meeting (会议, 大会, 务虚会, 座谈会 …); institutions named like meetings
     (委员会, 常委会) are not. A bare 会议 or 大会 is a kind only with the noun before it (`干部大会`);
     a verb before it (`召开会议`) says that a meeting was held, not which.
     """
-    tokens = tagger.tag(text)
+    tokens = tokens if tokens is not None else tagger.tag(text)
     kinds = set()
     for index, (word, _tag) in enumerate(tokens):
         if word in _NOT_MEETINGS or not word.endswith(_MEETING_ENDS) or word.startswith(tuple(_HOLDING)):
