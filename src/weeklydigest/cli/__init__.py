@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -20,8 +21,21 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+# The cyclic garbage collector's thresholds for a process of the command line's own. A build holds a
+# record per article of the week until it ends and makes few reference cycles; at the default
+# thresholds the collector walks that growing heap again and again (a third of a first build of
+# 30,000 articles, more at 100,000). Cycles are still collected, less often.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (see errors.py and the README)."""
+    """Run the command line; return the exit code (see errors.py and the README).
+
+    Without `argv` (the program itself, reading sys.argv) the garbage collector is tuned for it.
+    """
+    if argv is None:
+        gc.freeze()  # what importing made lives as long as the process: never walked again
+        gc.set_threshold(*GC_THRESHOLDS)
     # SIGTERM unwinds like Ctrl-C, so that temporary files are removed and locks released.
     signal.signal(signal.SIGTERM, _interrupt)
     parser = _parser()
