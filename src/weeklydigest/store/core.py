@@ -142,6 +142,20 @@ class StoreBase:
         cursor.execute(compiled.sql, compiled.parameters(params))
         return cursor
 
+    def _run_many(self, db: Connection, name: str, build: Callable[[], Any], rows: list[dict[str, Any]]) -> None:
+        """Run a statement of `_run` once per row of parameters, in one call to the driver.
+
+        PostgreSQL's driver sends them in one pipeline: one round trip to the server, not one per row.
+        """
+        if not rows:
+            return
+        key = (self._backend.name, name)
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            compiled = _COMPILED[key] = _Compiled(build(), db.dialect)
+        cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+
 
 class _Compiled:
     """A statement as the backend's driver runs it: its SQL and how to order its parameters."""
@@ -188,9 +202,9 @@ class ArticleStore(StoreBase):
                     "text_hash": digest, "body_hash": body_hash}
 
         def keep(db: Connection, version: int, name: str, build: Callable[[], Any]) -> None:
-            for stage, fingerprint, data in derived:
-                self._run(db, name, build, {"key": key, "version": version, "stage": stage,
-                                            "fingerprint": fingerprint, "data": data})
+            self._run_many(db, name, build, [{"key": key, "version": version, "stage": stage,
+                                              "fingerprint": fingerprint, "data": data}
+                                             for stage, fingerprint, data in derived])
 
         with self._write() as db:
             latest = self._run(db, "put.latest", _latest, values).fetchone()
