@@ -118,9 +118,8 @@ class Keeper:
                                   AsyncResult[list[Analysed | Skipped]] | list[Analysed | Skipped]]] = deque()
         self._pool: Pool | None = None
         self._alone = 0  # documents analysed in this process
-        # The editors' corrections so far, as a build of the coming issue weighs sections with them.
-        self.learned = learn(store.examples()) if self.analyser.config is not None else None
-        self.readers = _readers_for(self.analyser, self.learned) if self.analyser.config is not None else None
+        self.learned: Any = None  # read with the readers, once a document is to be analysed
+        self.readers: Readers | None = None
 
     def add(self, document: RawDocument, token: Any) -> Iterator[tuple[RawDocument, Any, str | Skipped]]:
         """Take a document; yield (document, token, outcome) of those put in the store meanwhile, in order.
@@ -172,6 +171,10 @@ class Keeper:
     def _analyse(self, documents: list[RawDocument]) -> Results:
         if documents and not self._warm:
             self.analyser.aids()  # loaded once, outside any document's time budget
+            if self.analyser.config is not None:
+                # The editors' corrections so far, as a build of the coming issue weighs sections with them.
+                self.learned = learn(self.store.examples())
+                self.readers = _readers_for(self.analyser, self.learned)
             self._warm = True
         if (self._pool is None and self._alone + len(documents) > ALONE and self.analyser.config is not None
                 and workers() > 1):

@@ -93,13 +93,18 @@ class StoreBase:
     _backend: Backend
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """Run the block in one transaction: committed when it ends, rolled back on any error."""
+    def _errors(self) -> Iterator[None]:
+        """Turn what the database raises inside the block into a StoreError of one line."""
         try:
-            with self._backend.writer() as conn:
-                yield conn
+            yield
         except (SQLAlchemyError, *self._backend.driver_errors) as exc:
             raise StoreError(f"store {self.location}: {self._backend.message(exc)}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """Run the block in one transaction: committed when it ends, rolled back on any error."""
+        with self._errors(), self._backend.writer() as conn:
+            yield conn
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -108,20 +113,14 @@ class StoreBase:
         An error inside rolls back every write of the block. On PostgreSQL each write stays its own
         transaction, so concurrent writers hold their row locks briefly.
         """
-        try:
-            with self._backend.batch():
-                yield
-        except (SQLAlchemyError, *self._backend.driver_errors) as exc:
-            raise StoreError(f"store {self.location}: {self._backend.message(exc)}") from None
+        with self._errors(), self._backend.batch():
+            yield
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         """Run the block's reads (never a write inside: it would need its own transaction)."""
-        try:
-            with self._backend.reader() as conn:
-                yield conn
-        except (SQLAlchemyError, *self._backend.driver_errors) as exc:
-            raise StoreError(f"store {self.location}: {self._backend.message(exc)}") from None
+        with self._errors(), self._backend.reader() as conn:
+            yield conn
 
     def _insert(self, table: Any) -> Any:
         """Return an INSERT of the backend's dialect, with `on_conflict_do_update` and `on_conflict_do_nothing`."""
@@ -134,10 +133,7 @@ class StoreBase:
         the SQL directly, which costs a few microseconds where SQLAlchemy's execution costs a hundred.
         Values pass as they are: these statements bind only text, numbers, bytes and None.
         """
-        key = (self._backend.name, name)
-        compiled = _COMPILED.get(key)
-        if compiled is None:
-            compiled = _COMPILED[key] = _Compiled(build(), db.dialect)
+        compiled = self._compiled(db, name, build)
         cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
         cursor.execute(compiled.sql, compiled.parameters(params))
         return cursor
@@ -149,12 +145,17 @@ class StoreBase:
         """
         if not rows:
             return
+        compiled = self._compiled(db, name, build)
+        cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+
+    def _compiled(self, db: Connection, name: str, build: Callable[[], Any]) -> _Compiled:
+        """Return the statement `name` as this backend's driver runs it, compiled on first use."""
         key = (self._backend.name, name)
         compiled = _COMPILED.get(key)
         if compiled is None:
             compiled = _COMPILED[key] = _Compiled(build(), db.dialect)
-        cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+        return compiled
 
 
 class _Compiled:
