@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -23,7 +25,17 @@ from weeklydigest.model import SourceRef
 from weeklydigest.render.html import render_html
 from weeklydigest.render.pdf import render_pdf
 from weeklydigest.store import Store
-from weeklydigest.understand.analysis import Analyser, article_bytes, article_from_bytes, digest_of, model_fields
+from weeklydigest.understand.analysis import (
+    PACKAGE,
+    Analyser,
+    _imports,
+    _module_file,
+    article_bytes,
+    article_from_bytes,
+    code_fingerprint,
+    digest_of,
+    model_fields,
+)
 from weeklydigest.understand.candidates import sketch
 from weeklydigest.understand.extract import extract
 from weeklydigest.understand.siblings import sibling_pairs
@@ -66,6 +78,12 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def build(config: Path) -> str:
     """Build the week with -v; return what it logged."""
     return run("-v", "build", "--config", str(config), "--week", WEEK, "--format", "json", cwd=config.parent).stderr
+
+
+def derived_rows(store: Path) -> list[tuple[object, ...]]:
+    """Every result the store keeps with the versions it holds."""
+    with sqlite3.connect(store) as db:
+        return db.execute("SELECT key, version, stage, fingerprint, data FROM derived ORDER BY 1, 2, 3").fetchall()
 
 
 def analysed_now(log: str) -> int:
@@ -279,6 +297,53 @@ def test_the_fingerprint_follows_the_fields_of_the_model():
     assert digest_of(model_fields(Before)) == digest_of(model_fields(Before))
 
 
+def _imports_parsed(name: str, path: Path) -> set[str]:
+    """The package modules a module imports, as Python's parser reads its import statements."""
+    parts = name.split(".") if name else []
+    package = parts if path.name == "__init__.py" else parts[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join([*package[:len(package) - (node.level - 1)], *([node.module] if node.module else [])])
+            elif node.module and node.module.startswith("weeklydigest"):
+                base = node.module.removeprefix("weeklydigest").lstrip(".")
+            else:
+                continue
+            found |= {base, *(f"{base}.{alias.name}".lstrip(".") for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.removeprefix("weeklydigest").lstrip(".") for a in node.names
+                      if a.name.startswith("weeklydigest")}
+    return {m for m in found if _module_file(m) is not None}
+
+
+def test_the_analysing_codes_imports_are_read_as_pythons_parser_reads_them():
+    modules = sorted(PACKAGE.rglob("*.py"))
+    assert len(modules) > 50
+    for path in modules:
+        parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        assert set(_imports(name, path)) == _imports_parsed(name, path), name
+
+
+def test_the_code_fingerprint_changes_with_a_module_the_analysis_imports(monkeypatch):
+    before = code_fingerprint("understand.clean")
+    spam = _module_file("understand.spam")
+    assert spam is not None and "understand.spam" in _imports("understand.clean", _module_file("understand.clean"))
+    from weeklydigest.understand import analysis
+
+    monkeypatch.setattr(analysis, "_source", lambda path: b"# changed\n" + path.read_bytes() if path == spam
+                        else path.read_bytes())
+    code_fingerprint.cache_clear()
+    try:
+        assert code_fingerprint("understand.clean") != before
+        assert code_fingerprint("render.html") == code_fingerprint("render.html")
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert code_fingerprint("understand.clean") == before
+
+
 def test_a_dated_articles_facts_do_not_depend_on_the_day_undated_ones_are_read_against(config):
     documents, _ = collect(config.sources, tz=config.tz)
     articles, _ = understand(documents, week=parse_week(WEEK), config=config)
@@ -345,8 +410,19 @@ def test_a_large_collection_is_analysed_by_workers_as_it_would_be_alone(tmp_path
     write_week(folder, reports)
     config = write_config(tmp_path, [{"name": "本周", "kind": "folder", "path": str(folder)}])
     log = run("-v", "collect", "--config", str(tmp_path / "digest.yaml"), cwd=tmp_path).stderr
-    assert "analysing with" in log and "worker processes" in log
+    assert "worker processes (fork)" in log
     assert collected(log) == (300, 0)
+    # A process running other threads (the scheduler's) spawns its workers: they keep the same analyses.
+    spawned = tmp_path / "spawned"
+    spawned.mkdir()
+    write_config(spawned, [{"name": "本周", "kind": "folder", "path": str(folder)}])
+    threaded = subprocess.run(
+        [sys.executable, "-c", "import sys, threading; from weeklydigest.cli import main; "
+         "threading.Thread(target=threading.Event().wait, daemon=True).start(); sys.exit(main(sys.argv[1:]))",
+         "-v", "collect", "--config", str(spawned / "digest.yaml")],
+        cwd=spawned, capture_output=True, text=True, timeout=300)
+    assert threaded.returncode == 0 and "worker processes (spawn)" in threaded.stderr, threaded.stderr
+    assert derived_rows(spawned / "store.sqlite") == derived_rows(tmp_path / "store.sqlite")
     built = build(tmp_path / "digest.yaml")
     assert analysed_now(built) == 0
     assert computed_now(built) == {"phrases": 0, "meetings": 0, "scores": 0}  # the workers kept them too
@@ -358,3 +434,19 @@ def test_a_large_collection_is_analysed_by_workers_as_it_would_be_alone(tmp_path
             stored, how = stored_analysis(store, one, analyser, fallback=date(2025, 11, 16))
             assert how.startswith("from the store")
             assert stored == analyser.analyse(one, fallback=date(2025, 11, 16))
+
+
+def test_workers_are_forked_only_from_a_process_without_other_threads():
+    from weeklydigest.collect.keep import start_method
+
+    alone = threading.active_count() == 1
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    helper.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        stop.set()
+        helper.join()
+    if alone:
+        assert start_method() == "fork"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 BATCH = 64  # documents handed to the workers at a time
 IN_FLIGHT = 3  # batches being analysed while the next is read
-ALONE = 128  # documents analysed here before workers are started (starting them takes about a second)
+ALONE = 128  # documents analysed here before spawned workers are started (starting them takes about a second)
+ALONE_FORKED = 16  # … before forked ones are (they start at once)
 
 _analyser: Analyser | None = None  # a worker's own
 _readers: Readers | None = None  # … and its readers of what the config decides
@@ -82,6 +84,25 @@ def _start_worker(config: Any, learned: Any) -> None:
     global _analyser, _readers
     _analyser = Analyser(config)
     _readers = _readers_for(_analyser, learned)
+
+
+def _adopt(analyser: Analyser, readers: Readers | None) -> None:
+    """Take the collecting process's analyser and readers as they are (a forked worker has them already)."""
+    global _analyser, _readers
+    _analyser, _readers = analyser, readers
+
+
+def start_method() -> str:
+    """Return how worker processes are started: forked from this process when it runs no other thread, else spawned.
+
+    A forked worker starts at once with this process's imports and loaded aids (a spawned one
+    imports and loads them again, about a second of CPU each); a fork of a process with other
+    threads (the scheduler's, the review app's) may copy a lock one of them holds and hang, so
+    those get fresh interpreters.
+    """
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
 def _readers_for(analyser: Analyser, learned: Any) -> Readers:
@@ -176,13 +197,16 @@ class Keeper:
                 self.learned = learn(self.store.examples())
                 self.readers = _readers_for(self.analyser, self.learned)
             self._warm = True
-        if (self._pool is None and self._alone + len(documents) > ALONE and self.analyser.config is not None
-                and workers() > 1):
-            # Spawned, not forked: a forked copy of a process with threads (a progress display) can hang.
-            context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(workers(), initializer=_start_worker,
-                                      initargs=(self.analyser.config, self.learned))
-            logger.info("analysing with %d worker processes", workers())
+        method = start_method() if self._pool is None else ""
+        if (method and self._alone + len(documents) > (ALONE_FORKED if method == "fork" else ALONE)
+                and self.analyser.config is not None and workers() > 1):
+            if method == "fork":  # the workers share what this process has loaded
+                initializer, initargs = _adopt, (self.analyser, self.readers)
+            else:
+                initializer, initargs = _start_worker, (self.analyser.config, self.learned)
+            self._pool = multiprocessing.get_context(method).Pool(workers(), initializer=initializer,
+                                                                  initargs=initargs)
+            logger.info("analysing with %d worker processes (%s)", workers(), method)
         seconds = self.limits.file_seconds
         if self._pool is not None and documents:
             return self._pool.map_async(_work, [(d, seconds) for d in documents],

@@ -170,7 +170,7 @@ class DerivedTables(StoreBase):
         with self._read() as db:
             for chunk in _chunks(sorted({key for key, _ in wanted})):
                 rows = db.execute(select(d.key, d.version, d.stage, d.fingerprint, data)
-                                  .where(d.key.in_(chunk), d.stage.in_(list(stages)))).tuples().all()
+                                  .where(d.key.in_(chunk), d.stage.in_(list(stages)))).all()
                 for key, version, stage, fingerprint, value in rows:
                     if (key, version) in wanted:
                         found.setdefault((key, version), {})[stage] = (fingerprint, bytes(value or b""))
