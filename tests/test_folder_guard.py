@@ -14,9 +14,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from weeklydigest.cli import main
 from weeklydigest.collect import collect_into
+from weeklydigest.collect.bounded import _FrontMatterLoader, _simple_mapping, load_front_matter
 from weeklydigest.collect.folder import collect_folder
 from weeklydigest.config import LimitSettings, load_config
 from weeklydigest.errors import ConfigError
@@ -218,3 +222,49 @@ def test_inspect_of_an_impossible_date_prints_one_line_and_no_traceback(tmp_path
     assert main(["inspect", str(path), "--date", "9999-12-31"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"error: {path}: cannot be understood: OverflowError: date value out of range"]
+
+
+_KEYS = st.sampled_from(["title", "date", "url", "source", "yes", "null", "on", "tags", "a-b", "x_1"])
+# Fragments of values, with what YAML reads otherwise: comments, keys, numbers, dates, flags, escapes.
+_FRAGMENTS = ["广州", "市委书记", "调研", " ", "abc", " #", "#", ": ", ":", "-", "- ", "'", '"', "''", "\\", "\t",
+              "12", "0x1F", "1e3", ".5", "2025-11-10", "2025-11-10T09:30:00+08:00", "yes", "No", "on", "~", "null",
+              "true", "[a]", "{b}", "!", "&x", "*x", "|", ">", "%", "@", "`", "?", ",", "https://a.cn/x?y=1#z"]
+_PLAIN = st.lists(st.sampled_from(_FRAGMENTS), max_size=4).map("".join)
+
+
+@st.composite
+def _front_matter(draw: st.DrawFn) -> str:
+    lines = []
+    for key in draw(st.lists(_KEYS, min_size=1, max_size=3, unique=True)):
+        value = draw(_PLAIN)
+        form = draw(st.sampled_from(["plain", "single", "double"]))
+        if form == "single":
+            value = "'" + value.replace("'", "''") + "'"
+        elif form == "double":
+            value = '"' + value + '"'
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_front_matter())
+def test_front_matter_of_plain_lines_reads_as_the_yaml_parser_reads_it(text):
+    limits = LimitSettings()
+    try:
+        parsed = yaml.load(text, Loader=_FrontMatterLoader)
+    except yaml.YAMLError:
+        parsed = yaml.YAMLError
+    simple = _simple_mapping(text)
+    if simple is not None:
+        assert simple == parsed
+    if parsed is yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            load_front_matter(text, limits=limits)
+    else:
+        assert load_front_matter(text, limits=limits) == parsed
+
+
+def test_the_usual_front_matter_is_read_without_the_yaml_parser():
+    text = ("title: 市委书记到企业调研\ndate: '2025-11-12T09:30:00+08:00'\nurl: https://example.cn/a?b=1#c\n"
+            "source: 某日报")
+    assert _simple_mapping(text) == yaml.safe_load(text)

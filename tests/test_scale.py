@@ -437,7 +437,7 @@ def test_a_large_collection_is_analysed_by_workers_as_it_would_be_alone(tmp_path
 
 
 def test_workers_are_forked_only_from_a_process_without_other_threads():
-    from weeklydigest.collect.keep import start_method
+    from weeklydigest.cores import start_method
 
     alone = threading.active_count() == 1
     stop = threading.Event()
@@ -450,3 +450,36 @@ def test_workers_are_forked_only_from_a_process_without_other_threads():
         helper.join()
     if alone:
         assert start_method() == "fork"
+
+
+FOREIGN = "这家小馆在巷子深处，仍靠一锅老汤熬过了整个冬天。"
+
+
+def test_sibling_copies_compared_by_forked_workers_are_cut_as_in_one_process(tmp_path):
+    folder = tmp_path / "week"
+    originals = REPORTS[:6]
+    mirrors = tuple(replace(r, slug=f"{r.slug}-copy", paragraphs=(r.paragraphs[0] + FOREIGN, *r.paragraphs[1:]))
+                    for r in originals)
+    write_week(folder, originals + mirrors)
+    outputs = {}
+    for name, pairs in (("alone", 10**9), ("forked", 1)):
+        work = tmp_path / name
+        work.mkdir()
+        write_config(work, [{"name": "本周", "kind": "folder", "path": str(folder)}])
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys; from weeklydigest import analysed; from weeklydigest.cli import main; "
+             f"analysed.POOL_PAIRS = {pairs}; sys.exit(main(sys.argv[1:]))",
+             "-v", "build", "--config", str(work / "digest.yaml"), "--week", WEEK, "--format", "json",
+             "--out", str(work / "out")], cwd=work, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert ("sibling pairs compared by forked workers" in result.stderr) == (name == "forked")
+        data = json.loads((work / "out" / WEEK / "digest.json").read_text(encoding="utf-8"))
+        data.pop("generated")
+        outputs[name] = data
+        with sqlite3.connect(work / "store.sqlite") as db:
+            cut = db.execute("SELECT count(*) FROM derived WHERE stage = 'sibling' AND length(data) > 0").fetchone()[0]
+        assert cut == len(mirrors)
+    items = [item for section in outputs["forked"]["sections"] for item in section["items"]]
+    assert items and not any(FOREIGN in item["summary"] for item in items)
+    assert sum(FOREIGN in r["text"] for item in items for r in item.get("removed", [])) >= 1  # told, not printed
+    assert outputs["forked"] == outputs["alone"]

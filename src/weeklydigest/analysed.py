@@ -28,12 +28,14 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Protocol
 
 from . import store as store_module
 from .config import Config
+from .cores import forked_pool
 from .model import Article, RawDocument, SectionScore, Skipped
 from .store import Ref, Store, Window
 from .understand.analysis import (
@@ -53,6 +55,7 @@ logger = logging.getLogger(__name__)
 ARTICLE, BRIEF, SKETCH, PHRASES, MEETINGS, SCORES, SIBLING = (
     "article", "brief", "sketch", "phrases", "meetings", "scores", "sibling")
 CHUNK = 400  # articles decoded at a time
+POOL_PAIRS = 256  # sibling pairs to compare from which the comparisons go to forked workers
 EMPTY = "no article text left after cleaning"
 Row = tuple[str, int, str, str, bytes]  # key, version, stage, fingerprint, data
 
@@ -179,6 +182,26 @@ def _words_bytes(words: set[str]) -> bytes:
 
 def _words_from(data: bytes) -> set[str]:
     return set(json.loads(data))
+
+
+def sibling_cut(analyser: Analyser, fallback: date, article: Article, sibling: str) -> bytes:
+    """Return the article cut by its sibling copy and read again, as bytes; b"" when nothing is cut."""
+    cut = cut_by_sibling(article, sibling)
+    read = analyser.read_guarded(cut, fallback=fallback) if cut is not None else None
+    return article_bytes(read) if isinstance(read, Article) else b""
+
+
+_reader: tuple[Analyser, date] | None = None  # a forked worker's analyser and fallback date
+
+
+def _adopt_reader(analyser: Analyser, fallback: date) -> None:
+    global _reader
+    _reader = (analyser, fallback)
+
+
+def _sibling_cut(job: tuple[Article, str]) -> bytes:
+    assert _reader is not None
+    return sibling_cut(*_reader, *job)
 
 
 class Entry:
@@ -373,15 +396,19 @@ class StoredWeek:
         waiting = set(todo)
         results = {a: kept[a][SIBLING][1] for a, b in pairs if (a, b) not in waiting}
         rows: list[Row] = []
-        for start in range(0, len(todo), CHUNK):
-            part = todo[start:start + CHUNK]
-            articles = self._articles(list(dict.fromkeys(r for pair in part for r in pair)), rows=rows)
-            for a, b in part:
-                cut = cut_by_sibling(articles[a], articles[b].text)
-                read = self.analyser.read_guarded(cut, fallback=self.fallback) if cut is not None else None
-                data = article_bytes(read) if isinstance(read, Article) else b""
-                results[a] = data
-                rows.append((*a, SIBLING, tokens[a], data))
+        many = len(todo) >= POOL_PAIRS
+        with forked_pool(_adopt_reader, (self.analyser, self.fallback)) if many else nullcontext() as pool:
+            if pool is not None:
+                logger.info("%d sibling pairs compared by forked workers", len(todo))
+            for start in range(0, len(todo), CHUNK):
+                part = todo[start:start + CHUNK]
+                articles = self._articles(list(dict.fromkeys(r for pair in part for r in pair)), rows=rows)
+                jobs = [(articles[a], articles[b].text) for a, b in part]
+                cuts = (pool.map(_sibling_cut, jobs, chunksize=16) if pool is not None
+                        else [sibling_cut(self.analyser, self.fallback, *job) for job in jobs])
+                for (a, _b), data in zip(part, cuts, strict=True):
+                    results[a] = data
+                    rows.append((*a, SIBLING, tokens[a], data))
         self.store.save_derived(rows)
         for a, data in results.items():
             if data:

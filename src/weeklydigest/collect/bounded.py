@@ -55,6 +55,9 @@ def load_front_matter(text: str, *, limits: LimitSettings) -> object:
     if size > limits.front_matter_bytes:
         raise Unusable(f"front matter too large ({size:,} bytes, the limit is {limits.front_matter_bytes:,}; "
                        "limits.front_matter_bytes)")
+    simple = _simple_mapping(text)
+    if simple is not None and 2 * len(simple) + 1 <= limits.yaml_values:
+        return simple
     loader = _FrontMatterLoader(text)
     try:
         node = loader.get_single_node()
@@ -64,6 +67,43 @@ def load_front_matter(text: str, *, limits: LimitSettings) -> object:
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): (?:'((?:[^'\n]|'')*)'|\"([^\"\\\\\n]*)\"|([^\n]*))")
+_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _simple_mapping(text: str) -> dict[str, str] | None:
+    """Return front matter of `key: text` lines only as YAML reads it, or None for anything else.
+
+    Each value is a quoted string or plain text YAML reads as a string (no number, date, list,
+    comment or escape); the rest (most hand-written front matter stays this simple) goes to the parser.
+    """
+    if _NON_PRINTABLE.search(text):
+        return None  # the parser's own message tells where
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        if not line:
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or match[1] in found or _RESOLVER.resolve(yaml.ScalarNode, match[1], (True, False)) != _STR:
+            return None
+        single, double, plain = match[2], match[3], match[4]
+        if single is not None:
+            value = single.replace("''", "'")
+        elif double is not None:
+            value = double
+        else:
+            if (not plain or plain[0] in _PLAIN_START or plain != plain.strip() or "\t" in plain or ": " in plain
+                    or " #" in plain or plain.endswith(":")
+                    or _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) != _STR):
+                return None
+            value = plain
+        found[match[1]] = value
+    return found or None
 
 
 def _count_values(root: yaml.Node, *, limit: int) -> None:

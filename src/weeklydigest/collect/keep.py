@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
-import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import TYPE_CHECKING, Any
 
 from ..config import LimitSettings
+from ..cores import start_method, workers
 from ..model import RawDocument, Skipped
 from ..store import UNCHANGED, Store, delivery_hash
 from ..understand.analysis import Analyser
@@ -92,19 +91,6 @@ def _adopt(analyser: Analyser, readers: Readers | None) -> None:
     _analyser, _readers = analyser, readers
 
 
-def start_method() -> str:
-    """Return how worker processes are started: forked from this process when it runs no other thread, else spawned.
-
-    A forked worker starts at once with this process's imports and loaded aids (a spawned one
-    imports and loads them again, about a second of CPU each); a fork of a process with other
-    threads (the scheduler's, the review app's) may copy a lock one of them holds and hang, so
-    those get fresh interpreters.
-    """
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
-
-
 def _readers_for(analyser: Analyser, learned: Any) -> Readers:
     from ..analysed import Readers
 
@@ -114,14 +100,6 @@ def _readers_for(analyser: Analyser, learned: Any) -> Readers:
 def _work(job: tuple[RawDocument, float | None]) -> Analysed | Skipped:
     document, seconds = job
     return analyse(_analyser, document, seconds=seconds, readers=_readers)
-
-
-def workers() -> int:
-    """Return how many worker processes analyse a large collection: one per core this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class Keeper:

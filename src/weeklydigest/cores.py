@@ -1,0 +1,50 @@
+"""Worker processes: how many, and how they are started.
+
+A forked worker starts at once with what this process has imported and loaded (the readers'
+dictionaries, the roster, the places); a spawned one imports and loads them again, about a second
+of CPU each. A fork of a process running other threads (the scheduler's, the review app's) may
+copy a lock one of them holds and hang, so such a process spawns its workers, or does the work itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.pool import Pool
+from typing import Any
+
+
+def workers() -> int:
+    """Return how many worker processes to run: one per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def start_method() -> str:
+    """Return how worker processes are started: forked when this process runs no other thread, else spawned."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+@contextmanager
+def forked_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[Pool | None]:
+    """Yield a pool of forked workers, one per core, set up with `initializer(*initargs)` (passed, not pickled).
+
+    Yields None where workers cannot be forked (other threads run, one core, no fork): the caller
+    then does the work itself.
+    """
+    if start_method() != "fork" or workers() < 2:
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers(), initializer=initializer, initargs=initargs)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
