@@ -31,11 +31,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from . import store as store_module
 from .config import Config
-from .cores import forked_pool, mapped_in_order
+from .cores import forked_pool
 from .model import Article, RawDocument, SectionScore, Skipped
 from .store import Ref, Store, Window
 from .understand.analysis import (
@@ -55,7 +55,6 @@ logger = logging.getLogger(__name__)
 ARTICLE, BRIEF, SKETCH, PHRASES, MEETINGS, SCORES, SIBLING = (
     "article", "brief", "sketch", "phrases", "meetings", "scores", "sibling")
 CHUNK = 400  # articles decoded at a time
-SCAN_POOL = 2000  # articles a week-wide pass reads from which forked workers do it
 POOL_PAIRS = 256  # sibling pairs to compare from which the comparisons go to forked workers
 EMPTY = "no article text left after cleaning"
 Row = tuple[str, int, str, str, bytes]  # key, version, stage, fingerprint, data
@@ -205,20 +204,6 @@ def _sibling_cut(job: tuple[Article, str]) -> bytes:
     return sibling_cut(*_reader, *job)
 
 
-_scan: tuple[Callable[[Any, Article], Any], Any] | None = None  # a forked worker's pass and its state
-
-
-def _adopt_scan(work: Callable[[Any, Article], Any], state: Any) -> None:
-    global _scan
-    _scan = (work, state)
-
-
-def _scan_one(item: bytes | Article) -> Any:
-    assert _scan is not None
-    work, state = _scan
-    return work(state, article_from_bytes(item) if isinstance(item, bytes) else item)
-
-
 class Entry:
     """One candidate of the week: its brief and where its sketch is; its phrases, meetings and scores when asked."""
 
@@ -241,8 +226,6 @@ class Week(Protocol):
     def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]: ...
 
     def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]: ...
-
-    def scan(self, positions: Sequence[int], work: Callable[[Any, Article], Any], state: Any) -> Iterator[Any]: ...
 
     def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]: ...
 
@@ -275,10 +258,6 @@ class ListedWeek:
     def stream(self, positions: Sequence[int]) -> Iterator[tuple[int, Article]]:
         for p in positions:
             yield p, self.articles[p]
-
-    def scan(self, positions: Sequence[int], work: Callable[[Any, Article], Any], state: Any) -> Iterator[Any]:
-        for p in positions:
-            yield work(state, self.articles[p])
 
     def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
         for p in positions:
@@ -513,36 +492,6 @@ class StoredWeek:
                 else:  # not kept or no longer current: analysed again
                     article = self.fetch([position])[position]
                 yield article.title, article.text
-
-    def scan(self, positions: Sequence[int], work: Callable[[Any, Article], Any], state: Any) -> Iterator[Any]:
-        """Yield `work(state, article)` for the articles at `positions`, in order: a week-wide pass, O(N).
-
-        The articles are read CHUNK at a time; from SCAN_POOL of them on, forked workers decode the
-        kept analyses and do the work while this process reads the next chunk. `work` is a module's
-        function (what a worker is told to run) and sees the articles as analysed, with sibling cuts.
-        """
-        def items() -> Iterator[list[bytes | Article]]:
-            for start in range(0, len(positions), CHUNK):
-                chunk = positions[start:start + CHUNK]
-                refs = [self._at[p] for p in chunk]
-                kept = self.store.derived([r for r in refs if r not in self._cut], (ARTICLE,))
-                found: list[bytes | Article] = []
-                for position, ref in zip(chunk, refs, strict=True):
-                    row = kept.get(ref, {}).get(ARTICLE)
-                    if ref in self._cut:
-                        found.append(self._cut[ref][0])
-                    elif row is not None and self._current(row[0]):
-                        found.append(row[1])
-                    else:  # not kept or no longer current: analysed again
-                        found.append(self.fetch([position])[position])
-                yield found
-
-        def here(item: bytes | Article) -> Any:
-            return work(state, article_from_bytes(item) if isinstance(item, bytes) else item)
-
-        many = len(positions) >= SCAN_POOL
-        with forked_pool(_adopt_scan, (work, state)) if many else nullcontext() as pool:
-            yield from mapped_in_order(pool, _scan_one if pool is not None else here, items())
 
     def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
         """Yield the candidate phrases (and the quoted ones) of the articles at `positions`, as kept by `entries`."""

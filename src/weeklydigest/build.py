@@ -11,11 +11,10 @@ import logging
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import clock
@@ -59,8 +58,8 @@ from .understand.sections import best_section
 from .understand.siblings import remove_sibling_spam
 from .understand.spam import SpamRules
 from .understand.summarise import summarise
-from .understand.terms import article_phrase_hits, emerging_terms
-from .understand.themes import article_carriers, find_themes
+from .understand.terms import WeekText, emerging_terms
+from .understand.themes import find_themes
 from .week import IssueWeek
 
 logger = logging.getLogger(__name__)
@@ -261,9 +260,6 @@ class _Dated:
     def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
         return self.articles.texts(positions)
 
-    def scan(self, positions: Sequence[int], work: Callable[[Any, Article], Any], state: Any) -> Iterator[Any]:
-        return self.articles.scan(positions, work, state)  # a pass over text and facts: dates are not read
-
     def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
         return self.articles.offered(positions)
 
@@ -338,12 +334,10 @@ def digest_week(
             placed[best.title][article.city].append((article, best))
     # The week's phrases: what this week's reports say far more than the earlier weeks' did.
     boilerplate = boilerplate_patterns(config.set_phrases, config.set_patterns)
-    def week_hits(automaton: Any) -> Iterator[tuple[str, Counter[str]]]:
-        found = articles.scan([h.position for h in in_week], article_phrase_hits, automaton)
-        return ((h.city, hits) for h, hits in zip(in_week, found, strict=True))
-
     phrases = emerging_terms(
-        (), _earlier_texts(articles, later), offered=articles.offered([h.position for h in in_week]), hits=week_hits,
+        (WeekText(h.city, title + "\n" + text) for h, (title, text) in
+         zip(in_week, articles.texts([h.position for h in in_week]), strict=True)),
+        _earlier_texts(articles, later), offered=articles.offered([h.position for h in in_week]),
         top=THEME_PHRASES, vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms)),
         names=names, places=load_gazetteer().places, exclude=boilerplate)
     shown = [str(p["term"]) for p in phrases[:PHRASES_SHOWN]]
@@ -359,8 +353,7 @@ def digest_week(
         ]
         sections.append(Section(title=rule.title, keywords=rule.keywords, items=tuple(items)))
     # Themes: three or more cities sharing a phrase or a kind of meeting, proposed as sections of their own.
-    themes = find_themes((), phrases, scan=lambda automaton: articles.scan([h.position for h in leaders],
-                                                                         article_carriers, automaton),
+    themes = find_themes((a for _p, a in articles.stream([h.position for h in leaders])), phrases,
                          boilerplate=boilerplate, sections=sections,
                          kinds=[(h.city, kinds.get(h.id, ())) for h in leaders],
                          exclude=[w for r in config.sections for w in (r.title, *r.keywords, *r.terms)])

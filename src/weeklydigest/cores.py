@@ -11,13 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
 from typing import Any
-
-AHEAD = 2  # chunks in the workers' hands while the next is read
 
 
 def workers() -> int:
@@ -51,23 +48,3 @@ def forked_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> 
     finally:
         pool.terminate()
         pool.join()
-
-
-def mapped_in_order(pool: Pool | None, work: Callable[[Any], Any], chunks: Iterable[list[Any]]) -> Iterator[Any]:
-    """Yield `work(item)` for every item of every chunk, in order.
-
-    With a pool, each chunk is worked on by the workers while this process reads the next one (the
-    chunks are read here, never in another thread: a store connection stays with its thread); up
-    to AHEAD chunks are in flight. Without one, the items are worked on here.
-    """
-    if pool is None:
-        for chunk in chunks:
-            yield from map(work, chunk)
-        return
-    flying: deque[Any] = deque()
-    for chunk in chunks:
-        flying.append(pool.map_async(work, chunk, chunksize=max(1, len(chunk) // (4 * workers()))))
-        while len(flying) > AHEAD:
-            yield from flying.popleft().get()
-    while flying:
-        yield from flying.popleft().get()

@@ -17,12 +17,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
 
-from ..model import CITIES, PROVINCE, Article
+from ..model import CITIES, PROVINCE
 from . import tagger
 
 MIN_ARTICLES = 2  # a phrase must come from at least this many of the week's articles
@@ -177,14 +177,11 @@ def emerging_terms(
     week: Iterable[WeekText], earlier: Iterable[str], *, top: int = 15, vocabulary: tuple[str, ...] = (),
     names: Iterable[str] = (), places: Iterable[str] = (), exclude: Iterable[re.Pattern[str]] = (),
     offered: Iterable[tuple[Collection[str], Collection[str]]] | None = None,
-    hits: Callable[[ahocorasick.Automaton], Iterable[tuple[str, Counter[str]]]] | None = None,
 ) -> list[dict[str, object]]:
     """Return the week's phrases against the `earlier` texts, best first.
 
     `offered` gives the `candidates` of each of the week's texts, in their order, when they are
-    already known (kept with each article); the texts are then read once, not twice. `hits`, when
-    given, counts the phrases of the automaton in the week's texts instead of reading `week` again:
-    it yields each text's city and `phrase_hits` (as a store's week does, on every core).
+    already known (kept with each article); the texts are then read once, not twice.
 
     Each is {"term", "count", "articles", "cities", "score"}: `term` is the phrase as printed (in
     quotation marks when the week's reports mostly quote it), `count` its occurrences this week,
@@ -212,14 +209,13 @@ def emerging_terms(
     articles: Counter[str] = Counter()
     cities: dict[str, set[str]] = defaultdict(set)
     total = 0
-    counted = (hits(automaton) if hits is not None
-               else ((item.city, phrase_hits(automaton, item.text)) for item in texts))
-    for city, found_in in counted:
+    for item in texts:
         total += 1
-        count.update(found_in)
-        articles.update(found_in.keys())
-        for phrase in found_in:
-            cities[phrase].add(city or "?")
+        hits = Counter(phrase for _end, phrase in automaton.iter(item.text))
+        count.update(hits)
+        articles.update(hits.keys())
+        for phrase in hits:
+            cities[phrase].add(item.city or "?")
     background: Counter[str] = Counter()
     background_total = 0
     for text in earlier:
@@ -242,16 +238,6 @@ def emerging_terms(
                        "score": round(score, 3)})
     scored.sort(key=lambda t: (-float(t["score"]), -int(t["count"]), str(t["term"])))
     return scored[:top]
-
-
-def phrase_hits(automaton: ahocorasick.Automaton, text: str) -> Counter[str]:
-    """Return how often each of the automaton's phrases occurs in `text`."""
-    return Counter(phrase for _end, phrase in automaton.iter(text))
-
-
-def article_phrase_hits(automaton: ahocorasick.Automaton, article: Article) -> Counter[str]:
-    """Return `phrase_hits` of an article's title and text, as the week's phrases read it."""
-    return phrase_hits(automaton, article.title + "\n" + article.text)
 
 
 def bare(term: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -90,7 +90,7 @@ def meeting_kinds(text: str, *, tokens: list[tuple[str, str]] | None = None) -> 
 def find_themes(
     articles: Iterable[Article], phrases: Iterable[dict[str, object]], *, exclude: Iterable[str] = (),
     boilerplate: Sequence[re.Pattern[str]] = (), sections: Sequence[Section] = (),
-    kinds: Iterable[tuple[str, Iterable[str]]] | None = None, scan: Scan | None = None,
+    kinds: Iterable[tuple[str, Iterable[str]]] | None = None,
 ) -> list[Theme]:
     """Return the week's cross-city themes, strongest first (most cities, then the phrase's score).
 
@@ -99,7 +99,6 @@ def find_themes(
     repeat that section); `sections` the keyword sections as summarised: a theme they already hold
     (see `repeats`) is not proposed; `kinds` each article's city and the kinds of meeting it names,
     in order, when already known (kept with each article): the articles are then read once, not twice.
-    `scan`, when given, yields `article_carriers` of the articles instead of reading `articles`.
     O(N) in the articles, for a bounded number of candidate phrases.
     """
     if kinds is None:
@@ -124,7 +123,7 @@ def find_themes(
         if not (any(_repeats(phrase, w) for w in excluded) or any(p.search(phrase) for p in boilerplate)):
             wanted.append((candidate, phrase))
     themes: list[tuple[int, float, Theme]] = []
-    for (candidate, _phrase), best in zip(wanted, _carriers(wanted, articles, scan=scan), strict=True):
+    for (candidate, _phrase), best in zip(wanted, _carriers(wanted, articles), strict=True):
         theme = _theme(candidate, best, boilerplate=boilerplate)
         if theme is not None and repeats(theme, sections, meeting=candidate.meeting) is None:
             # Meetings are actions the cities took: they lead a tie with a phrase the same cities used.
@@ -187,45 +186,12 @@ def _same(a: Theme, b: Theme) -> bool:
 
 # Per city: rank, source, sentence, and the names of the officials its article names (kept out of titles).
 Carriers = dict[str, tuple[tuple[int, int, int], SourceRef, ThemeSentence, frozenset[str]]]
-# What one article carries: its city, source and officials' names, and (phrase, rank, sentence) per phrase.
-Carried = tuple[str, SourceRef, frozenset[str], list[tuple[str, tuple[int, int, int], ThemeSentence]]] | None
-Scan = Callable[[ahocorasick.Automaton], Iterable[Carried]]
 
 
-def article_carriers(automaton: ahocorasick.Automaton, article: Article) -> Carried:
-    """Return the best sentence of a city's article for each of the automaton's phrases it holds, or None.
-
-    An article is searched for every phrase at once (Aho-Corasick) and split into sentences once.
-    """
-    if not article.city or article.city == PROVINCE:
-        return None  # the province's line opens the issue; themes are what the cities did
-    present = {phrase for _end, phrase in automaton.iter(article.text)}
-    if not present:
-        return None
-    leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
-    split = split_sentences(article.text)
-    carried = []
-    for phrase in sorted(present):
-        best: tuple[tuple[int, int, int], ThemeSentence] | None = None
-        for sentence in split:
-            at = sentence.text.find(phrase)
-            if at < 0:
-                continue
-            spoken = _spoken(_cut(sentence, at, len(phrase)), article, leader)
-            # The leader's own words first, then a sentence that names who acts, then a short one.
-            rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if spoken.speaker else 1, len(spoken.text))
-            if best is None or rank < best[0]:
-                best = (rank, spoken)
-        if best is not None:
-            carried.append((phrase, *best))
-    return article.city, source_ref(article), frozenset(o.name for o in article.officials), carried
-
-
-def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article], *,
-              scan: Scan | None = None) -> list[Carriers]:
+def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article]) -> list[Carriers]:
     """Return, for each candidate phrase, each city's best sentence carrying it: one pass over the articles.
 
-    `scan`, when given, yields `article_carriers` of the articles instead (as a store's week does, on every core).
+    An article is searched for every phrase at once (Aho-Corasick) and split into sentences once.
     """
     best: list[Carriers] = [{} for _ in wanted]
     at_phrase: dict[str, list[int]] = defaultdict(list)
@@ -237,15 +203,26 @@ def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article],
     for phrase in at_phrase:
         automaton.add_word(phrase, phrase)
     automaton.make_automaton()
-    found = scan(automaton) if scan is not None else (article_carriers(automaton, a) for a in articles)
-    for carried in found:
-        if carried is None:
+    for article in articles:
+        if not article.city or article.city == PROVINCE:
+            continue  # the province's line opens the issue; themes are what the cities did
+        present = {phrase for _end, phrase in automaton.iter(article.text)}
+        if not present:
             continue
-        city, source, names, sentences = carried
-        for phrase, rank, sentence in sentences:
-            for k in at_phrase[phrase]:
-                if city not in best[k] or rank < best[k][city][0]:
-                    best[k][city] = (rank, source, sentence, names)
+        leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
+        split = split_sentences(article.text)
+        for phrase in present:
+            for sentence in split:
+                at = sentence.text.find(phrase)
+                if at < 0:
+                    continue
+                carried = _spoken(_cut(sentence, at, len(phrase)), article, leader)
+                # The leader's own words first, then a sentence that names who acts, then a short one.
+                rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
+                for k in at_phrase[phrase]:
+                    if article.city not in best[k] or rank < best[k][article.city][0]:
+                        best[k][article.city] = (rank, source_ref(article), carried,
+                                                 frozenset(o.name for o in article.officials))
     return best
 
 
