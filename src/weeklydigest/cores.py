@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +27,11 @@ def workers() -> int:
 
 
 def start_method() -> str:
-    """Return how worker processes are started: forked when this process runs no other thread, else spawned."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    """Return how worker processes are started: forked when this process runs no other thread, else spawned.
+
+    Only on Linux: elsewhere (macOS) system libraries may not survive a fork, and Python spawns too.
+    """
+    if threading.active_count() == 1 and sys.platform.startswith("linux"):
         return "fork"
     return "spawn"
 
