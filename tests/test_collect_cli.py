@@ -164,13 +164,14 @@ def _slow_feed(site: Site, reports: list[Report], *, delay: float) -> None:
         site.sequence(f"/{r.slug}.html", [Reply(page(r).encode(), delay=delay)])
 
 
-def _kill_when(process: subprocess.Popen[bytes], store: Path, *, at_least: int) -> set[str]:
-    """SIGKILL the process once the store holds `at_least` articles; return the keys it held just before."""
+def _kill_when(process: subprocess.Popen[bytes], store: Path, *, at_least: int,
+               sig: signal.Signals = signal.SIGKILL) -> set[str]:
+    """Send `sig` to the process once the store holds `at_least` articles; return the keys it held just before."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if store.exists() and count(store) >= at_least:
             before = keys(store)
-            process.send_signal(signal.SIGKILL)
+            process.send_signal(sig)
             process.wait(timeout=10)
             return before
         time.sleep(0.02)
@@ -219,6 +220,30 @@ def test_sigkill_mid_folder_collection_leaves_the_store_intact_and_a_rerun_compl
     rerun = subprocess.run([*CLI, "collect", "--config", str(config.path)], capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert count(config.store) == 1500
+
+
+def test_sigterm_mid_folder_collection_stops_its_workers_and_exits_with_one_line(tmp_path):
+    folder = write_reports(tmp_path / "many", _many_reports(1500))
+    config = write_config(tmp_path, [{"name": "大文件夹", "kind": "folder", "path": str(folder)}])
+    process = subprocess.Popen([*CLI, "-v", "collect", "--config", str(config.path)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    _kill_when(process, config.store, at_least=300, sig=signal.SIGTERM)  # the workers are analysing by then
+    log = process.stderr.read()
+    assert "worker processes" in log
+    assert process.returncode == 130 and log.strip().splitlines()[-1] == "error: interrupted"
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log
+    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and str(config.path).encode() in _cmdline(p)]
+    assert left == []
+    rerun = subprocess.run([*CLI, "collect", "--config", str(config.path)], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert count(config.store) == 1500
+
+
+def _cmdline(process: Path) -> bytes:
+    try:
+        return (process / "cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
 
 
 # --- configuration of sources ------------------------------------------------------------------

@@ -483,3 +483,28 @@ def test_sibling_copies_compared_by_forked_workers_are_cut_as_in_one_process(tmp
     assert items and not any(FOREIGN in item["summary"] for item in items)
     assert sum(FOREIGN in r["text"] for item in items for r in item.get("removed", [])) >= 1  # told, not printed
     assert outputs["forked"] == outputs["alone"]
+
+
+def test_forked_workers_end_at_once_when_stopped_even_under_the_command_lines_sigterm_handler():
+    """The command line's SIGTERM handler unwinds like Ctrl-C; a forked worker must not inherit it."""
+    code = """
+import signal, sys
+from weeklydigest import cli, cores
+signal.signal(signal.SIGTERM, cli._interrupt)
+def nothing(): pass
+for round in range(20):
+    with cores.forked_pool(nothing, ()) as pool:
+        assert pool is not None
+        handlers = set(pool.map(signal.getsignal, [signal.SIGTERM] * 8, chunksize=1))
+    assert handlers == {signal.SIG_DFL}, handlers
+    try:
+        with cores.forked_pool(nothing, ()) as pool:
+            pool.map(abs, range(64), chunksize=1)
+            raise RuntimeError("stop")  # the pool is terminated: its workers get SIGTERM
+    except RuntimeError:
+        pass
+print("ended")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ended", result.stderr
+    assert "KeyboardInterrupt" not in result.stderr and "Traceback" not in result.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -36,19 +37,38 @@ def start_method() -> str:
     return "spawn"
 
 
+def start_forked(initializer: Callable[..., None], *initargs: Any) -> None:
+    """Start a forked worker: SIGTERM ends it at once, as it ends a spawned one; then `initializer(*initargs)`.
+
+    A fork inherits the command line's SIGTERM handler (which unwinds like Ctrl-C): a worker told to
+    stop while it waited for a task could then catch the signal and wait on, and its pool never end.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    initializer(*initargs)
+
+
+def fork_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Pool:
+    """Return a pool of forked workers, one per core, set up with `initializer(*initargs)` (passed, not pickled)."""
+    return multiprocessing.get_context("fork").Pool(workers(), initializer=start_forked,
+                                                    initargs=(initializer, *initargs))
+
+
 @contextmanager
 def forked_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[Pool | None]:
-    """Yield a pool of forked workers, one per core, set up with `initializer(*initargs)` (passed, not pickled).
+    """Yield a pool of forked workers (see `fork_pool`), closed when the block ends, stopped if it fails.
 
-    Yields None where workers cannot be forked (other threads run, one core, no fork): the caller
-    then does the work itself.
+    Yields None where workers cannot be forked (other threads run, one core, not Linux): the
+    caller then does the work itself.
     """
     if start_method() != "fork" or workers() < 2:
         yield None
         return
-    pool = multiprocessing.get_context("fork").Pool(workers(), initializer=initializer, initargs=initargs)
+    pool = fork_pool(initializer, initargs)
     try:
         yield pool
-    finally:
+    except BaseException:
         pool.terminate()
         pool.join()
+        raise
+    pool.close()  # the workers finish and exit; nothing is signalled
+    pool.join()

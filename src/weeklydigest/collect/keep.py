@@ -19,7 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import TYPE_CHECKING, Any
 
 from ..config import LimitSettings
-from ..cores import start_method, workers
+from ..cores import fork_pool, start_method, workers
 from ..model import RawDocument, Skipped
 from ..store import UNCHANGED, Store, delivery_hash
 from ..understand.analysis import Analyser
@@ -179,11 +179,10 @@ class Keeper:
         if (method and self._alone + len(documents) > (ALONE_FORKED if method == "fork" else ALONE)
                 and self.analyser.config is not None and workers() > 1):
             if method == "fork":  # the workers share what this process has loaded
-                initializer, initargs = _adopt, (self.analyser, self.readers)
+                self._pool = fork_pool(_adopt, (self.analyser, self.readers))
             else:
-                initializer, initargs = _start_worker, (self.analyser.config, self.learned)
-            self._pool = multiprocessing.get_context(method).Pool(workers(), initializer=initializer,
-                                                                  initargs=initargs)
+                self._pool = multiprocessing.get_context(method).Pool(
+                    workers(), initializer=_start_worker, initargs=(self.analyser.config, self.learned))
             logger.info("analysing with %d worker processes (%s)", workers(), method)
         seconds = self.limits.file_seconds
         if self._pool is not None and documents:
