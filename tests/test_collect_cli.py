@@ -165,13 +165,16 @@ def _slow_feed(site: Site, reports: list[Report], *, delay: float) -> None:
 
 
 def _kill_when(process: subprocess.Popen[bytes], store: Path, *, at_least: int,
-               sig: signal.Signals = signal.SIGKILL) -> set[str]:
-    """Send `sig` to the process once the store holds `at_least` articles; return the keys it held just before."""
+               sig: signal.Signals = signal.SIGKILL, group: bool = False) -> set[str]:
+    """Send `sig` to the process (or its whole group) once the store holds `at_least` articles.
+
+    Return the keys the store held just before.
+    """
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if store.exists() and count(store) >= at_least:
             before = keys(store)
-            process.send_signal(sig)
+            os.killpg(process.pid, sig) if group else process.send_signal(sig)
             process.wait(timeout=10)
             return before
         time.sleep(0.02)
@@ -222,16 +225,24 @@ def test_sigkill_mid_folder_collection_leaves_the_store_intact_and_a_rerun_compl
     assert count(config.store) == 1500
 
 
-def test_sigterm_mid_folder_collection_stops_its_workers_and_exits_with_one_line(tmp_path):
+@pytest.mark.parametrize("how", ["sigterm", "ctrl-c"])
+def test_a_stopped_collection_stops_its_workers_and_exits_with_one_line(tmp_path, how):
+    """SIGTERM to the command (a scheduler's stop), or Ctrl-C: SIGINT to the terminal's whole process group."""
     folder = write_reports(tmp_path / "many", _many_reports(1500))
     config = write_config(tmp_path, [{"name": "大文件夹", "kind": "folder", "path": str(folder)}])
-    process = subprocess.Popen([*CLI, "-v", "collect", "--config", str(config.path)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-    _kill_when(process, config.store, at_least=300, sig=signal.SIGTERM)  # the workers are analysing by then
+    # As a terminal runs it: Ctrl-C raises KeyboardInterrupt (a process started in the background ignores it).
+    command = [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "from weeklydigest.cli import main; sys.exit(main())"]
+    process = subprocess.Popen([*command, "-v", "collect", "--config", str(config.path)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    if how == "sigterm":
+        _kill_when(process, config.store, at_least=300, sig=signal.SIGTERM)  # the workers are analysing by then
+    else:
+        _kill_when(process, config.store, at_least=300, sig=signal.SIGINT, group=True)
     log = process.stderr.read()
     assert "worker processes" in log
     assert process.returncode == 130 and log.strip().splitlines()[-1] == "error: interrupted"
-    assert "Traceback" not in log and "KeyboardInterrupt" not in log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log and "PoolWorker" not in log
     left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and str(config.path).encode() in _cmdline(p)]
     assert left == []
     rerun = subprocess.run([*CLI, "collect", "--config", str(config.path)], capture_output=True, text=True)

@@ -37,13 +37,21 @@ def start_method() -> str:
     return "spawn"
 
 
-def start_forked(initializer: Callable[..., None], *initargs: Any) -> None:
-    """Start a forked worker: SIGTERM ends it at once, as it ends a spawned one; then `initializer(*initargs)`.
+def worker_signals() -> None:
+    """Set a worker's signals: SIGTERM ends it at once, Ctrl-C is left to the process that started it.
 
     A fork inherits the command line's SIGTERM handler (which unwinds like Ctrl-C): a worker told to
-    stop while it waited for a task could then catch the signal and wait on, and its pool never end.
+    stop while it waited for a task could catch the signal and wait on, and its pool never end. Ctrl-C
+    reaches every process of the terminal's group: the starting process stops its workers and says so
+    in one line, where each worker would print its own traceback.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_forked(initializer: Callable[..., None], *initargs: Any) -> None:
+    """Start a forked worker: its signals (`worker_signals`), then `initializer(*initargs)`."""
+    worker_signals()
     initializer(*initargs)
 
 

@@ -19,7 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import TYPE_CHECKING, Any
 
 from ..config import LimitSettings
-from ..cores import fork_pool, start_method, workers
+from ..cores import fork_pool, start_method, worker_signals, workers
 from ..model import RawDocument, Skipped
 from ..store import UNCHANGED, Store, delivery_hash
 from ..understand.analysis import Analyser
@@ -81,6 +81,7 @@ def analyse(analyser: Analyser | None, document: RawDocument, *, seconds: float 
 
 def _start_worker(config: Any, learned: Any) -> None:
     global _analyser, _readers
+    worker_signals()
     _analyser = Analyser(config)
     _readers = _readers_for(_analyser, learned)
 
