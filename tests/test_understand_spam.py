@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from weeklydigest.model import RawDocument
+from weeklydigest.understand import spam
 from weeklydigest.understand.clean import SPAM, clean
 from weeklydigest.understand.dedupe import dedupe
 from weeklydigest.understand.siblings import remove_sibling_spam
@@ -122,6 +123,23 @@ def test_a_whole_sentence_only_a_mirror_has_and_foreign_to_the_report_is_cut_wit
     assert kept_original.text == original.text
     assert kept_mirror.text == original.text
     assert kept_mirror.removed[-1].detail == "sentence missing from the sibling copy, foreign to the report"
+
+
+def test_a_copy_word_for_word_is_settled_by_exact_sentences_and_no_paragraph_end_is_aligned(monkeypatch):
+    # Each paragraph's last sentence is the same string in both copies: matched as it is, never aligned.
+    text = "\n".join([LEAD, BODY, LAST, "市委常委会会议召开"])
+
+    def no_alignment(*_args, **_kwargs):
+        raise AssertionError("a sentence both copies have word for word was aligned")
+
+    monkeypatch.setattr(spam, "SequenceMatcher", no_alignment)
+    assert spam.sibling_insertions(text, text) == []
+    # A piece pasted into a paragraph's last sentence is still found, at its offsets.
+    pasted = text.replace("落地见效", "落地德系车零件见效")
+    monkeypatch.undo()
+    found = spam.sibling_insertions(pasted, text)
+    at = pasted.index("德系车")
+    assert [(s.start, s.end) for s in found] == [(at, at + 5)]
 
 
 def test_dedupe_keeps_the_original_over_a_reworded_mirror():

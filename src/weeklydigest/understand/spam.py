@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from operator import itemgetter
 
@@ -461,7 +461,7 @@ def sibling_insertions(text: str, sibling: str) -> list[Spam]:
     and a four-character gram found in more than `COMMON_GRAM` distinct sibling sentences casts no vote.
     """
     closest = _SiblingSentences(sibling)
-    counts = report_pairs([text])
+    counts = _Lazy(lambda: report_pairs([text]))  # only a sentence no sibling sentence is close to needs them
     # A sentence the sibling has word for word lacks nothing of it (most of a mirror's sentences).
     judged: dict[str, list[tuple[int, int, str]]] = {sentence: [] for sentence in closest.sentences}
     spans: list[Spam] = []
@@ -495,18 +495,27 @@ def _alignable(sentence: str, other: str) -> bool:
 
 
 class _SiblingSentences:
-    """The distinct sentences of a sibling copy, indexed by their four-character grams."""
+    """The distinct sentences of a sibling copy, indexed by their four-character grams when first asked.
+
+    Most sentences of a copy are found word for word; the index is built only for one that is not.
+    """
 
     def __init__(self, sibling: str) -> None:
         # Identical sentences get the same votes and the first of them wins a tie: one copy is enough.
-        self.sentences = list(dict.fromkeys(m.group(0) for m in _SENTENCE.finditer(sibling.replace("\n", "。"))))
-        # For each gram, the sentences holding it (in order) and how often each holds it.
+        # Split paragraph by paragraph, as `sibling_insertions` splits the text: a paragraph's last sentence is
+        # then the same string on both sides and settled by an exact match, not aligned.
+        self.sentences = list(dict.fromkeys(m.group(0) for paragraph in sibling.split("\n")
+                                            for m in _SENTENCE.finditer(paragraph)))
+
+    @cached_property
+    def grams(self) -> dict[str, dict[int, int]]:
+        """For each gram, the sentences holding it (in order) and how often each holds it."""
         grams: dict[str, dict[int, int]] = {}
         for index, sentence in enumerate(self.sentences):
             for gram in _grams(sentence):
                 holders = grams.setdefault(gram, {})
                 holders[index] = holders.get(index, 0) + 1
-        self.grams = {gram: holders for gram, holders in grams.items() if len(holders) <= COMMON_GRAM}
+        return {gram: holders for gram, holders in grams.items() if len(holders) <= COMMON_GRAM}
 
     def closest(self, sentence: str) -> str | None:
         """Return the sibling sentence sharing most grams with `sentence`, or None when none shares three."""
@@ -526,12 +535,12 @@ def _grams(sentence: str) -> list[str]:
 
 
 def _missing_from_sibling(
-    sentence: str, sibling: _SiblingSentences, counts: Counter[str],
+    sentence: str, sibling: _SiblingSentences, counts: _Lazy,
 ) -> list[tuple[int, int, str]]:
     """Return (start, end, why) of the pieces of `sentence` its closest sibling sentence lacks."""
     other = sibling.closest(sentence)
     if other is None:
-        if foreign(sentence, counts):
+        if foreign(sentence, counts.get()):
             return [(0, len(sentence), "sentence missing from the sibling copy, foreign to the report")]
         return []
     if not _alignable(sentence, other):
