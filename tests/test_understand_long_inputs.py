@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from weeklydigest.model import RawDocument
 from weeklydigest.understand.clean import clean, strip_links
+from weeklydigest.understand.extract import split_sentences
 from weeklydigest.understand.spam import SpamRules, find_spam, sibling_insertions
 
 NO_BLOCKLIST = SpamRules(blocklist=())
@@ -83,3 +84,10 @@ def test_a_sentence_too_repetitive_to_align_is_not_cut_against_its_sibling():
     # The same insertion in a sentence of a report is found.
     assert [s.why for s in sibling_insertions(SENTENCE.replace("茶叶", "茶德系车叶"), SENTENCE)] == [
         "not in the sibling copy of this report"]
+
+
+def test_a_line_of_spaces_or_of_words_between_spaces_is_cut_into_sentences_as_a_short_one_is():
+    assert split_sentences(" " * 10_000) == []
+    (sentence,) = split_sentences("甲 " * 5_000)
+    assert (sentence.start, sentence.end) == (0, 9_999)
+    assert [(s.start, s.end) for s in split_sentences(" " * 9_990 + "甲。乙 \n")] == [(9_990, 9_992), (9_992, 9_993)]

@@ -1,12 +1,15 @@
-"""Cleaning never raises and never returns more text than it was given."""
+"""Cleaning never raises and never returns more text than it was given; sentences are cut where their marks say."""
 
 from __future__ import annotations
+
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from weeklydigest.model import RawDocument
 from weeklydigest.understand.clean import clean
+from weeklydigest.understand.extract import sentence_bounds, split_sentences
 from weeklydigest.understand.spam import SpamRules, find_spam
 
 PIECES = st.sampled_from([
@@ -33,3 +36,29 @@ def test_spam_spans_lie_inside_their_paragraph_and_do_not_overlap(paragraphs):
         for span in spans:
             assert last <= span.start < span.end <= len(paragraph)
             last = span.end
+
+
+def _sentences_by_marks(text: str) -> list[tuple[int, int]]:
+    """The sentence bounds as first written: cut after each run of end marks and at each paragraph end, trimmed."""
+    bounds, start = [], 0
+    for match in re.finditer(r"[。！？!?]+[”’」』）)]*|\n", text):
+        end = match.end() if match.group(0) != "\n" else match.start()
+        piece = text[start:end]
+        stripped = piece.strip(" \n")
+        if stripped:
+            begin = start + len(piece) - len(piece.lstrip(" \n"))
+            bounds.append((begin, begin + len(stripped)))
+        start = match.end()
+    piece = text[start:]
+    if piece.strip(" \n"):
+        begin = start + len(piece) - len(piece.lstrip(" \n"))
+        bounds.append((begin, begin + len(piece.strip(" \n"))))
+    return bounds
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(st.lists(st.sampled_from([*"甲乙 。！？!?”’」』）)\n", "\n\n", "  ", "强调，"]),
+                               max_size=40).map("".join), TEXTS))
+def test_sentences_are_cut_after_their_end_marks_and_at_paragraph_ends_without_the_spaces_around(text):
+    assert sentence_bounds(text) == _sentences_by_marks(text)
+    assert all(s.text == text[s.start:s.end] for s in split_sentences(text))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from weeklydigest.model import (
     MACHINE,
@@ -18,6 +20,9 @@ from weeklydigest.model import (
     Theme,
     ThemeSentence,
 )
+from weeklydigest.understand import themes
+from weeklydigest.understand.dedupe import source_ref
+from weeklydigest.understand.extract import split_sentences
 from weeklydigest.understand.headline import MAX_LINE, draft_headline, draft_lede, shared_action
 from weeklydigest.understand.terms import bare
 from weeklydigest.understand.themes import find_themes, meeting_kinds, repeats, theme_title
@@ -269,3 +274,46 @@ def test_the_provincial_line_is_cut_at_a_clause_end_and_marked_as_cut():
     assert first.startswith("省委书记黄坤明强调，要以更大力度推进各项改革") and lede.count("……") == 1
     span = draft.sentences[0]
     assert len(span.text) <= MAX_LINE and long[span.start:span.end] == span.text and not span.text.endswith("，")
+
+
+_PIECES = st.sampled_from(["五链融合", "链融", "他强调", "王伟", "。", "！", "”", "\n", " ", "，", "要", "推进",
+                           "五链融合。", "会议", "十五运会", "强调，",
+                           "各级各部门要压实责任推动各项工作落地见效", "加快构建现代化产业体系"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.lists(_PIECES, max_size=60).map("".join), min_size=1, max_size=4),
+       phrases=st.lists(st.sampled_from(["五链融合", "链融", "融合", "十五运会", "推进", "融合。推进"]), min_size=1,
+                        max_size=3, unique=True))
+# A sentence long enough to be cut to the clauses around the phrase's first place in it.
+@example(texts=["王伟强调，" + "，".join(["各级各部门要压实责任推动各项工作落地见效"] * 3 + ["推进五链融合"]
+                                        + ["加快构建现代化产业体系"] * 3 + ["五链融合"]) + "。"],
+         phrases=["五链融合"])
+@example(texts=["要推进五链融合。推进改革"], phrases=["融合。推进"])  # an occurrence across two sentences is in neither
+def test_each_citys_carrying_sentence_is_the_one_a_sentence_by_sentence_search_finds(texts, phrases):
+    # The reference splits every sentence and searches each for each phrase; the themes find the sentences
+    # holding a phrase from where the phrase occurs. Both must pick the same sentence for every city.
+    cities = ["广州", "深圳", "珠海", "广州"]
+    articles = [Article(id=f"a{n}", title="", url="", source="t", origin=f"{n}.md", published=None, text=text,
+                        city=cities[n], officials=(Official("王伟", "市委书记", cities[n]),))
+                for n, text in enumerate(texts)]
+    wanted = [(themes._Candidate(p, 1.0, False), p) for p in phrases]
+    assert themes._carriers(wanted, articles) == _carriers_by_sentence(wanted, articles)
+
+
+def _carriers_by_sentence(wanted, articles):
+    best = [{} for _ in wanted]
+    for article in articles:
+        leader = next(o for o in article.officials if o.title == "市委书记")
+        for k, (_candidate, phrase) in enumerate(wanted):
+            for sentence in split_sentences(article.text):
+                at = sentence.text.find(phrase)
+                if at < 0:
+                    continue
+                carried = themes._spoken(themes._cut(sentence, at, len(phrase)), article, leader)
+                rank = (0 if themes._KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1,
+                        len(carried.text))
+                if article.city not in best[k] or rank < best[k][article.city][0]:
+                    best[k][article.city] = (rank, source_ref(article), carried,
+                                             frozenset(o.name for o in article.officials))
+    return best

@@ -20,29 +20,29 @@ from .publication import URL, Publication, find_publication
 from .roles import ACCOMPANIES, ACTS, OTHER_PROVINCE, QUOTED, RELAYED, UNPLACED
 from .roster import Roster
 
-__all__ = ["extract", "find_cities", "find_dates", "find_officials", "load_gazetteer", "split_sentences"]
+__all__ = ["extract", "find_cities", "find_dates", "find_officials", "load_gazetteer", "sentence_bounds",
+           "split_sentences"]
 
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\n")
+_ENDS, _CLOSERS = "。！？!?", "”’」』）)"
+# A sentence: its words (from a character that is not a space) and its end marks with their closing
+# quotes and brackets; or, at a paragraph's end or the text's, its words without the spaces after them.
+_SENTENCE = re.compile(rf"(?:[^{_ENDS}\n ][^{_ENDS}\n]*)?[{_ENDS}]+[{_CLOSERS}]*"
+                       rf"|[^{_ENDS}\n ](?:[^{_ENDS}\n]*[^{_ENDS}\n ])?(?= *(?:\n|\Z))")
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Return the sentences of `text` with their offsets; a paragraph end also ends a sentence."""
-    sentences, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end() if match.group(0) != "\n" else match.start()
-        _add_sentence(text, start, end, sentences)
-        start = match.end()
-    _add_sentence(text, start, len(text), sentences)
-    return sentences
+    return [Sentence(text=text[start:end], start=start, end=end) for start, end in sentence_bounds(text)]
 
 
-def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    while start < end and text[start] in " \n":
-        start += 1
-    while end > start and text[end - 1] in " \n":
-        end -= 1
-    if end > start:
-        out.append(Sentence(text=text[start:end], start=start, end=end))
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the sentences `split_sentences` returns, without their text.
+
+    A sentence runs to its closing marks (`。”`) or to a paragraph end, without the spaces around it; one
+    pass of a regular expression that starts a sentence only at a character other than a space, so a
+    run of spaces costs its length once.
+    """
+    return [match.span() for match in _SENTENCE.finditer(text)]
 
 
 _OUTLET_CITY = re.compile("|".join(CITIES))

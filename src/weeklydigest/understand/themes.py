@@ -10,17 +10,18 @@ searched once for all candidate phrases (a few dozen a week).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import ahocorasick
 
 from ..model import CITIES, PROVINCE, Article, Item, Official, Section, Sentence, SourceRef, Theme, ThemeSentence
 from . import tagger
 from .dedupe import source_ref
-from .extract import split_sentences
+from .extract import sentence_bounds
 from .terms import bare
 
 MIN_CITIES = 3
@@ -191,7 +192,8 @@ Carriers = dict[str, tuple[tuple[int, int, int], SourceRef, ThemeSentence, froze
 def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article]) -> list[Carriers]:
     """Return, for each candidate phrase, each city's best sentence carrying it: one pass over the articles.
 
-    An article is searched for every phrase at once (Aho-Corasick) and split into sentences once.
+    An article is searched for every phrase at once (Aho-Corasick) and its sentence bounds found once; only
+    the sentences that hold a phrase are cut out of it.
     """
     best: list[Carriers] = [{} for _ in wanted]
     at_phrase: dict[str, list[int]] = defaultdict(list)
@@ -206,17 +208,26 @@ def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article])
     for article in articles:
         if not article.city or article.city == PROVINCE:
             continue  # the province's line opens the issue; themes are what the cities did
-        present = {phrase for _end, phrase in automaton.iter(article.text)}
-        if not present:
+        text = article.text
+        hits = automaton.iter(text)  # (last offset, phrase), in the order of the text
+        first = next(hits, None)
+        if first is None:
             continue
         leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
-        split = split_sentences(article.text)
-        for phrase in present:
-            for sentence in split:
-                at = sentence.text.find(phrase)
-                if at < 0:
-                    continue
-                carried = _spoken(_cut(sentence, at, len(phrase)), article, leader)
+        bounds = sentence_bounds(text)
+        starts = [start for start, _end in bounds]
+        # For each phrase, the sentences holding it whole and where it first comes in each (in the text's order).
+        held: dict[str, dict[int, int]] = defaultdict(dict)
+        for last, phrase in chain((first,), hits):
+            begin = last + 1 - len(phrase)
+            index = bisect_right(starts, begin) - 1
+            if index >= 0 and last < bounds[index][1]:
+                held[phrase].setdefault(index, begin)
+        for phrase, at_sentence in held.items():
+            for index in at_sentence:
+                start, end = bounds[index]
+                sentence = Sentence(text=text[start:end], start=start, end=end)
+                carried = _spoken(_cut(sentence, at_sentence[index] - start, len(phrase)), article, leader)
                 # The leader's own words first, then a sentence that names who acts, then a short one.
                 rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
                 for k in at_phrase[phrase]:
