@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import pairwise
 
 import ahocorasick
 
@@ -209,25 +209,24 @@ def _carriers(wanted: list[tuple[_Candidate, str]], articles: Iterable[Article])
         if not article.city or article.city == PROVINCE:
             continue  # the province's line opens the issue; themes are what the cities did
         text = article.text
-        hits = automaton.iter(text)  # (last offset, phrase), in the order of the text
-        first = next(hits, None)
-        if first is None:
+        hits = list(automaton.iter(text))  # (last offset, phrase), in the order of the text
+        if not hits:
             continue
         leader = next((o for o in article.officials if o.city == article.city and o.title in _CITY_LEADERS), None)
         bounds = sentence_bounds(text)
         starts = [start for start, _end in bounds]
         # For each phrase, the sentences holding it whole and where it first comes in each (in the text's order).
         held: dict[str, dict[int, int]] = defaultdict(dict)
-        for last, phrase in chain((first,), hits):
+        for last, phrase in hits:
             begin = last + 1 - len(phrase)
             index = bisect_right(starts, begin) - 1
             if index >= 0 and last < bounds[index][1]:
                 held[phrase].setdefault(index, begin)
         for phrase, at_sentence in held.items():
-            for index in at_sentence:
+            for index, begin in at_sentence.items():
                 start, end = bounds[index]
                 sentence = Sentence(text=text[start:end], start=start, end=end)
-                carried = _spoken(_cut(sentence, at_sentence[index] - start, len(phrase)), article, leader)
+                carried = _spoken(_cut(sentence, begin - start, len(phrase)), article, leader)
                 # The leader's own words first, then a sentence that names who acts, then a short one.
                 rank = (0 if _KEY_VERBS.search(sentence.text) else 1, 0 if carried.speaker else 1, len(carried.text))
                 for k in at_phrase[phrase]:
