@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import os
 import re
@@ -12,7 +13,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
@@ -32,6 +33,7 @@ from weeklydigest.understand.analysis import (
     _module_file,
     article_bytes,
     article_from_bytes,
+    article_words,
     code_fingerprint,
     digest_of,
     model_fields,
@@ -279,6 +281,38 @@ def test_an_analysis_read_back_from_its_bytes_is_the_same_article():
     assert articles and any(a.removed for a in articles) and any(a.officials for a in articles)
     for article in articles:
         assert article_from_bytes(article_bytes(article)) == article
+
+
+def _as_earlier_versions_wrote(value: object) -> object:
+    """Return plain data as the store's analyses were written before (the standard library's json)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _as_earlier_versions_wrote(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_as_earlier_versions_wrote(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def test_an_analysis_kept_by_an_earlier_version_reads_back_the_same_and_its_words_without_the_rest():
+    folder = Path(__file__).resolve().parents[1] / "examples" / "hard-week"
+    documents, _ = collect((SourceConfig(name="难度周", kind="folder", path=folder),), tz=TZ)
+    articles, _ = understand(documents, week=parse_week("2025-W47"))
+    assert any(a.dates for a in articles) and any(a.published for a in articles)
+    for article in articles:
+        earlier = json.dumps(_as_earlier_versions_wrote(article), ensure_ascii=False).encode()
+        assert article_from_bytes(earlier) == article
+        assert article_words(earlier) == article_words(article_bytes(article)) == (article.title, article.text)
+    # A row kept before a field with a default was added reads back with the default.
+    first = _as_earlier_versions_wrote(articles[0])
+    assert isinstance(first, dict)
+    del first["unnamed"]
+    assert article_from_bytes(json.dumps(first, ensure_ascii=False).encode()).unnamed == ()
+    # Times keep their offset and their microseconds; a UTC time stays the same instant in UTC.
+    for moment in (datetime(2025, 11, 12, 9, 30, 0, 123456, tzinfo=TZ), datetime(2025, 11, 12, 1, 30, tzinfo=UTC)):
+        article = replace(articles[0], published=moment, first_seen=moment)
+        back = article_from_bytes(article_bytes(article))
+        assert back == article and back.published.utcoffset() == moment.utcoffset()
 
 
 def test_the_fingerprint_follows_the_fields_of_the_model():

@@ -22,7 +22,6 @@ over articles in memory (one-off builds from `--source`, `eval`).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import sys
@@ -42,9 +41,12 @@ from .understand.analysis import (
     Analyser,
     article_bytes,
     article_from_bytes,
+    article_words,
     code_fingerprint,
     digest_of,
     library_versions,
+    plain_bytes,
+    plain_from_bytes,
 )
 from .understand.candidates import Sketch, Sketches, sketch
 from .understand.sections import LEADER_TITLES
@@ -159,29 +161,29 @@ class Readers:
 
 
 def _scores_bytes(scores: list[SectionScore]) -> bytes:
-    return json.dumps([[s.title, s.score, list(s.why)] for s in scores], ensure_ascii=False).encode()
+    return plain_bytes([[s.title, s.score, list(s.why)] for s in scores])
 
 
 def _scores_from(data: bytes) -> list[SectionScore]:
     return [SectionScore(sys.intern(title), score, tuple(sys.intern(w) for w in why))
-            for title, score, why in json.loads(data)]
+            for title, score, why in plain_from_bytes(data)]
 
 
 def _phrases_bytes(found: tuple[frozenset[str], frozenset[str]]) -> bytes:
-    return json.dumps([sorted(found[0]), sorted(found[1])], ensure_ascii=False, separators=(",", ":")).encode()
+    return plain_bytes([sorted(found[0]), sorted(found[1])])
 
 
 def _phrases_from(data: bytes) -> tuple[frozenset[str], frozenset[str]]:
-    phrases, quoted = json.loads(data)
+    phrases, quoted = plain_from_bytes(data)
     return frozenset(phrases), frozenset(quoted)
 
 
 def _words_bytes(words: set[str]) -> bytes:
-    return json.dumps(sorted(words), ensure_ascii=False).encode()
+    return plain_bytes(sorted(words))
 
 
 def _words_from(data: bytes) -> set[str]:
-    return set(json.loads(data))
+    return set(plain_from_bytes(data))
 
 
 def sibling_cut(analyser: Analyser, fallback: date, article: Article, sibling: str) -> bytes:
@@ -486,8 +488,7 @@ class StoredWeek:
                 if ref in self._cut:
                     article = self._cut[ref][0]
                 elif row is not None and self._current(row[0]):
-                    data = json.loads(row[1])
-                    yield data["title"], data["text"]
+                    yield article_words(row[1])
                     continue
                 else:  # not kept or no longer current: analysed again
                     article = self.fetch([position])[position]

@@ -15,14 +15,14 @@ import dataclasses
 import hashlib
 import json
 import re
-import types
 import typing
-from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from ..config import Config
 from ..model import CITIES, PROVINCE, Article, RawDocument, Skipped
@@ -168,68 +168,46 @@ def _file_digest(path: Path) -> str:
 
 # --- the model, as bytes ------------------------------------------------------------------------
 
-
-def _decoder(hint: Any) -> Callable[[Any], Any] | None:
-    """Return a function turning plain data back into a value of type `hint` (None: as it is)."""
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        inner = _decoder(options[0]) if len(options) == 1 else None
-        return None if inner is None else (lambda v: None if v is None else inner(v))
-    if origin is tuple:
-        args = typing.get_args(hint)
-        item = _decoder(args[0]) if args else None
-        return tuple if item is None else (lambda v: tuple(item(x) for x in v))
-    if hint is datetime:
-        return datetime.fromisoformat
-    if hint is date:
-        return date.fromisoformat
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _dataclass_decoder(hint)
-    return None
+# JSON of every field of the model, nested dataclasses as objects, dates in ISO 8601 (msgspec: typed
+# decoding straight into the dataclasses, two to three times as fast as json plus building them).
+_ENCODER = msgspec.json.Encoder()
+_ARTICLE = msgspec.json.Decoder(Article)
 
 
-@cache
-def _dataclass_decoder(cls: type) -> Callable[[dict[str, Any]], Any]:
-    hints = typing.get_type_hints(cls)
-    names = frozenset(f.name for f in dataclasses.fields(cls))
-    converted = [(f.name, fn) for f in dataclasses.fields(cls) if (fn := _decoder(hints[f.name])) is not None]
-    plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__") and all(
-        f.init for f in dataclasses.fields(cls))
+class _Words(msgspec.Struct):
+    """What the week's phrases read of an article: its title and text (the other fields are skipped)."""
 
-    def decode(data: dict[str, Any]) -> Any:
-        for name, convert in converted:
-            value = data.get(name)
-            if value is not None:
-                data[name] = convert(value)
-        if plain and data.keys() == names:
-            # Every field is there: the data becomes the instance (a frozen dataclass's __init__ is slow).
-            made = object.__new__(cls)
-            object.__setattr__(made, "__dict__", data)
-            return made
-        return cls(**{k: v for k, v in data.items() if k in names})
-    return decode
+    title: str
+    text: str
 
 
-_LEAVES = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}  # a dataclass's field names, None for other types
+_WORDS = msgspec.json.Decoder(_Words)
 
 
-def _plain(value: Any) -> Any:
-    kind = type(value)
-    if kind in _LEAVES:
-        return value
-    names = _FIELD_NAMES.get(kind, ())
-    if names == ():
-        names = _FIELD_NAMES[kind] = (tuple(f.name for f in dataclasses.fields(kind))
-                                      if dataclasses.is_dataclass(kind) else None)
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
+def article_bytes(article: Article) -> bytes:
+    """Return the whole article as JSON bytes: every field of the model, whatever fields it has."""
+    return _ENCODER.encode(article)
+
+
+def article_from_bytes(data: bytes) -> Article:
+    """Return the article `article_bytes` wrote."""
+    return _ARTICLE.decode(data)
+
+
+def article_words(data: bytes) -> tuple[str, str]:
+    """Return the title and text of the article `article_bytes` wrote, without building the article."""
+    words = _WORDS.decode(data)
+    return words.title, words.text
+
+
+def plain_bytes(value: Any) -> bytes:
+    """Return lists, strings and numbers as compact JSON bytes (the kept phrases, scores, meetings)."""
+    return _ENCODER.encode(value)
+
+
+def plain_from_bytes(data: bytes) -> Any:
+    """Return what `plain_bytes` wrote."""
+    return msgspec.json.decode(data)
 
 
 def model_fields(cls: type = Article) -> Any:
@@ -241,16 +219,6 @@ def model_fields(cls: type = Article) -> Any:
         nested = [a for a in (hint, *typing.get_args(hint)) if isinstance(a, type) and dataclasses.is_dataclass(a)]
         described[field.name] = [str(hint), *(model_fields(n) for n in nested if n is not cls)]
     return described
-
-
-def article_bytes(article: Article) -> bytes:
-    """Return the whole article as JSON bytes: every field of the model, whatever fields it has."""
-    return json.dumps(_plain(article), ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def article_from_bytes(data: bytes) -> Article:
-    """Return the article `article_bytes` wrote."""
-    return typing.cast(Article, _dataclass_decoder(Article)(json.loads(data)))
 
 
 # --- analysing ----------------------------------------------------------------------------------
