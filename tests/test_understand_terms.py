@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from weeklydigest.understand.terms import WeekText, bare, compounds, emerging_terms, joined_runs, quoted_phrases
+from weeklydigest.understand.terms import (
+    Offered,
+    WeekText,
+    bare,
+    compounds,
+    emerging_terms,
+    joined_runs,
+    quoted_phrases,
+)
 
 GENERIC = {"发展", "推进", "重要", "全面", "领导", "城市", "广东", "实施", "乡村", "省委", "创新", "服务"}
 
@@ -95,7 +103,9 @@ def test_phrases_already_known_for_each_text_give_the_same_ranking_from_a_single
             read.append(text.city)
             yield text
 
-    offered = [candidates(t.text) for t in WEEK]
+    offered = Offered()
+    for text in WEEK:
+        offered.add(*candidates(text.text))
     expected = emerging_terms(WEEK, [], names=("郭永航", "孟凡利", "唐屹峰", "韩利", "郭文海"))
     streamed = emerging_terms(once(), [], offered=offered, names=("郭永航", "孟凡利", "唐屹峰", "韩利", "郭文海"))
     assert streamed == expected and expected
@@ -103,5 +113,4 @@ def test_phrases_already_known_for_each_text_give_the_same_ranking_from_a_single
 
 
 def test_phrases_a_text_does_not_offer_are_not_counted_even_when_its_text_uses_them():
-    offered = [(frozenset(), frozenset()) for _ in WEEK]
-    assert emerging_terms(iter(WEEK), [], offered=offered) == []
+    assert emerging_terms(iter(WEEK), [], offered=Offered()) == []

@@ -229,8 +229,6 @@ class Week(Protocol):
 
     def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]: ...
 
-    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]: ...
-
     def earlier(self) -> Iterator[str]: ...
 
 
@@ -264,10 +262,6 @@ class ListedWeek:
     def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
         for p in positions:
             yield self.articles[p].title, self.articles[p].text
-
-    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
-        for p in positions:
-            yield self.readers.phrases(self.articles[p])
 
     def earlier(self) -> Iterator[str]:
         yield from self._earlier
@@ -493,21 +487,6 @@ class StoredWeek:
                 else:  # not kept or no longer current: analysed again
                     article = self.fetch([position])[position]
                 yield article.title, article.text
-
-    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
-        """Yield the candidate phrases (and the quoted ones) of the articles at `positions`, as kept by `entries`."""
-        code = self.readers.phrases_code
-        for start in range(0, len(positions), CHUNK):
-            chunk = positions[start:start + CHUNK]
-            refs = [self._at[p] for p in chunk]
-            kept = self.store.derived(refs, (PHRASES,))
-            for position, ref in zip(chunk, refs, strict=True):
-                stamp = self._cut[ref][1] if ref in self._cut else self._stamps[ref]
-                row = kept.get(ref, {}).get(PHRASES)
-                if row is not None and row[0] == f"{code}/{stamp}":
-                    yield _phrases_from(row[1])
-                else:  # not kept (a sibling cut): read again
-                    yield self.readers.phrases(self.fetch([position])[position])
 
     def earlier(self) -> Iterator[str]:
         """Yield title and text of the earlier weeks' articles as collected, CHUNK at a time."""

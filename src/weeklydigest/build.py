@@ -58,7 +58,7 @@ from .understand.sections import best_section
 from .understand.siblings import remove_sibling_spam
 from .understand.spam import SpamRules
 from .understand.summarise import summarise
-from .understand.terms import WeekText, emerging_terms
+from .understand.terms import Offered, WeekText, emerging_terms
 from .understand.themes import find_themes
 from .week import IssueWeek
 
@@ -260,9 +260,6 @@ class _Dated:
     def texts(self, positions: Sequence[int]) -> Iterator[tuple[str, str]]:
         return self.articles.texts(positions)
 
-    def offered(self, positions: Sequence[int]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
-        return self.articles.offered(positions)
-
     def earlier(self) -> Iterator[str]:
         return self.articles.earlier()
 
@@ -287,6 +284,7 @@ def digest_week(
     names: set[str] = set()
     later: list[int] = []  # out-of-week articles of this run, which the earlier weeks lack
     dated: dict[int, Article] = {}  # undated reports placed by month and day: their dates and warnings
+    offered = Offered()  # the candidate phrases of the week's reports
     for entry in articles.entries():
         article = entry.article
         removed.update(r.reason for r in article.removed)
@@ -305,7 +303,7 @@ def digest_week(
             held = _held(article, entry.position)
             in_week.append(held)
             verdicts[article.id] = _verdict(entry.scores(), min_score=config.min_score)
-            entry.phrases()  # computed (and kept) now, while the article is at hand; read again below
+            offered.add(*entry.phrases())  # computed (and kept) now if not kept yet, while the article is at hand
             if held.city and held.leader and (named := entry.meetings()):
                 kinds[article.id] = named
             shown = tuple(r for r in article.removed if r.reason != BOILERPLATE)
@@ -337,7 +335,7 @@ def digest_week(
     phrases = emerging_terms(
         (WeekText(h.city, title + "\n" + text) for h, (title, text) in
          zip(in_week, articles.texts([h.position for h in in_week]), strict=True)),
-        _earlier_texts(articles, later), offered=articles.offered([h.position for h in in_week]),
+        _earlier_texts(articles, later), offered=offered,
         top=THEME_PHRASES, vocabulary=tuple(w for r in config.sections for w in (*r.keywords, *r.terms)),
         names=names, places=load_gazetteer().places, exclude=boilerplate)
     shown = [str(p["term"]) for p in phrases[:PHRASES_SHOWN]]

@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -173,15 +173,29 @@ def candidates(text: str, *, places: frozenset[str] = frozenset(),
     return quoted | set(joined_runs(text, places=places)) | set(compounds(text, tokens=tokens)), quoted
 
 
+@dataclass
+class Offered:
+    """The candidate phrases of the week's texts, summed as each text's are known: all of them, and
+    how many texts quote each."""
+
+    phrases: set[str] = field(default_factory=set)
+    quoted: Counter[str] = field(default_factory=Counter)
+
+    def add(self, phrases: Collection[str], quoted: Collection[str]) -> None:
+        """Add one text's `candidates`."""
+        self.phrases.update(phrases)
+        self.quoted.update(quoted)
+
+
 def emerging_terms(
     week: Iterable[WeekText], earlier: Iterable[str], *, top: int = 15, vocabulary: tuple[str, ...] = (),
     names: Iterable[str] = (), places: Iterable[str] = (), exclude: Iterable[re.Pattern[str]] = (),
-    offered: Iterable[tuple[Collection[str], Collection[str]]] | None = None,
+    offered: Offered | None = None,
 ) -> list[dict[str, object]]:
     """Return the week's phrases against the `earlier` texts, best first.
 
-    `offered` gives the `candidates` of each of the week's texts, in their order, when they are
-    already known (kept with each article); the texts are then read once, not twice.
+    `offered` holds the `candidates` of all the week's texts when they are already known (kept with
+    each article, summed as the build reads them): the texts are then read once, not twice.
 
     Each is {"term", "count", "articles", "cities", "score"}: `term` is the phrase as printed (in
     quotation marks when the week's reports mostly quote it), `count` its occurrences this week,
@@ -192,15 +206,15 @@ def emerging_terms(
     tagger.add_words(vocabulary)  # configured terms stay whole (十五运会, not 十五 + 运会)
     names_set = frozenset(n for n in names if len(n) >= 2)
     places_set = frozenset(places)
-    texts = week if offered is not None else list(week)
-    found: set[str] = set()
-    quoted_in: Counter[str] = Counter()
-    for phrases, quoted in offered if offered is not None else (
-            candidates(item.text, places=places_set) for item in texts):
-        found |= set(phrases)
-        quoted_in.update(quoted)
+    texts: Iterable[WeekText] = week
+    if offered is None:
+        texts, offered = list(week), Offered()
+        for item in texts:
+            offered.add(*candidates(item.text, places=places_set))
+    quoted_in = offered.quoted
     named = _automaton((*CITIES, *names_set))
-    found = {p for p in found if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in, named=named)
+    found = {p for p in offered.phrases
+             if _plain(p, names=names_set, places=places_set, quoted=p in quoted_in, named=named)
              and not any(pattern.search(p) for pattern in exclude)}
     if not found:
         return []
