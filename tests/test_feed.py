@@ -80,6 +80,31 @@ def test_second_collection_sends_validators_and_a_304_changes_nothing(tmp_path, 
     assert len(stored(config)) == 2
 
 
+def test_a_feeds_validators_are_kept_only_after_every_entry_of_it_is_in_the_store(tmp_path, site, monkeypatch):
+    from weeklydigest.collect import keep
+    from weeklydigest.understand.analysis import Analyser
+
+    # Workers from the first entry on: entries are then still being analysed when the feed ends.
+    monkeypatch.setattr(keep, "ALONE", 0)
+    monkeypatch.setattr(keep, "ALONE_FORKED", 0)
+    site.serve("/feed.xml", rss2(list(REPORTS), site=site.url("")), content_type="application/rss+xml",
+               headers={"ETag": '"v1"'})
+    config = feed_config(tmp_path, site)
+    stored_when_validated: list[int] = []
+    with Store(config.store) as store:
+        save = store.save_validators
+
+        def watched(*args: object, **kwargs: object) -> None:
+            stored_when_validated.append(store.counts()["articles"])
+            save(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(store, "save_validators", watched)
+        (run,) = collect_into(store, config.sources, tz=config.tz, http=config.http,
+                              analyser=Analyser(config)).runs
+    assert run.new == len(REPORTS) > 1
+    assert stored_when_validated == [len(REPORTS)]  # a crash before the validators fetches every entry again
+
+
 def test_a_500_is_retried_and_the_feed_then_collected(tmp_path, site):
     good = Reply(rss2([by_slug("fs-1114")], site=site.url("")), content_type="application/rss+xml")
     site.sequence("/feed.xml", [Reply(b"busy", status=500), good])

@@ -234,6 +234,9 @@ def _collect_source(
                 progress.expect(source.name, count)
                 return
             case Validated(url=url, validators=validators):
+                # Kept only once every entry delivered before is in the store (workers may still hold
+                # some): a crash before this commit makes the next run fetch the page in full again.
+                kept(keeper.flush())
                 store.save_validators(url, validators, now=datetime.now(UTC))
                 return
             case Skipped():
