@@ -15,6 +15,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,43 @@ def test_doctor_and_status_leave_a_store_of_an_earlier_release_as_it_is(store_lo
     assert "earlier release (schema 5)" in status.stdout
     assert json.loads(run("status", "--config", str(config), "--json").stdout)["store"]["articles"] > 0
     assert _snapshot(store_location) == before
+
+
+def _synchronous_commit(store: Store) -> str:
+    """Return the store's own session's `synchronous_commit` (the session its writes are made in)."""
+    with store._read() as db:
+        return str(db.execute(text("SHOW synchronous_commit")).scalar_one())
+
+
+def test_a_collection_commits_without_waiting_for_the_disk_and_the_session_is_set_back_after(postgres_url):
+    from weeklydigest.collect import collect_into
+    from weeklydigest.config import HttpSettings, SourceConfig
+    from weeklydigest.model import RawDocument
+
+    from .content import TZ
+
+    seen: list[str] = []
+
+    class Watching:  # a progress display that looks at the store's session while the collection writes
+        def begin(self, source: str) -> None: ...
+        def expect(self, source: str, total: int) -> None: ...
+        def end(self, source: str) -> None: ...
+
+        def advance(self, source: str) -> None:
+            seen.append(_synchronous_commit(store))
+
+    with Store(postgres_url) as store:
+        assert _synchronous_commit(store) == "on"
+        collection = collect_into(store, (SourceConfig(name="样例周", kind="folder", path=SAMPLE),), tz=TZ,
+                                  http=HttpSettings(), progress=Watching())
+        assert collection.runs[0].new == 52 and store.counts()["articles"] == 52
+        assert seen and set(seen) == {"off"}
+        assert _synchronous_commit(store) == "on"
+        # Set back when the block fails too, and what was written before the failure is kept.
+        document = RawDocument(origin="x", source="s", title="标题", url="http://e.cn/x", published=None,
+                               body="正文。", fmt="text")
+        with pytest.raises(RuntimeError), store.ingesting():
+            store.put(document, text="正文。", now=datetime.now(UTC))
+            assert _synchronous_commit(store) == "off"
+            raise RuntimeError("the collection stops")
+        assert _synchronous_commit(store) == "on" and store.has("http://e.cn/x")

@@ -192,6 +192,7 @@ def collect_into(
     runs: list[SourceRun] = []
     skipped: list[Skipped] = []
     with ExitStack() as stack:
+        stack.enter_context(store.ingesting())  # what a crash of the machine loses is collected again
         fetcher = _fetcher(sources, http, stack)
         for source in sources:
             progress.begin(source.name)

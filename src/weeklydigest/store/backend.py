@@ -70,6 +70,16 @@ class Backend:
                 self._batched = False
 
     @contextmanager
+    def ingesting(self) -> Iterator[None]:
+        """Let the block's commits return before they reach the disk, where the backend needs telling.
+
+        A crash of the machine may then lose the last commits, in their order (never one from the
+        middle): as if the run had stopped earlier. SQLite in WAL mode with `synchronous = NORMAL`
+        already commits so; PostgreSQL is told for its session (`PostgresBackend.ingesting`).
+        """
+        yield
+
+    @contextmanager
     def reader(self) -> Iterator[Connection]:
         """Run the block's reads, then end any transaction they began (none is left open between calls)."""
         conn = self.connection()

@@ -117,6 +117,12 @@ class StoreBase:
             yield
 
     @contextmanager
+    def ingesting(self) -> Iterator[None]:
+        """Commit the block's writes without waiting for the disk (collecting: see `Backend.ingesting`)."""
+        with self._errors(), self._backend.ingesting():
+            yield
+
+    @contextmanager
     def _read(self) -> Iterator[Connection]:
         """Run the block's reads (never a write inside: it would need its own transaction)."""
         with self._errors(), self._backend.reader() as conn:

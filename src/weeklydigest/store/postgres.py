@@ -82,6 +82,26 @@ class PostgresBackend(Backend):
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock_key(_SCHEMA_LOCK)})
 
+    @contextmanager
+    def ingesting(self) -> Iterator[None]:
+        """Run the block with `synchronous_commit` off for the store's session, set back when it ends.
+
+        Each article is its own transaction; with the setting on, each commit waits for the server to
+        flush its write-ahead log to disk (a fifth of a 10,000-article collect on a server that syncs).
+        The server still writes the log in commit order, so a crash of the server loses at most its
+        last commits (about half a second's), never one between two it kept, and never corrupts the
+        store: the articles lost have no file record either and are collected again next time.
+        """
+        with self.writer() as conn:
+            conn.execute(text("SET synchronous_commit TO off"))  # committed: it holds for the session
+        try:
+            yield
+        finally:
+            conn = self.connection()
+            if not conn.invalidated:
+                with suppress(SQLAlchemyError, psycopg.Error), self.writer() as conn:
+                    conn.execute(text("RESET synchronous_commit"))
+
     def insert(self, table: Table) -> Any:
         return insert(table)
 
