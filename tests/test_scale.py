@@ -542,3 +542,35 @@ print("ended")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == "ended", result.stderr
     assert "KeyboardInterrupt" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_pool_whose_own_ending_waits_for_ever_is_stopped_anyway_and_its_workers_killed():
+    """`Pool.terminate` waits for ever on the results' lock a worker killed while sending held: the stop does not."""
+    code = """
+import json, os, time
+from weeklydigest import cores
+def nothing(): pass
+start = time.monotonic()
+try:
+    with cores.forked_pool(nothing, ()) as pool:
+        assert pool is not None
+        pids = [p.pid for p in pool._pool]
+        pool.map(abs, range(16), chunksize=1)
+        pool._outqueue._wlock.acquire()  # never released, as by a worker killed while it sent a result
+        raise RuntimeError("stop")
+except RuntimeError:
+    pass
+took = time.monotonic() - start
+alive = []
+for p in pids:
+    try:
+        os.kill(p, 0)
+        alive.append(p)
+    except ProcessLookupError:
+        pass
+print(json.dumps({"workers": len(pids), "alive": alive, "took": took}))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    stopped = json.loads(result.stdout)
+    assert stopped["workers"] >= 2 and stopped["alive"] == [] and stopped["took"] < 15

@@ -61,6 +61,30 @@ def fork_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Po
                                                     initargs=(initializer, *initargs))
 
 
+def stop_pool(pool: Pool, *, wait: float = 5.0) -> None:
+    """Stop a pool's workers at once, waiting for the pool's own ending at most `wait` seconds.
+
+    `Pool.terminate` kills the workers, then waits for the thread that feeds them; that thread may
+    be waiting for the lock of the results' queue, which a worker killed while sending a large
+    result still holds: then it waits for ever (one of 65 collections stopped by Ctrl-C did). The
+    ending runs on a thread of its own; if it is not done in time, the workers still alive are
+    killed, and the pool's threads, daemons, end with the process.
+    """
+    ender = threading.Thread(target=_terminate, args=(pool,), name="pool-stop", daemon=True)
+    ender.start()
+    ender.join(wait)
+    if ender.is_alive():
+        for process in list(getattr(pool, "_pool", ())):  # its worker processes (the pool's own list)
+            if process.exitcode is None:
+                process.kill()
+                process.join(wait)
+
+
+def _terminate(pool: Pool) -> None:
+    pool.terminate()
+    pool.join()
+
+
 @contextmanager
 def forked_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[Pool | None]:
     """Yield a pool of forked workers (see `fork_pool`), closed when the block ends, stopped if it fails.
@@ -75,8 +99,7 @@ def forked_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> 
     try:
         yield pool
     except BaseException:
-        pool.terminate()
-        pool.join()
+        stop_pool(pool)
         raise
     pool.close()  # the workers finish and exit; nothing is signalled
     pool.join()

@@ -19,7 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import TYPE_CHECKING, Any
 
 from ..config import LimitSettings
-from ..cores import fork_pool, start_method, worker_signals, workers
+from ..cores import fork_pool, start_method, stop_pool, worker_signals, workers
 from ..model import RawDocument, Skipped
 from ..store import UNCHANGED, Store, delivery_hash
 from ..understand.analysis import Analyser
@@ -201,8 +201,7 @@ class Keeper:
     def stop(self) -> None:
         """Stop the workers at once (on an error or an interrupt)."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            stop_pool(self._pool)
             self._pool = None
 
 
