@@ -213,6 +213,25 @@ def test_threads_opening_a_new_store_at_once_all_get_it(store_location):
         assert store.schema_version == SCHEMA_VERSION
 
 
+def test_a_new_sqlite_store_another_connection_is_writing_is_opened_once_it_is_done(tmp_path):
+    """Changing a new database to WAL is refused at once while another connection writes: it is retried."""
+    import sqlite3
+    import threading
+    import time
+
+    path = tmp_path / "store.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # as another process opening the same new store at the same time
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
+    start = time.monotonic()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+    assert time.monotonic() - start >= 0.4  # it waited for the other connection
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    other.close()
+
+
 def _snapshot(location):  # type: ignore[no-untyped-def]
     """Return what a write would change: the SQLite file's bytes, or a PostgreSQL database's tables and rows."""
     where = StoreLocation.of(location)

@@ -10,6 +10,7 @@ journal mode nor the file is touched.
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Connection, Table, create_engine, event
@@ -17,6 +18,8 @@ from sqlalchemy.dialects.sqlite import insert
 
 from .backend import Backend, StoreError
 from .location import StoreLocation
+
+BUSY_SECONDS = 30  # how long a connection waits for a database another one is writing
 
 
 class SqliteBackend(Backend):
@@ -30,14 +33,15 @@ class SqliteBackend(Backend):
         path = location.path
         if read_only:
             uri = f"{path.resolve().as_uri()}?mode=ro"
-            self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30))
+            self.engine = create_engine(
+                "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS))
             event.listen(self.engine, "connect", _on_connect_read_only)
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"store {location}: cannot open: {exc}") from None
-            self.engine = create_engine(location.url(), connect_args={"timeout": 30})
+            self.engine = create_engine(location.url(), connect_args={"timeout": BUSY_SECONDS})
             event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
 
@@ -69,11 +73,30 @@ def _on_connect(dbapi: sqlite3.Connection, record: object) -> None:
     dbapi.isolation_level = None
     cursor = dbapi.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across process crashes
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode, which its file keeps: only the first connection to a new store changes it.
+
+    Changing the mode needs the database to itself, and SQLite answers "database is locked" at once,
+    without waiting, when another connection (a process opening the new store at the same time) holds
+    it: the mode is read again and the change retried for as long as a busy database is waited for.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _on_connect_read_only(dbapi: sqlite3.Connection, record: object) -> None:
