@@ -24,7 +24,7 @@ from weeklydigest.collect.bounded import _FrontMatterLoader, _simple_mapping, lo
 from weeklydigest.collect.folder import collect_folder
 from weeklydigest.config import LimitSettings, load_config
 from weeklydigest.errors import ConfigError
-from weeklydigest.model import RawDocument
+from weeklydigest.model import RawDocument, Skipped
 from weeklydigest.store import Store
 from weeklydigest.understand.clean import clean
 
@@ -141,6 +141,30 @@ def test_limits_are_configurable_and_each_names_its_key(tmp_path, caplog):
     ]
     assert "t/long.txt: a paragraph cut to 200 characters (limits.line_chars)" in caplog.messages
     assert "t/many.txt: the text cut to 1,000 characters (limits.text_chars)" in caplog.messages
+
+
+def test_an_input_whose_first_interruption_is_lost_is_still_stopped_at_its_budget():
+    """The budget's exception can land where Python ignores it (a finalizer): the next one still stops the input."""
+    import time
+
+    from weeklydigest.collect.guard import OverBudget, guarded
+
+    lost: list[OverBudget] = []
+
+    def work() -> list[str]:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                sum(range(10_000))
+            except OverBudget as exc:
+                if lost:
+                    raise
+                lost.append(exc)  # the first one is lost, as in a finalizer
+        return ["read in full"]
+
+    (result,) = guarded("slow.md", work, seconds=0.2)
+    assert len(lost) == 1
+    assert isinstance(result, Skipped) and result.reason == "took longer than 0.2s (limits.file_seconds)"
 
 
 def test_a_file_over_its_time_budget_is_skipped_and_the_rest_collected(tmp_path):

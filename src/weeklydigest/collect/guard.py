@@ -60,8 +60,14 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         _running = None
 
 
+RETRY_SECONDS = 0.05  # after an interruption, when the next one comes unless the block has ended
+
+
 def _expire(signum: int, frame: object) -> None:
     if _running is not None:
+        # The exception may land where Python ignores it (a finalizer the collector runs at that
+        # moment, a weak reference's callback): the timer is set again, so the next one stops the block.
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
         raise OverBudget(_running)
 
 
