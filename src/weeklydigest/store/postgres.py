@@ -97,10 +97,9 @@ class PostgresBackend(Backend):
         try:
             yield
         finally:
-            conn = self.connection()
-            if not conn.invalidated:
-                with suppress(SQLAlchemyError, psycopg.Error), self.writer() as conn:
-                    conn.execute(text("RESET synchronous_commit"))
+            if not self.connection().invalidated:  # a new connection starts with the server's setting
+                with suppress(SQLAlchemyError, psycopg.Error), self.writer() as again:
+                    again.execute(text("RESET synchronous_commit"))
 
     def insert(self, table: Table) -> Any:
         return insert(table)
